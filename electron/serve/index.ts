@@ -1,0 +1,2 @@
+// The headless serve entry (`npm run serve`). Filled by the shells issue.
+console.log('switchyard serve: not implemented yet');

@@ -1,0 +1,79 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// The house's room rule (HOUSE-STYLE.md): shared/ runs everywhere and imports no runtime and no
+// other room; electron/ and renderer/ import shared/ and never each other. A wrong import is a
+// lint error, and lint is part of `npm test`.
+const ROOM = 'room rule';
+const runtimes = [
+  { group: ['node:*'], message: `${ROOM}: shared/ runs everywhere and may not import Node built-ins.` },
+  { group: ['electron', 'electron/*'], message: `${ROOM}: shared/ may not import electron.` },
+  { group: ['ws', 'ws/*'], message: `${ROOM}: shared/ may not import ws; take a WebSocket constructor as a parameter.` },
+  { group: ['react', 'react/*', 'react-dom', 'react-dom/*'], message: `${ROOM}: shared/ may not import React.` },
+  { group: ['**/electron/**', '../electron', '../../electron'], message: `${ROOM}: shared/ may not import electron/.` },
+  { group: ['**/renderer/**', '../renderer', '../../renderer'], message: `${ROOM}: shared/ may not import renderer/.` },
+];
+const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'events', 'stream', 'url', 'util', 'buffer', 'process'];
+const domOnly = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'location', 'HTMLElement', 'requestAnimationFrame'];
+
+export default tseslint.config(
+  { ignores: ['out/**', 'node_modules/**', 'bench/results/**', 'test-results/**', 'playwright-report/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: {
+        console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly',
+        clearInterval: 'readonly', process: 'readonly', Buffer: 'readonly', URL: 'readonly',
+        TextEncoder: 'readonly', TextDecoder: 'readonly', queueMicrotask: 'readonly',
+        performance: 'readonly', structuredClone: 'readonly', AbortController: 'readonly',
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['shared/**/*.{ts,tsx}'],
+    ignores: ['shared/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: runtimes,
+          paths: nodeBuiltins.map((name) => ({ name, message: `${ROOM}: shared/ may not import Node built-ins.` })),
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...domOnly.map((name) => ({ name, message: `${ROOM}: shared/ may not use the DOM-only global ${name}; take it as a parameter.` })),
+        { name: 'process', message: `${ROOM}: shared/ may not use Node's process.` },
+        { name: 'Buffer', message: `${ROOM}: shared/ may not use Node's Buffer.` },
+      ],
+    },
+  },
+  {
+    files: ['electron/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/renderer', '**/renderer/**'], message: `${ROOM}: electron/ never imports renderer/.` }] },
+      ],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/electron/**', '../electron', '../../electron', '../../../electron'], message: `${ROOM}: renderer/ never imports electron/.` },
+            { group: ['electron', 'electron/*', 'node:*'], message: `${ROOM}: renderer/ runs in a sandboxed page: no electron, no Node.` },
+          ],
+        },
+      ],
+    },
+  },
+);
