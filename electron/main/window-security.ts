@@ -1,0 +1,86 @@
+/**
+ * Electron's security checklist for the dashboard window, as plain functions over the electron
+ * objects they harden, so that they can be checked with a fake electron module where the binary
+ * cannot run. The window shows the dashboard from the hub's own HTTP origin; everything that
+ * leaves that origin is denied.
+ */
+import type { BrowserWindowConstructorOptions, IpcMainInvokeEvent, Session, WebContents } from 'electron';
+
+/** The one permission the dashboard uses: writing a login link to the clipboard. */
+const ALLOWED_PERMISSIONS = new Set(['clipboard-sanitized-write']);
+
+/** Options of the dashboard window: isolated, sandboxed, no Node, nothing insecure. */
+export function dashboardWindowOptions(preloadPath: string, iconPath?: string): BrowserWindowConstructorOptions {
+  return {
+    width: 1280,
+    height: 820,
+    minWidth: 720,
+    minHeight: 480,
+    title: 'Switchyard',
+    show: false,
+    backgroundColor: '#101418',
+    ...(iconPath ? { icon: iconPath } : {}),
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+    },
+  };
+}
+
+/** Whether a URL is on the app's own origin. */
+export function isAppUrl(url: string, appOrigin: string): boolean {
+  try {
+    return new URL(url).origin === appOrigin;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a link may be handed to the system browser: only http(s), never file:, javascript: or custom schemes. */
+export function isSafeExternalUrl(url: string): boolean {
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+/** Deny navigation away from the app, new windows (safe links go to the system browser) and webviews. */
+export function hardenWebContents(contents: WebContents, appOrigin: string, openExternal: (url: string) => unknown): void {
+  contents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url, appOrigin)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAppUrl(url, appOrigin)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isSafeExternalUrl(url) && !isAppUrl(url, appOrigin)) void openExternal(url);
+    return { action: 'deny' };
+  });
+}
+
+/** Deny every permission request and check, except clipboard writes from the app itself. */
+export function hardenSession(ses: Session, appOrigin: string): void {
+  ses.setPermissionRequestHandler((contents, permission, callback) => {
+    callback(ALLOWED_PERMISSIONS.has(permission) && isAppUrl(contents.getURL(), appOrigin));
+  });
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) => ALLOWED_PERMISSIONS.has(permission) && requestingOrigin === appOrigin);
+}
+
+/** Whether an IPC message comes from the app's own top frame (the check every IPC handler makes). */
+export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'senderFrame'>, appOrigin: string): boolean {
+  const frame = event.senderFrame;
+  return frame !== null && frame.parent === null && isAppUrl(frame.url, appOrigin);
+}

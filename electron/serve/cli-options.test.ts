@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PORT, parseCliOptions } from './cli-options';
+
+describe('parseCliOptions', () => {
+  it('has the contract defaults', () => {
+    const o = parseCliOptions([]);
+    expect(o).toMatchObject({ host: '127.0.0.1', port: DEFAULT_PORT, portExplicit: false, help: false });
+    expect(o.token).toBeUndefined();
+    expect(DEFAULT_PORT).toBe(7420);
+  });
+
+  it('reads every option, in both spellings', () => {
+    const o = parseCliOptions(['--procfile', 'P', '--host=0.0.0.0', '--port', '0', '--token', 'secret-token', '--allow-host', 'Box.local', '--allow-origin', 'http://a.test/']);
+    expect(o).toMatchObject({ procfile: 'P', host: '0.0.0.0', port: 0, portExplicit: true, token: 'secret-token', allowedHosts: ['box.local'], allowedOrigins: ['http://a.test'] });
+  });
+
+  it('takes the token and token file from the environment, the flag winning', () => {
+    expect(parseCliOptions([], { SWITCHYARD_TOKEN: 'from-env-123' }).token).toBe('from-env-123');
+    expect(parseCliOptions(['--token', 'from-flag-123'], { SWITCHYARD_TOKEN: 'from-env-123' }).token).toBe('from-flag-123');
+    expect(parseCliOptions([], { SWITCHYARD_TOKEN_FILE: '/x/t' }).tokenFile).toBe('/x/t');
+  });
+
+  it.each([
+    [['--port', 'abc'], /--port/],
+    [['--port', '70000'], /--port/],
+    [['--port'], /needs a value/],
+    [['--token', 'short'], /at least 8/],
+    [['--bogus'], /unknown option --bogus/],
+    [['--procfile', 'a', '--config', 'b'], /not both/],
+  ])('rejects %j', (argv, message) => {
+    expect(() => parseCliOptions(argv)).toThrow(message);
+  });
+});
