@@ -1,0 +1,485 @@
+/**
+ * The WebSocket hub: pub/sub over named channels, the seed's `Hub` (go-ws) on `ws`, runnable in
+ * plain Node and in Electron's main process. Nothing starts on construction except state; timers
+ * start with the first client and are unref'd.
+ *
+ * Close codes (see {@link CloseCode}): 1001 hub closing; 1009 inbound frame over `maxPayload`;
+ * 4000 closed by an operator (`hub.disconnect`); 4008 slow consumer (queue past `maxQueueBytes`:
+ * reconnect and resubscribe with `since`); 4029 persistent rate-limit abuse. A peer that stops
+ * answering pings (`pongTimeoutMs`) or accepting data (`writeTimeoutMs`) is terminated (1006).
+ *
+ * Upgrades are checked in one place, {@link Hub.handleUpgrade}: Host, then Origin (403), then
+ * credentials (401), then capacity (503). Options and their defaults: `hub-options.ts`.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  decodeFrame,
+  HUB_STATS_CHANNEL,
+  isReservedChannel,
+  processChannel,
+  targetChannel,
+  type Message,
+  type OutputStream,
+  type ProcessStatusData,
+  type PublishMessage,
+  type RequestMessage,
+  type SubscribeMessage,
+} from '../../shared/protocol';
+import { HubAuth, type AuthResult } from './auth';
+import { ClientConnection, type ConnectionLimits, type ConnectionOwner } from './client-connection';
+import { ChannelLimitError, type ChannelEngine } from './engine';
+import { guardRequest, rejectResponse, rejectUpgrade } from './http-guard';
+import { CloseCode, resolveLimits, type HubOptions, type ResolvedLimits } from './hub-options';
+import { registerHubMethods } from './hub-methods';
+import { MemoryEngine } from './memory-engine';
+import { MethodRegistry } from './methods';
+import { newCounters, RateMeter, type HubCounters, type HubStats } from './stats';
+import type { HubApi, MethodHandler, MethodOptions, Publishable } from './types';
+
+export { CloseCode, type HubOptions } from './hub-options';
+
+/** The subprotocol of clients that accept batched frames. */
+export const PROTOCOL_V1 = 'switchyard.v1';
+
+/** Where {@link Hub.listen} listens. */
+export interface ListenOptions {
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** Default 0 (a free port). */
+  port?: number;
+}
+
+/** The hub. See the file comment for close codes and the upgrade checks. */
+export class Hub implements HubApi {
+  /** Tokens, login tickets and sessions (for the HTTP layer's `/login` and `/api/stats`). */
+  readonly auth: HubAuth;
+  /** The channel engine (in memory by default). */
+  readonly engine: ChannelEngine;
+  private readonly limits: ResolvedLimits;
+  private readonly connectionLimits: ConnectionLimits;
+  private readonly wss: WebSocketServer;
+  private readonly clients = new Map<string, ClientConnection>();
+  private readonly methods: MethodRegistry;
+  private readonly counters: HubCounters = newCounters();
+  private readonly rates = new RateMeter();
+  private readonly owner: ConnectionOwner;
+  private readonly idPrefix = randomBytes(3).toString('hex');
+  private nextId = 0;
+  private totalQueued = 0;
+  private congested = false;
+  private drainListeners: (() => void)[] = [];
+  private heartbeat: NodeJS.Timeout | undefined;
+  private statsTimer: NodeJS.Timeout | undefined;
+  private server: Server | undefined;
+  private closing: Promise<void> | undefined;
+  private lastPort: number | undefined;
+
+  constructor(private readonly options: HubOptions = {}) {
+    this.limits = resolveLimits(options);
+    const { maxQueueBytes, socketHighWaterBytes, maxBatchBytes, writeTimeoutMs } = this.limits;
+    this.connectionLimits = { maxQueueBytes, socketHighWaterBytes, maxBatchBytes, writeTimeoutMs };
+    this.auth = new HubAuth({ tokens: options.tokens });
+    this.engine =
+      options.engine ??
+      new MemoryEngine({
+        retention: options.retention,
+        maxChannels: options.maxChannels,
+        retentionFor: (channel) => (channel === HUB_STATS_CHANNEL ? { maxMessages: 1 } : undefined),
+      });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: this.limits.maxPayload,
+      perMessageDeflate: false,
+      clientTracking: false,
+      handleProtocols: (protocols) => (protocols.has(PROTOCOL_V1) ? PROTOCOL_V1 : false),
+    });
+    this.methods = new MethodRegistry(options.onMethodError);
+    this.owner = {
+      queued: (delta) => this.queued(delta),
+      slowConsumer: (client) => this.drop(client, CloseCode.slowConsumer, 'slow consumer', 'slowConsumers'),
+      writeTimeout: (client) => this.kill(client, 'writeTimeouts'),
+    };
+    registerHubMethods(this, this.methods, {
+      loginUrlBase: options.loginUrlBase ?? (() => `http://127.0.0.1:${this.server ? this.port : (this.lastPort ?? 0)}/login?ticket=`),
+    });
+  }
+
+  /** Listen on a new HTTP server that routes `/ws` upgrades here and answers `/healthz` (tests, tools). */
+  async listen({ host = '127.0.0.1', port = 0 }: ListenOptions = {}): Promise<{ port: number; url: string }> {
+    if (this.server) throw new Error('the hub is already listening');
+    if (this.closing) throw new Error('the hub is closed');
+    const server = createServer((req, res) => {
+      if (guardRequest(req, this.guardOptions())) return rejectResponse(res, 403);
+      if (req.url === '/healthz') return void res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
+      rejectResponse(res, 404);
+    });
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if ((req.url ?? '').split('?')[0] !== '/ws') return rejectUpgrade(socket, 404);
+      this.handleUpgrade(req, socket, head);
+    });
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    const hostInUrl = host.includes(':') ? `[${host}]` : host;
+    return { port: this.port, url: `ws://${hostInUrl}:${this.port}/ws` };
+  }
+
+  /** The port {@link listen} bound, or 0. */
+  get port(): number {
+    return (this.server?.address() as AddressInfo | null)?.port ?? 0;
+  }
+
+  /**
+   * Take an HTTP upgrade (from any `http.Server`'s `upgrade` event): Host and Origin checks
+   * (403), credentials (401), capacity (503), then the WebSocket handshake.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy()); // a reset during the handshake is not ours to report
+    if (this.closing) return rejectUpgrade(socket, 503);
+    const guard = guardRequest(req, this.guardOptions());
+    if (guard) {
+      this.counters[guard === 'host' ? 'hostRejected' : 'originRejected']++;
+      return rejectUpgrade(socket, 403);
+    }
+    const result = this.authenticate(req);
+    if (!result.valid) {
+      this.counters.authFailures++;
+      this.options.onAuthFailure?.(req, result);
+      return rejectUpgrade(socket, 401);
+    }
+    if (this.clients.size >= this.limits.maxClients) {
+      this.counters.capacityRejected++;
+      return rejectUpgrade(socket, 503);
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, result));
+  }
+
+  /** Close every client with 1001 and release everything; safe to call twice. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  // ---- publishing (HubApi and the seed's helpers) ----
+
+  /** Publish to a channel: numbered, retained, delivered to its subscribers; returns the `seq`. */
+  publish(channel: string, message: Publishable): number {
+    return this.publishMessage(channel, { ...message, channel, timestamp: new Date().toISOString() } as Message);
+  }
+
+  /** The seed's SendToChannel: same as {@link publish}. */
+  sendToChannel(channel: string, message: Publishable): number {
+    return this.publish(channel, message);
+  }
+
+  /** One line of process output into `process:<id>`. */
+  sendProcessOutput(processId: string, line: string, stream: OutputStream = 'stdout'): number {
+    const channel = processChannel(processId);
+    return this.publishMessage(channel, { type: 'process_output', channel, processId, data: line, stream, timestamp: new Date().toISOString() });
+  }
+
+  /** A status change into `process:<id>`. */
+  sendProcessStatus(processId: string, data: ProcessStatusData): number {
+    const channel = processChannel(processId);
+    return this.publishMessage(channel, { type: 'process_status', channel, processId, data, timestamp: new Date().toISOString() });
+  }
+
+  /** Send to every connected client, subscribed or not (not numbered, not retained); returns the number of clients. */
+  broadcast(message: Publishable): number {
+    const data = Buffer.from(JSON.stringify({ ...message, timestamp: new Date().toISOString() }));
+    for (const client of this.clients.values()) client.sendEncoded(data);
+    return this.clients.size;
+  }
+
+  /** The seed's SendError: an `error` to every client. */
+  sendError(message: string): number {
+    return this.broadcast({ type: 'error', data: message });
+  }
+
+  /** The seed's SendEvent: `{"type":"event","data":{"event","data"}}` to every client. */
+  sendEvent(event: string, data?: unknown): number {
+    return this.broadcast({ type: 'event', data: { event, data } });
+  }
+
+  /** Register a request method (`process.start`, ...); a name twice throws. */
+  registerMethod(name: string, handler: MethodHandler, options?: MethodOptions): void {
+    this.methods.register(name, handler, options);
+  }
+
+  /** Whether the bytes queued for all clients passed `congestionHighWaterBytes`. */
+  isCongested(): boolean {
+    return this.congested;
+  }
+
+  /** Call `listener` once when the hub is no longer congested (soon, if it is not now). */
+  onDrain(listener: () => void): void {
+    if (this.congested) this.drainListeners.push(listener);
+    else setImmediate(listener);
+  }
+
+  // ---- read-only queries ----
+
+  /** Connected clients. */
+  clientCount(): number {
+    return this.clients.size;
+  }
+
+  /** Channels with subscribers or retained history. */
+  channelCount(): number {
+    return this.engine.channelCount();
+  }
+
+  /** Subscribers of one channel. */
+  channelSubscriberCount(channel: string): number {
+    return this.engine.subscriberCount(channel);
+  }
+
+  /** One connected client, by id. */
+  client(id: string): ClientConnection | undefined {
+    return this.clients.get(id);
+  }
+
+  /** A statistics snapshot (CONTRACT.md "Statistics"). */
+  stats(): HubStats {
+    const channelList = this.rates.measure(this.engine.channels());
+    return {
+      clients: this.clients.size,
+      channels: channelList.length,
+      queuedBytes: this.totalQueued,
+      clientList: Array.from(this.clients.values(), (c) => ({
+        id: c.id,
+        userId: c.userId,
+        role: c.role,
+        remote: c.remote,
+        connectedAt: c.connectedAt,
+        subscriptions: [...c.subscriptions],
+        sent: c.sent,
+        dropped: c.dropped,
+        queuedBytes: c.queuedBytes,
+      })),
+      channelList,
+      counters: { ...this.counters, channelsEvicted: this.engine.counters().channelsEvicted },
+    };
+  }
+
+  /** Close one client with a code; false when there is no such client. */
+  disconnect(clientId: string, code: number = CloseCode.byOperator, reason = 'closed by an operator'): boolean {
+    const client = this.clients.get(clientId);
+    if (!client) return false;
+    this.drop(client, code, reason, code === CloseCode.byOperator ? 'operatorDisconnects' : undefined);
+    return true;
+  }
+
+  // ---- connections ----
+
+  private guardOptions() {
+    const { port, allowedHosts, allowedOrigins } = this.options;
+    return { port, allowedHosts, allowedOrigins };
+  }
+
+  private authenticate(req: IncomingMessage): AuthResult {
+    const own = this.auth.check(req);
+    if (own.valid || !this.options.authenticator) return own;
+    const other = this.options.authenticator.authenticate(req);
+    return other.valid ? { ...other, role: other.role ?? 'viewer' } : own;
+  }
+
+  private accept(ws: WebSocket, req: IncomingMessage, auth: AuthResult): void {
+    if (this.closing) return void ws.terminate();
+    this.lastPort = req.socket.localPort;
+    const id = `${this.idPrefix}-${++this.nextId}`;
+    const remote = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+    const identity = { userId: auth.userId ?? 'anonymous', role: auth.role ?? 'viewer', claims: auth.claims ?? {}, remote };
+    const client = new ClientConnection(ws, id, identity, this.connectionLimits, this.owner, this.options.rateLimit);
+    this.clients.set(id, client);
+    this.counters.connections++;
+    ws.on('message', (data, isBinary) => this.receive(client, data as Buffer, isBinary));
+    ws.on('pong', () => (client.lastSeen = performance.now()));
+    ws.on('error', (err: Error & { code?: string }) => {
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.counters.oversize++;
+    });
+    ws.on('close', () => {
+      client.closedBySocket();
+      this.unregister(client);
+    });
+    this.heartbeat ??= setInterval(this.beat, this.limits.heartbeatIntervalMs).unref();
+    this.options.onConnect?.(client);
+  }
+
+  private readonly beat = (): void => {
+    const now = performance.now();
+    for (const client of this.clients.values()) {
+      if (now - client.lastSeen > this.limits.pongTimeoutMs) this.kill(client, 'pongTimeouts');
+      else client.ws.ping();
+    }
+  };
+
+  private receive(client: ClientConnection, raw: Buffer, isBinary: boolean): void {
+    client.lastSeen = performance.now();
+    if (isBinary) return this.reject(client, 'binary frames are not supported; send JSON text');
+    for (const result of decodeFrame(raw.toString(), { maxBytes: this.limits.maxPayload })) {
+      if (client.closed) return;
+      const decision = client.bucket.take(client.lastSeen);
+      if (decision !== 'ok') {
+        client.dropped++;
+        this.counters.rateLimited++;
+        if (decision === 'abuse') return this.drop(client, CloseCode.rateLimited, 'rate limited', 'rateLimitClosed');
+        // One error per streak: answering every refused message would amplify the flood.
+        if (client.bucket.streak === 1) client.send({ type: 'error', data: 'rate limited: messages are being refused, slow down' });
+        continue;
+      }
+      if (!result.ok) this.reject(client, result.error.message, result.error.id, result.error.code);
+      else this.dispatch(client, result.message);
+    }
+  }
+
+  private dispatch(client: ClientConnection, message: Message): void {
+    switch (message.type) {
+      case 'subscribe':
+        return this.subscribe(client, message);
+      case 'unsubscribe':
+        return this.unsubscribe(client, targetChannel(message));
+      case 'ping':
+        return client.sendNow({ type: 'pong', timestamp: new Date().toISOString() });
+      case 'pong':
+        return;
+      case 'publish':
+        return this.clientPublish(client, message);
+      case 'request':
+        return this.request(client, message);
+      default:
+        return this.reject(client, `clients may not send "${message.type}" messages`);
+    }
+  }
+
+  private subscribe(client: ClientConnection, message: SubscribeMessage): void {
+    const channel = targetChannel(message);
+    if (!client.subscriptions.has(channel) && client.subscriptions.size >= this.limits.maxSubscriptionsPerClient) {
+      return this.reject(client, `too many subscriptions (limit ${this.limits.maxSubscriptionsPerClient})`);
+    }
+    const from = message.since === undefined ? undefined : { since: message.since, epoch: message.epoch };
+    let result;
+    try {
+      result = this.engine.subscribe(channel, client, from);
+    } catch (err) {
+      if (err instanceof ChannelLimitError) return this.reject(client, err.message);
+      throw err;
+    }
+    client.subscriptions.add(channel);
+    client.send({ type: 'subscribed', channel, data: { seq: result.seq, epoch: result.epoch, recovered: result.recovered } });
+    client.replay(result.replay);
+    if (channel === HUB_STATS_CHANNEL) this.statsTimer ??= setInterval(this.publishStats, this.limits.statsIntervalMs).unref();
+  }
+
+  private unsubscribe(client: ClientConnection, channel: string): void {
+    client.subscriptions.delete(channel);
+    this.engine.unsubscribe(channel, client);
+  }
+
+  private clientPublish(client: ClientConnection, message: PublishMessage): void {
+    if (client.role !== 'operator') return this.reject(client, 'forbidden: viewers may not publish');
+    if (isReservedChannel(message.channel)) return this.reject(client, `forbidden: channel "${message.channel}" is reserved for the hub`);
+    try {
+      this.publishMessage(message.channel, { type: 'publish', channel: message.channel, data: message.data, timestamp: new Date().toISOString() });
+    } catch (err) {
+      if (err instanceof ChannelLimitError) return this.reject(client, err.message);
+      throw err;
+    }
+  }
+
+  private request(client: ClientConnection, message: RequestMessage): void {
+    const { id } = message;
+    const answer = (r: { data: unknown } | { error: { code: string; message: string } }) => {
+      if (!client.closed) client.send({ type: 'response', id, ...r });
+    };
+    const result = this.methods.call(message, { clientId: client.id, userId: client.userId, role: client.role });
+    if (result instanceof Promise) void result.then(answer);
+    else answer(result);
+  }
+
+  // Bad input: an `error` (or, for a request with an id, a `response` with an error); the connection stays.
+  private reject(client: ClientConnection, reason: string, id?: string | number, code = 'bad_request'): void {
+    this.counters.badMessages++;
+    if (id !== undefined) client.send({ type: 'response', id, error: { code, message: reason } });
+    else client.send({ type: 'error', data: reason });
+  }
+
+  private publishMessage(channel: string, message: Message): number {
+    const entry = this.engine.publish(channel, message);
+    this.counters.published++;
+    return entry.seq;
+  }
+
+  private readonly publishStats = (): void => {
+    if (this.engine.subscriberCount(HUB_STATS_CHANNEL) === 0) {
+      clearInterval(this.statsTimer);
+      this.statsTimer = undefined;
+      return;
+    }
+    this.publish(HUB_STATS_CHANNEL, { type: 'event', data: this.stats() });
+  };
+
+  private queued(delta: number): void {
+    this.totalQueued += delta;
+    if (!this.congested && this.totalQueued > this.limits.congestionHighWaterBytes) this.congested = true;
+    else if (this.congested && this.totalQueued <= this.limits.congestionHighWaterBytes / 2) {
+      this.congested = false;
+      const listeners = this.drainListeners;
+      this.drainListeners = [];
+      if (listeners.length > 0) setImmediate(() => listeners.forEach((l) => l()));
+    }
+  }
+
+  // Deliberate close: counted, unregistered at once (its queue is freed), socket closed with a code.
+  private drop(client: ClientConnection, code: number, reason: string, counter?: keyof HubCounters): void {
+    if (client.closed) return;
+    if (counter) this.counters[counter]++;
+    client.close(code, reason);
+    this.unregister(client);
+  }
+
+  private kill(client: ClientConnection, counter: keyof HubCounters): void {
+    this.counters[counter]++;
+    client.terminate();
+    this.unregister(client);
+  }
+
+  private unregister(client: ClientConnection): void {
+    if (!this.clients.delete(client.id)) return;
+    for (const channel of client.subscriptions) this.engine.unsubscribe(channel, client);
+    client.subscriptions.clear();
+    if (this.clients.size === 0) {
+      clearInterval(this.heartbeat);
+      this.heartbeat = undefined;
+    }
+    this.options.onDisconnect?.(client);
+  }
+
+  private async shutdown(): Promise<void> {
+    const all = [...this.clients.values()];
+    const sockets = all.map(
+      (c) => new Promise<void>((resolve) => (c.ws.readyState === c.ws.CLOSED ? resolve() : c.ws.once('close', () => resolve()))),
+    );
+    for (const client of all) this.drop(client, CloseCode.goingAway, 'hub closing');
+    clearInterval(this.heartbeat);
+    clearInterval(this.statsTimer);
+    this.heartbeat = this.statsTimer = undefined;
+    // Give peers a moment to answer the close handshake, then cut whatever is left.
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, 1000).unref());
+    await Promise.race([Promise.all(sockets), grace]);
+    for (const client of all) client.ws.terminate();
+    this.wss.close();
+    this.engine.close();
+    const server = this.server;
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+}
