@@ -1,0 +1,36 @@
+/** The error the reconnecting client rejects promises and emits `error` events with. */
+
+/**
+ * Machine-readable codes of {@link ClientError}:
+ * - `not_connected`: `send`/`publish`/`request` while there is no open connection;
+ * - `disconnected`: the connection was lost before a request was answered;
+ * - `closed`: the client was closed;
+ * - `timeout`: a request got no response in time;
+ * - `max_retries`, `auth`, `forbidden`: why the client gave up;
+ * - `bad_message`: the hub sent something that does not decode;
+ * - any other string: the `code` of the hub's error response (`not_found`, `forbidden`, ...),
+ *   or `bad_request` when the hub answered a request with an `error` message.
+ */
+export type ClientErrorCode =
+  | 'not_connected'
+  | 'disconnected'
+  | 'closed'
+  | 'timeout'
+  | 'max_retries'
+  | 'auth'
+  | 'forbidden'
+  | 'bad_message'
+  | 'bad_request'
+  | (string & {});
+
+/** An error with a `code` a program can branch on and a message a user can act on. */
+export class ClientError extends Error {
+  /** See {@link ClientErrorCode}. */
+  readonly code: ClientErrorCode;
+
+  constructor(code: ClientErrorCode, message: string) {
+    super(message);
+    this.name = 'ClientError';
+    this.code = code;
+  }
+}
