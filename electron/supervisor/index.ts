@@ -1,0 +1,17 @@
+/** The process supervisor: definitions (Procfile, config file), the Supervisor and its parts. */
+export { Supervisor, type SupervisorOptions } from './supervisor';
+export type { ProcessInfo } from './managed-process';
+export {
+  DEFAULT_RESTART,
+  DEFAULT_STOP_GRACE_MS,
+  DefinitionError,
+  restartPolicyOf,
+  validateDefinition,
+  type ProcessDefinition,
+  type RestartMode,
+  type RestartPolicy,
+} from './process-definition';
+export { loadProcfile, parseProcfile, type LoadProcfileOptions } from './procfile';
+export { loadConfig, parseConfig, type LoadConfigOptions } from './config-file';
+export { OutputSplitter, type OutputSplitterOptions } from './output-splitter';
+export { Watchdog } from './watchdog';
