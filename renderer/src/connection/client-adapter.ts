@@ -1,0 +1,84 @@
+/** Adapts shared/client's ReconnectingClient to the dashboard's {@link HubConnection}. */
+import type { Message } from '../../../shared/protocol';
+import type { ConnectionInfo, GapEvent, ReconnectingClient } from '../../../shared/client/reconnecting-client';
+import type { ConnectionStatus, GapInfo, HubConnection, RequestOptions } from './hub-connection';
+
+/** How a client's connection snapshot reads as a dashboard status. */
+export function statusFromInfo(info: ConnectionInfo): ConnectionStatus {
+  switch (info.state) {
+    case 'connected':
+      return { kind: 'connected' };
+    case 'connecting':
+      return { kind: 'connecting', attempt: Math.max(1, info.attempt) };
+    case 'waiting':
+      return {
+        kind: 'reconnecting',
+        attempt: info.attempt,
+        delayMs: info.delayMs ?? 0,
+        nextAttemptAt: info.retryAt ?? Date.now() + (info.delayMs ?? 0),
+        sessionSuspect: info.sessionMaybeEnded,
+      };
+    case 'failed':
+      if (info.failure === 'auth' || info.failure === 'forbidden') return { kind: 'session-ended', reason: info.lastError ?? 'credentials refused' };
+      return { kind: 'closed' };
+    case 'disconnected':
+      return { kind: 'closed' };
+  }
+}
+
+/** A {@link HubConnection} over a ReconnectingClient. */
+export class ClientConnection implements HubConnection {
+  private readonly client: ReconnectingClient;
+  /** Our handler count per channel, so the hub subscription ends with the last one. */
+  private readonly handlers = new Map<string, number>();
+  private readonly gapListeners = new Set<(gap: GapInfo) => void>();
+
+  constructor(client: ReconnectingClient) {
+    this.client = client;
+    client.on('gap', (gap: GapEvent) => {
+      const info: GapInfo = { channel: gap.channel, resumed: gap.resumed, reason: gap.reason };
+      for (const l of this.gapListeners) l(info);
+    });
+  }
+
+  start(): void {
+    this.client.start();
+  }
+
+  subscribe(channel: string, listener: (message: Message) => void): () => void {
+    const handler = (m: Message) => listener(m);
+    const off = this.client.subscribe(channel, handler);
+    this.handlers.set(channel, (this.handlers.get(channel) ?? 0) + 1);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      off();
+      const left = (this.handlers.get(channel) ?? 1) - 1;
+      if (left > 0) {
+        this.handlers.set(channel, left);
+      } else {
+        this.handlers.delete(channel);
+        this.client.unsubscribe(channel);
+      }
+    };
+  }
+
+  request(method: string, params?: unknown, options?: RequestOptions): Promise<unknown> {
+    return this.client.request(method, params, options ?? {});
+  }
+
+  onStatus(listener: (status: ConnectionStatus) => void): () => void {
+    listener(statusFromInfo(this.client.getInfo()));
+    return this.client.on('state', (info) => listener(statusFromInfo(info)));
+  }
+
+  onGap(listener: (gap: GapInfo) => void): () => void {
+    this.gapListeners.add(listener);
+    return () => this.gapListeners.delete(listener);
+  }
+
+  close(): void {
+    void this.client.close();
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The few things the dashboard needs from a hub connection. The reconnecting client in
+ * shared/client is adapted to it (client-adapter.ts), and tests drive a fake through it.
+ */
+import type { Message } from '../../../shared/protocol';
+
+/** Where the connection stands, as the top bar shows it. */
+export type ConnectionStatus =
+  | { kind: 'connecting'; attempt: number }
+  | { kind: 'connected' }
+  | {
+      kind: 'reconnecting';
+      attempt: number;
+      delayMs: number;
+      nextAttemptAt: number;
+      /** Several attempts in a row closed before opening, as a refused session looks in a browser. */
+      sessionSuspect?: boolean;
+    }
+  | { kind: 'session-ended'; reason: string }
+  | { kind: 'closed' };
+
+/** A channel whose history could not be fully recovered after a (re)subscribe. */
+export interface GapInfo {
+  channel: string;
+  /** True after a reconnect; false when the hub no longer held the start of the history at the first subscribe. */
+  resumed: boolean;
+  /** Why, in the client's words (`not_retained`, `epoch_changed`, `missing`). */
+  reason?: string;
+}
+
+/** Options of a request. */
+export interface RequestOptions {
+  /** Give up after this long. The client's default applies when absent. */
+  timeoutMs?: number;
+}
+
+/** A live, reconnecting connection to the hub. */
+export interface HubConnection {
+  /** Start connecting. */
+  start(): void;
+  /** Receive every message of a channel, across reconnects; returns an unsubscribe function. */
+  subscribe(channel: string, listener: (message: Message) => void): () => void;
+  /** Call a hub method; rejects with the hub's error message. */
+  request(method: string, params?: unknown, options?: RequestOptions): Promise<unknown>;
+  /** Follow the connection status; the listener gets the current one at once. */
+  onStatus(listener: (status: ConnectionStatus) => void): () => void;
+  /** Hear about channels whose history has a hole (`recovered: false`). */
+  onGap(listener: (gap: GapInfo) => void): () => void;
+  /** Close for good; safe to call twice. */
+  close(): void;
+}

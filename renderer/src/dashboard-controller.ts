@@ -1,0 +1,284 @@
+/**
+ * Wires a hub connection to the dashboard: subscribes to the process, process-list and stats
+ * channels, feeds output through the batching buffer into the LogBook (outside React), keeps the
+ * store's process list and role current, and carries out the operators' actions.
+ */
+import { HUB_STATS_CHANNEL, PROCESSES_CHANNEL, PROCESS_CHANNEL_PREFIX, processChannel, type Message } from '../../shared/protocol';
+import type { ConnectionStatus, HubConnection } from './connection/hub-connection';
+import type { SessionState } from './connection/session-check';
+import type { LogBook } from './logs/log-book';
+import { OutputBatcher, type FlushScheduler } from './logs/output-batcher';
+import type { DashboardStore, Role } from './state/dashboard-store';
+import { parseHubStats } from './state/hub-stats';
+import { parseProcessesPayload, parseStatusFields, parseTime, type ProcessInfo } from './state/process-info';
+import { statusNote } from './state/status-text';
+
+/** What arrives on a `process:<id>` channel, queued for the next frame. */
+type Inbound =
+  | { kind: 'output'; processId: string; data: string; stream?: 'stdout' | 'stderr'; timestamp?: string }
+  | { kind: 'status'; processId: string; data: Record<string, unknown>; timestamp?: string }
+  | { kind: 'gap'; processId: string; resumed: boolean };
+
+/** Options of {@link DashboardController}. */
+export interface ControllerOptions {
+  /** When to apply queued output; the default is once per animation frame. */
+  schedule: FlushScheduler;
+  /** The role when it is known up front (the desktop window's launch token is an operator). */
+  knownRole?: Role;
+  /** Asks the hub whether the session still holds (browsers); absent: never end the session. */
+  checkSession?: () => Promise<SessionState>;
+  /** How many refused checks in a row end the session. Default 1 (the client already saw several silent refusals). */
+  refusalsToEnd?: number;
+  /** Request timeout. Default 10,000 ms. */
+  timeoutMs?: number;
+  /** Clock. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** The operators' and viewers' actions, as components call them. */
+export interface DashboardActions {
+  startProcess(id: string): Promise<boolean>;
+  stopProcess(id: string): Promise<boolean>;
+  restartProcess(id: string): Promise<boolean>;
+  addProcess(id: string, command: string): Promise<boolean>;
+  /** A one-time login link for a role, or null when the hub refused. */
+  loginLink(role: Role): Promise<string | null>;
+  disconnectClient(clientId: string): Promise<boolean>;
+  clearLogs(processId: string): void;
+}
+
+/** Connects one hub connection to one store and one LogBook. */
+export class DashboardController implements DashboardActions {
+  private readonly conn: HubConnection;
+  private readonly store: DashboardStore;
+  private readonly book: LogBook;
+  private readonly options: ControllerOptions;
+  private readonly batcher: OutputBatcher<Inbound>;
+  private readonly processSubs = new Map<string, () => void>();
+  private readonly cleanups: Array<() => void> = [];
+  private refusals = 0;
+  private checking = false;
+  private ended = false;
+  private started = false;
+  private readonly now: () => number;
+
+  constructor(conn: HubConnection, store: DashboardStore, book: LogBook, options: ControllerOptions) {
+    this.conn = conn;
+    this.store = store;
+    this.book = book;
+    this.options = options;
+    this.now = options.now ?? Date.now;
+    this.batcher = new OutputBatcher((batch) => this.apply(batch), options.schedule);
+  }
+
+  /** Subscribe and connect. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    if (this.options.knownRole) this.store.getState().setRole(this.options.knownRole);
+    this.cleanups.push(
+      this.conn.onStatus((s) => this.onStatus(s)),
+      this.conn.onGap((gap) => {
+        if (gap.channel.startsWith(PROCESS_CHANNEL_PREFIX)) this.batcher.push({ kind: 'gap', processId: gap.channel.slice(PROCESS_CHANNEL_PREFIX.length), resumed: gap.resumed });
+      }),
+      this.conn.subscribe(PROCESSES_CHANNEL, (m) => this.onProcesses(m)),
+      this.conn.subscribe(HUB_STATS_CHANNEL, (m) => this.onStats(m.data)),
+    );
+    this.conn.start();
+  }
+
+  /** Apply what is queued now (tests, and before copying the view). */
+  flush(): void {
+    this.batcher.flush();
+  }
+
+  /** Unsubscribe and close the connection; safe to call twice. */
+  close(): void {
+    this.batcher.close();
+    for (const off of this.cleanups.splice(0)) off();
+    for (const off of this.processSubs.values()) off();
+    this.processSubs.clear();
+    this.conn.close();
+  }
+
+  startProcess(id: string): Promise<boolean> {
+    return this.run('process.start', { id });
+  }
+
+  stopProcess(id: string): Promise<boolean> {
+    return this.run('process.stop', { id });
+  }
+
+  restartProcess(id: string): Promise<boolean> {
+    return this.run('process.restart', { id });
+  }
+
+  async addProcess(id: string, command: string): Promise<boolean> {
+    const ok = await this.run('process.add', { id, command });
+    if (ok) void this.loadProcesses();
+    return ok;
+  }
+
+  async loginLink(role: Role): Promise<string | null> {
+    try {
+      const res = await this.conn.request('hub.loginLink', { role }, { timeoutMs: this.timeout });
+      const url = typeof res === 'string' ? res : (res as { url?: unknown } | null)?.url;
+      if (typeof url !== 'string') throw new Error('the hub sent no url');
+      return url;
+    } catch (e) {
+      this.store.getState().setNotice(`Could not create a login link: ${errorText(e)}`);
+      return null;
+    }
+  }
+
+  disconnectClient(clientId: string): Promise<boolean> {
+    return this.run('hub.disconnect', { clientId });
+  }
+
+  clearLogs(processId: string): void {
+    this.batcher.flush();
+    this.book.clear(processId);
+    this.store.getState().bumpLogs();
+  }
+
+  private get timeout(): number {
+    return this.options.timeoutMs ?? 10_000;
+  }
+
+  private async run(method: string, params: unknown): Promise<boolean> {
+    try {
+      await this.conn.request(method, params, { timeoutMs: this.timeout });
+      return true;
+    } catch (e) {
+      this.store.getState().setNotice(`${method} failed: ${errorText(e)}`);
+      return false;
+    }
+  }
+
+  private onStatus(status: ConnectionStatus): void {
+    if (this.ended) return;
+    if (status.kind === 'session-ended') {
+      this.endSession();
+      return;
+    }
+    this.store.getState().setConnection(status);
+    if (status.kind === 'connected') {
+      this.refusals = 0;
+      void this.loadProcesses();
+      void this.detectRole();
+    } else if (status.kind === 'reconnecting' && status.sessionSuspect && this.options.checkSession && !this.checking) {
+      this.checking = true;
+      void this.options.checkSession().then((state) => {
+        this.checking = false;
+        this.refusals = state === 'refused' ? this.refusals + 1 : 0;
+        if (this.refusals >= (this.options.refusalsToEnd ?? 1)) this.endSession();
+      });
+    }
+  }
+
+  private endSession(): void {
+    if (this.ended) return;
+    this.store.getState().setConnection({ kind: 'session-ended', reason: 'the hub refused this session' });
+    this.store.getState().setRole(null);
+    this.ended = true;
+    // Stop hammering the hub with credentials it will never accept again.
+    this.conn.close();
+  }
+
+  private async loadProcesses(): Promise<void> {
+    try {
+      const res = await this.conn.request('process.list', undefined, { timeoutMs: this.timeout });
+      const update = parseProcessesPayload(res, this.now());
+      if (update) this.applyProcesses(update.kind === 'full', update.processes);
+    } catch (e) {
+      this.store.getState().setNotice(`Could not list processes: ${errorText(e)}`);
+    }
+  }
+
+  private async detectRole(): Promise<void> {
+    if (this.options.knownRole) return;
+    try {
+      const who = (await this.conn.request('hub.whoami', undefined, { timeoutMs: this.timeout })) as { role?: unknown } | null;
+      if (who?.role === 'operator' || who?.role === 'viewer') {
+        this.store.getState().setRole(who.role);
+        return;
+      }
+    } catch {
+      // No whoami on this hub: fall back to the stats, where the hub may mark our own client.
+    }
+    try {
+      this.onStats(await this.conn.request('hub.stats', undefined, { timeoutMs: this.timeout }));
+    } catch {
+      // Stats refused: the role stays unknown and controls stay hidden; the hub enforces roles anyway.
+    }
+  }
+
+  private onProcesses(message: Message): void {
+    const update = parseProcessesPayload(message.data, this.now());
+    if (update) this.applyProcesses(update.kind === 'full', update.processes);
+  }
+
+  private applyProcesses(full: boolean, list: ProcessInfo[]): void {
+    const state = this.store.getState();
+    if (full) state.setProcesses(list);
+    else state.patchProcesses(list);
+    const ids = new Set(this.store.getState().processes.map((p) => p.id));
+    for (const id of ids) if (!this.processSubs.has(id)) this.subscribeProcess(id);
+    if (full) {
+      for (const [id, off] of this.processSubs) {
+        if (!ids.has(id)) {
+          off();
+          this.processSubs.delete(id);
+        }
+      }
+    }
+  }
+
+  private subscribeProcess(id: string): void {
+    const off = this.conn.subscribe(processChannel(id), (m) => {
+      if (m.type === 'process_output' && typeof m.data === 'string') {
+        this.batcher.push({ kind: 'output', processId: id, data: m.data, stream: m.stream, timestamp: m.timestamp });
+      } else if (m.type === 'process_status' && typeof m.data === 'object' && m.data !== null) {
+        this.batcher.push({ kind: 'status', processId: id, data: m.data as Record<string, unknown>, timestamp: m.timestamp });
+      }
+    });
+    this.processSubs.set(id, off);
+  }
+
+  private onStats(data: unknown): void {
+    const stats = parseHubStats(data);
+    if (!stats) return;
+    const state = this.store.getState();
+    state.setStats(stats);
+    if (state.role === null) {
+      const self = stats.clients.find((c) => c.self);
+      if (self && (self.role === 'operator' || self.role === 'viewer')) state.setRole(self.role);
+    }
+  }
+
+  /** Apply one frame's worth of channel messages: lines to the LogBook, statuses to the store. */
+  private apply(batch: Inbound[]): void {
+    const patches: Array<Partial<ProcessInfo> & { id: string }> = [];
+    for (const item of batch) {
+      if (item.kind === 'output') {
+        this.book.addOutput(item);
+      } else if (item.kind === 'gap') {
+        this.book.addGap(item.processId, item.resumed);
+      } else {
+        const fields = parseStatusFields(item.data, this.now());
+        const patch: Partial<ProcessInfo> & { id: string } = { ...fields, id: item.processId };
+        if (fields.status === 'running' && fields.startedAt === undefined) patch.startedAt = parseTime(item.timestamp) ?? this.now();
+        if (fields.status && fields.status !== 'running' && fields.status !== 'starting') patch.pid = fields.pid;
+        patches.push(patch);
+        if (fields.status) this.book.addStatus(item.processId, statusNote(item.processId, fields), item.timestamp);
+      }
+    }
+    const state = this.store.getState();
+    if (patches.length) state.patchProcesses(patches);
+    state.bumpLogs();
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

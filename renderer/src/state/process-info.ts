@@ -1,0 +1,111 @@
+/**
+ * A tolerant reader for what the supervisor sends about processes: `process.list` results, the
+ * `processes` channel's events and `process_status` payloads. Unknown fields are ignored and
+ * missing ones left out, so the supervisor can grow its shapes without breaking the dashboard.
+ */
+
+/** What the dashboard knows about one process. */
+export interface ProcessInfo {
+  id: string;
+  /** `starting`, `running`, `exited`, `failed`, `stopped`, `restarting`, or whatever the supervisor says. */
+  status: string;
+  pid?: number;
+  exitCode?: number;
+  signal?: string;
+  reason?: string;
+  restarts?: number;
+  /** When the current run started, in ms since the epoch. */
+  startedAt?: number;
+  command?: string;
+  /** Delay before the next automatic restart. */
+  delayMs?: number;
+}
+
+/** The result of reading a `processes` payload: the whole list, or some changed entries. */
+export type ProcessesUpdate = { kind: 'full'; processes: ProcessInfo[] } | { kind: 'partial'; processes: ProcessInfo[] };
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** A time as ms since the epoch, from a number (ms) or an RFC 3339 string. */
+export function parseTime(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string') {
+    const t = Date.parse(v);
+    return Number.isNaN(t) ? undefined : t;
+  }
+  return undefined;
+}
+
+/** Read the status fields of a process object or a `process_status` payload (id excluded). */
+export function parseStatusFields(o: Obj, now: number): Partial<Omit<ProcessInfo, 'id'>> {
+  const info: Partial<Omit<ProcessInfo, 'id'>> = {};
+  const status = str(o.status) ?? str(o.state);
+  if (status) info.status = status;
+  const pid = num(o.pid);
+  if (pid !== undefined) info.pid = pid;
+  const exitCode = num(o.exitCode) ?? num(o.exit_code) ?? num(o.code);
+  if (exitCode !== undefined) info.exitCode = exitCode;
+  const signal = str(o.signal);
+  if (signal) info.signal = signal;
+  const reason = str(o.reason) ?? str(o.error);
+  if (reason) info.reason = reason;
+  const restarts = num(o.restarts) ?? num(o.restartCount) ?? num(o.restart_count);
+  if (restarts !== undefined) info.restarts = restarts;
+  const startedAt = parseTime(o.startedAt) ?? parseTime(o.started_at);
+  const uptime = num(o.uptimeMs) ?? num(o.uptime_ms);
+  if (startedAt !== undefined) info.startedAt = startedAt;
+  else if (uptime !== undefined) info.startedAt = now - uptime;
+  const command = str(o.command) ?? str(o.cmd);
+  if (command) info.command = command;
+  const delayMs = num(o.delayMs);
+  if (delayMs !== undefined) info.delayMs = delayMs;
+  return info;
+}
+
+/** One process object, or null when it has no usable id. */
+export function parseProcess(v: unknown, now: number, fallbackId?: string): ProcessInfo | null {
+  if (!isObj(v)) return null;
+  const id = str(v.id) ?? str(v.name) ?? fallbackId;
+  if (!id) return null;
+  const fields = parseStatusFields(v, now);
+  return { ...fields, status: fields.status ?? 'unknown', id };
+}
+
+function parseList(v: unknown, now: number): ProcessInfo[] | null {
+  if (Array.isArray(v)) return v.map((p) => parseProcess(p, now)).filter((p): p is ProcessInfo => p !== null);
+  return null;
+}
+
+/**
+ * Read a process list from a `process.list` result or a `processes` channel payload: an array,
+ * `{processes: [...]}`, the seed's `{event, data}` envelope around either, an id-keyed map, or a
+ * single `{process: {...}}` change.
+ */
+export function parseProcessesPayload(v: unknown, now: number, depth = 0): ProcessesUpdate | null {
+  const list = parseList(v, now);
+  if (list) return { kind: 'full', processes: list };
+  if (!isObj(v) || depth > 3) return null;
+  for (const key of ['processes', 'list', 'items']) {
+    const inner = v[key];
+    const l = parseList(inner, now);
+    if (l) return { kind: 'full', processes: l };
+    if (isObj(inner) && Object.values(inner).every(isObj) && Object.keys(inner).length > 0) {
+      const fromMap = Object.entries(inner).map(([id, p]) => parseProcess(p, now, id)).filter((p): p is ProcessInfo => p !== null);
+      return { kind: 'full', processes: fromMap };
+    }
+  }
+  if ('data' in v) {
+    const nested = parseProcessesPayload(v.data, now, depth + 1);
+    if (nested) return nested;
+  }
+  const single = parseProcess(v.process, now);
+  if (single) return { kind: 'partial', processes: [single] };
+  if (depth > 0) {
+    const self = parseProcess(v, now);
+    if (self && self.status !== 'unknown') return { kind: 'partial', processes: [self] };
+  }
+  return null;
+}
