@@ -1,2 +1,52 @@
-// The headless serve entry (`npm run serve`). Filled by the shells issue.
-console.log('switchyard serve: not implemented yet');
+// The headless entry (`npm run serve -- [options]`): the same core as the desktop app with no
+// window. Prints the two lines of the contract; SIGINT and SIGTERM stop every process group,
+// close the hub, and exit 0.
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSwitchyard } from '../core/switchyard-app';
+import { USAGE, parseCliOptions } from './cli-options';
+
+const appRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+async function main(): Promise<void> {
+  let options;
+  try {
+    options = parseCliOptions(process.argv.slice(2), process.env);
+  } catch (err) {
+    console.error(`switchyard: ${(err as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return;
+  }
+  const app = await startSwitchyard({ ...options, appRoot, cwd: process.cwd(), log: (line) => console.error(line) });
+  console.log(`Hub: ${app.hubUrl}`);
+  console.log(`Dashboard: ${app.loginLink('operator')}`);
+  console.log(`Token file: ${app.tokenFile}`);
+  console.log(`Processes: ${app.processSource}`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`switchyard: ${signal}, stopping every process`);
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(`switchyard: shutdown failed: ${(err as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGHUP', stop);
+  // Last resort when something throws past everything: no child outlives us.
+  process.on('exit', () => app.killAllSync());
+}
+
+main().catch((err: unknown) => {
+  console.error(`switchyard: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,115 @@
+/**
+ * The hub port's HTTP paths (CONTRACT.md, "HTTP on the hub port"): the dashboard, `/healthz`,
+ * `/login`, `/api/stats`, `/metrics`, and `/ws` upgrades handed to the hub. The Host check runs
+ * on every request before anything else (DNS rebinding); the hub checks Origin and credentials
+ * on upgrades itself.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { SESSION_COOKIE } from '../hub/auth';
+import { rejectUpgrade } from '../hub/http-guard';
+import type { HubAuthApi } from '../hub/types';
+import { SECURITY_HEADERS, serveStatic } from './static-files';
+
+/** What the routes need from the rest of the app. */
+export interface HttpRouteDeps {
+  /** Whether the request's Host is allowed (loopback with this port, or an allowed host). */
+  hostAllowed(req: IncomingMessage): boolean;
+  /** Credentials of plain requests and login tickets. */
+  auth: HubAuthApi;
+  /** Hand a `/ws` upgrade to the hub (which checks Origin and credentials). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** The statistics snapshot of `/api/stats`. */
+  stats(): unknown;
+  /** Prometheus text for `/metrics`. */
+  metrics(): Promise<{ contentType: string; body: string }>;
+  /** The built dashboard folder. */
+  staticDir: string;
+  /** Count a refused request (for the statistics). */
+  onRefused?(reason: 'host' | 'auth' | 'ticket'): void;
+}
+
+/** The `request` and `upgrade` listeners of the hub's HTTP server. */
+export function createHttpRoutes(deps: HttpRouteDeps) {
+  const request = (req: IncomingMessage, res: ServerResponse): void => {
+    if (!deps.hostAllowed(req)) {
+      deps.onRefused?.('host');
+      return sendText(res, 403, 'Forbidden: unexpected Host header');
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      return sendText(res, 405, 'Method Not Allowed');
+    }
+    switch (url.pathname) {
+      case '/healthz':
+        return sendJson(res, 200, { ok: true });
+      case '/login':
+        return login(url, res);
+      case '/api/stats':
+        if (!authorized(req, res)) return;
+        return sendJson(res, 200, deps.stats());
+      case '/metrics':
+        if (!authorized(req, res)) return;
+        deps.metrics().then(
+          ({ contentType, body }) => {
+            res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': contentType, 'Cache-Control': 'no-store' });
+            res.end(body);
+          },
+          (err: unknown) => sendText(res, 500, `metrics failed: ${err instanceof Error ? err.message : String(err)}`),
+        );
+        return;
+      case '/ws':
+        return sendText(res, 426, 'Upgrade Required: /ws is the WebSocket endpoint');
+      default:
+        if (!serveStatic(deps.staticDir, url.pathname, req, res)) sendText(res, 404, 'Not Found');
+    }
+  };
+
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (!deps.hostAllowed(req)) {
+      deps.onRefused?.('host');
+      return rejectUpgrade(socket, 403);
+    }
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/ws') return rejectUpgrade(socket, 404);
+    deps.handleUpgrade(req, socket, head);
+  };
+
+  function authorized(req: IncomingMessage, res: ServerResponse): boolean {
+    if (deps.auth.authenticate(req)) return true;
+    deps.onRefused?.('auth');
+    res.setHeader('WWW-Authenticate', 'Bearer realm="switchyard"');
+    sendText(res, 401, 'Unauthorized');
+    return false;
+  }
+
+  function login(url: URL, res: ServerResponse): void {
+    const ticket = url.searchParams.get('ticket');
+    const session = ticket ? deps.auth.redeemTicket(ticket) : null;
+    if (!session) {
+      deps.onRefused?.('ticket');
+      return sendText(res, 401, 'Unauthorized: this login link was already used or is unknown; ask for a new one');
+    }
+    res.writeHead(303, {
+      ...SECURITY_HEADERS,
+      'Set-Cookie': `${SESSION_COOKIE}=${session.sessionId}; HttpOnly; SameSite=Strict; Path=/`,
+      Location: '/',
+      'Cache-Control': 'no-store',
+    });
+    res.end();
+  }
+
+  return { request, upgrade };
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(`${text}\n`);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
