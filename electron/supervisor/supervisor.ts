@@ -88,6 +88,11 @@ export class Supervisor {
     for (const def of options.definitions ?? []) this.addDefinition(checked(def, 'definitions'));
   }
 
+  /** The watchdog's pid while it runs (for diagnostics and tests). */
+  get watchdogPid(): number | undefined {
+    return this.watchdog?.pid;
+  }
+
   /** Register the `process.*` methods, start the watchdog and the autostart processes. Twice is harmless. */
   start(): void {
     if (this.started || this.closing) return;
