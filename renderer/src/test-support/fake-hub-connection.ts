@@ -70,7 +70,7 @@ export class FakeHubConnection implements HubConnection {
   }
 
   /** Play the hub: deliver a message on a channel. */
-  emit(channel: string, message: Omit<Message, 'channel'>): void {
+  emit(channel: string, message: { type: Message['type']; [field: string]: unknown }): void {
     for (const l of this.channels.get(channel) ?? []) l({ ...message, channel } as Message);
   }
 
