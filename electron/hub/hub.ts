@@ -16,22 +16,11 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import {
-  decodeFrame,
-  HUB_STATS_CHANNEL,
-  isReservedChannel,
-  processChannel,
-  targetChannel,
-  type Message,
-  type OutputStream,
-  type ProcessStatusData,
-  type PublishMessage,
-  type RequestMessage,
-  type SubscribeMessage,
-} from '../../shared/protocol';
+import { HUB_STATS_CHANNEL, processChannel, type Message, type OutputStream, type ProcessStatusData } from '../../shared/protocol';
 import { HubAuth, type AuthResult } from './auth';
 import { ClientConnection, type ConnectionLimits, type ConnectionOwner } from './client-connection';
-import { ChannelLimitError, type ChannelEngine } from './engine';
+import type { ChannelEngine } from './engine';
+import { InboundRouter } from './inbound';
 import { guardRequest, rejectResponse, rejectUpgrade } from './http-guard';
 import { CloseCode, resolveLimits, type HubOptions, type ResolvedLimits } from './hub-options';
 import { registerHubMethods } from './hub-methods';
@@ -67,6 +56,7 @@ export class Hub implements HubApi {
   private readonly counters: HubCounters = newCounters();
   private readonly rates = new RateMeter();
   private readonly owner: ConnectionOwner;
+  private readonly inbound: InboundRouter;
   private readonly idPrefix = randomBytes(3).toString('hex');
   private nextId = 0;
   private totalQueued = 0;
@@ -103,6 +93,17 @@ export class Hub implements HubApi {
       slowConsumer: (client) => this.drop(client, CloseCode.slowConsumer, 'slow consumer', 'slowConsumers'),
       writeTimeout: (client) => this.kill(client, 'writeTimeouts'),
     };
+    this.inbound = new InboundRouter({
+      engine: this.engine,
+      counters: this.counters,
+      methods: this.methods,
+      limits: this.limits,
+      publishMessage: (channel, message) => this.publishMessage(channel, message),
+      drop: (client, code, reason, counter) => this.drop(client, code, reason, counter),
+      subscribed: (channel) => {
+        if (channel === HUB_STATS_CHANNEL) this.statsTimer ??= setInterval(this.publishStats, this.limits.statsIntervalMs).unref();
+      },
+    });
     registerHubMethods(this, this.methods, {
       loginUrlBase: options.loginUrlBase ?? (() => `http://127.0.0.1:${this.server ? this.port : (this.lastPort ?? 0)}/login?ticket=`),
     });
@@ -299,7 +300,7 @@ export class Hub implements HubApi {
     const client = new ClientConnection(ws, id, identity, this.connectionLimits, this.owner, this.options.rateLimit);
     this.clients.set(id, client);
     this.counters.connections++;
-    ws.on('message', (data, isBinary) => this.receive(client, data as Buffer, isBinary));
+    ws.on('message', (data, isBinary) => this.inbound.receive(client, data as Buffer, isBinary));
     ws.on('pong', () => (client.lastSeen = performance.now()));
     ws.on('error', (err: Error & { code?: string }) => {
       if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.counters.oversize++;
@@ -319,96 +320,6 @@ export class Hub implements HubApi {
       else client.ws.ping();
     }
   };
-
-  private receive(client: ClientConnection, raw: Buffer, isBinary: boolean): void {
-    client.lastSeen = performance.now();
-    if (isBinary) return this.reject(client, 'binary frames are not supported; send JSON text');
-    for (const result of decodeFrame(raw.toString(), { maxBytes: this.limits.maxPayload })) {
-      if (client.closed) return;
-      const decision = client.bucket.take(client.lastSeen);
-      if (decision !== 'ok') {
-        client.dropped++;
-        this.counters.rateLimited++;
-        if (decision === 'abuse') return this.drop(client, CloseCode.rateLimited, 'rate limited', 'rateLimitClosed');
-        // One error per streak: answering every refused message would amplify the flood.
-        if (client.bucket.streak === 1) client.send({ type: 'error', data: 'rate limited: messages are being refused, slow down' });
-        continue;
-      }
-      if (!result.ok) this.reject(client, result.error.message, result.error.id, result.error.code);
-      else this.dispatch(client, result.message);
-    }
-  }
-
-  private dispatch(client: ClientConnection, message: Message): void {
-    switch (message.type) {
-      case 'subscribe':
-        return this.subscribe(client, message);
-      case 'unsubscribe':
-        return this.unsubscribe(client, targetChannel(message));
-      case 'ping':
-        return client.sendNow({ type: 'pong', timestamp: new Date().toISOString() });
-      case 'pong':
-        return;
-      case 'publish':
-        return this.clientPublish(client, message);
-      case 'request':
-        return this.request(client, message);
-      default:
-        return this.reject(client, `clients may not send "${message.type}" messages`);
-    }
-  }
-
-  private subscribe(client: ClientConnection, message: SubscribeMessage): void {
-    const channel = targetChannel(message);
-    if (!client.subscriptions.has(channel) && client.subscriptions.size >= this.limits.maxSubscriptionsPerClient) {
-      return this.reject(client, `too many subscriptions (limit ${this.limits.maxSubscriptionsPerClient})`);
-    }
-    const from = message.since === undefined ? undefined : { since: message.since, epoch: message.epoch };
-    let result;
-    try {
-      result = this.engine.subscribe(channel, client, from);
-    } catch (err) {
-      if (err instanceof ChannelLimitError) return this.reject(client, err.message);
-      throw err;
-    }
-    client.subscriptions.add(channel);
-    client.send({ type: 'subscribed', channel, data: { seq: result.seq, epoch: result.epoch, recovered: result.recovered } });
-    client.replay(result.replay);
-    if (channel === HUB_STATS_CHANNEL) this.statsTimer ??= setInterval(this.publishStats, this.limits.statsIntervalMs).unref();
-  }
-
-  private unsubscribe(client: ClientConnection, channel: string): void {
-    client.subscriptions.delete(channel);
-    this.engine.unsubscribe(channel, client);
-  }
-
-  private clientPublish(client: ClientConnection, message: PublishMessage): void {
-    if (client.role !== 'operator') return this.reject(client, 'forbidden: viewers may not publish');
-    if (isReservedChannel(message.channel)) return this.reject(client, `forbidden: channel "${message.channel}" is reserved for the hub`);
-    try {
-      this.publishMessage(message.channel, { type: 'publish', channel: message.channel, data: message.data, timestamp: new Date().toISOString() });
-    } catch (err) {
-      if (err instanceof ChannelLimitError) return this.reject(client, err.message);
-      throw err;
-    }
-  }
-
-  private request(client: ClientConnection, message: RequestMessage): void {
-    const { id } = message;
-    const answer = (r: { data: unknown } | { error: { code: string; message: string } }) => {
-      if (!client.closed) client.send({ type: 'response', id, ...r });
-    };
-    const result = this.methods.call(message, { clientId: client.id, userId: client.userId, role: client.role });
-    if (result instanceof Promise) void result.then(answer);
-    else answer(result);
-  }
-
-  // Bad input: an `error` (or, for a request with an id, a `response` with an error); the connection stays.
-  private reject(client: ClientConnection, reason: string, id?: string | number, code = 'bad_request'): void {
-    this.counters.badMessages++;
-    if (id !== undefined) client.send({ type: 'response', id, error: { code, message: reason } });
-    else client.send({ type: 'error', data: reason });
-  }
 
   private publishMessage(channel: string, message: Message): number {
     const entry = this.engine.publish(channel, message);

@@ -1,0 +1,129 @@
+/**
+ * Inbound messages of one client: rate limiting, decoding (shared/protocol), and dispatch of
+ * subscribe, unsubscribe, ping, publish and request. Bad input is answered, never fatal.
+ */
+import {
+  decodeFrame,
+  isReservedChannel,
+  targetChannel,
+  type Message,
+  type PublishMessage,
+  type RequestMessage,
+  type SubscribeMessage,
+} from '../../shared/protocol';
+import type { ClientConnection } from './client-connection';
+import { ChannelLimitError, type ChannelEngine } from './engine';
+import { CloseCode, type ResolvedLimits } from './hub-options';
+import type { MethodRegistry } from './methods';
+import type { HubCounters } from './stats';
+
+/** What the router needs from the hub. */
+export interface RouterHost {
+  readonly engine: ChannelEngine;
+  readonly counters: HubCounters;
+  readonly methods: MethodRegistry;
+  readonly limits: Pick<ResolvedLimits, 'maxPayload' | 'maxSubscriptionsPerClient'>;
+  /** Publish a complete message to a channel; returns its seq. */
+  publishMessage(channel: string, message: Message): number;
+  /** Close a client on purpose, counted. */
+  drop(client: ClientConnection, code: number, reason: string, counter?: keyof HubCounters): void;
+  /** A client subscribed to a channel (the hub starts `hub:stats` snapshots). */
+  subscribed(channel: string): void;
+}
+
+/** Routes every client's inbound messages. */
+export class InboundRouter {
+  constructor(private readonly host: RouterHost) {}
+
+  /** Handle one inbound frame: rate limit, decode, dispatch; bad input gets an error, never a close. */
+  receive(client: ClientConnection, raw: Buffer, isBinary: boolean): void {
+    client.lastSeen = performance.now();
+    if (isBinary) return this.reject(client, 'binary frames are not supported; send JSON text');
+    for (const result of decodeFrame(raw.toString(), { maxBytes: this.host.limits.maxPayload })) {
+      if (client.closed) return;
+      const decision = client.bucket.take(client.lastSeen);
+      if (decision !== 'ok') {
+        client.dropped++;
+        this.host.counters.rateLimited++;
+        if (decision === 'abuse') return this.host.drop(client, CloseCode.rateLimited, 'rate limited', 'rateLimitClosed');
+        // One error per streak: answering every refused message would amplify the flood.
+        if (client.bucket.streak === 1) client.send({ type: 'error', data: 'rate limited: messages are being refused, slow down' });
+        continue;
+      }
+      if (!result.ok) this.reject(client, result.error.message, result.error.id, result.error.code);
+      else this.dispatch(client, result.message);
+    }
+  }
+
+  private dispatch(client: ClientConnection, message: Message): void {
+    switch (message.type) {
+      case 'subscribe':
+        return this.subscribe(client, message);
+      case 'unsubscribe':
+        return this.unsubscribe(client, targetChannel(message));
+      case 'ping':
+        return client.sendNow({ type: 'pong', timestamp: new Date().toISOString() });
+      case 'pong':
+        return;
+      case 'publish':
+        return this.clientPublish(client, message);
+      case 'request':
+        return this.request(client, message);
+      default:
+        return this.reject(client, `clients may not send "${message.type}" messages`);
+    }
+  }
+
+  private subscribe(client: ClientConnection, message: SubscribeMessage): void {
+    const channel = targetChannel(message);
+    if (!client.subscriptions.has(channel) && client.subscriptions.size >= this.host.limits.maxSubscriptionsPerClient) {
+      return this.reject(client, `too many subscriptions (limit ${this.host.limits.maxSubscriptionsPerClient})`);
+    }
+    const from = message.since === undefined ? undefined : { since: message.since, epoch: message.epoch };
+    let result;
+    try {
+      result = this.host.engine.subscribe(channel, client, from);
+    } catch (err) {
+      if (err instanceof ChannelLimitError) return this.reject(client, err.message);
+      throw err;
+    }
+    client.subscriptions.add(channel);
+    client.send({ type: 'subscribed', channel, data: { seq: result.seq, epoch: result.epoch, recovered: result.recovered } });
+    client.replay(result.replay);
+    this.host.subscribed(channel);
+  }
+
+  private unsubscribe(client: ClientConnection, channel: string): void {
+    client.subscriptions.delete(channel);
+    this.host.engine.unsubscribe(channel, client);
+  }
+
+  private clientPublish(client: ClientConnection, message: PublishMessage): void {
+    if (client.role !== 'operator') return this.reject(client, 'forbidden: viewers may not publish');
+    if (isReservedChannel(message.channel)) return this.reject(client, `forbidden: channel "${message.channel}" is reserved for the hub`);
+    try {
+      this.host.publishMessage(message.channel, { type: 'publish', channel: message.channel, data: message.data, timestamp: new Date().toISOString() });
+    } catch (err) {
+      if (err instanceof ChannelLimitError) return this.reject(client, err.message);
+      throw err;
+    }
+  }
+
+  private request(client: ClientConnection, message: RequestMessage): void {
+    const { id } = message;
+    const answer = (r: { data: unknown } | { error: { code: string; message: string } }) => {
+      if (!client.closed) client.send({ type: 'response', id, ...r });
+    };
+    const result = this.host.methods.call(message, { clientId: client.id, userId: client.userId, role: client.role });
+    if (result instanceof Promise) void result.then(answer);
+    else answer(result);
+  }
+
+  // Bad input: an `error` (or, for a request with an id, a `response` with an error); the connection stays.
+  private reject(client: ClientConnection, reason: string, id?: string | number, code = 'bad_request'): void {
+    this.host.counters.badMessages++;
+    if (id !== undefined) client.send({ type: 'response', id, error: { code, message: reason } });
+    else client.send({ type: 'error', data: reason });
+  }
+
+}
