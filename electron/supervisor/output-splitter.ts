@@ -50,8 +50,6 @@ export class OutputSplitter {
   /** What was last sent for the current line; null when nothing was. */
   private sent: string | null = null;
   private lastSentAt = 0;
-  /** The previous chunk ended in `\r`: whether it ends the line depends on the next byte. */
-  private pendingCR = false;
   private timer: NodeJS.Timeout | null = null;
   private ended = false;
 
@@ -77,10 +75,7 @@ export class OutputSplitter {
     if (this.ended) return;
     this.consume(this.decoder.end());
     this.ended = true;
-    if (this.pendingCR || this.cur !== '' || this.lastState !== null) {
-      this.pendingCR = false;
-      this.endLine();
-    }
+    if (this.cur !== '' || this.lastState !== null) this.endLine();
     this.cancelTimer();
   }
 
@@ -88,15 +83,6 @@ export class OutputSplitter {
     if (text === '') return;
     if (text.includes('\0')) text = text.replace(/\0/g, '');
     let i = 0;
-    if (this.pendingCR && text.length > 0) {
-      this.pendingCR = false;
-      if (text.charCodeAt(0) === 10) {
-        this.endLine();
-        i = 1;
-      } else {
-        this.bareCR();
-      }
-    }
     let nl = text.indexOf('\n', i);
     let cr = text.indexOf('\r', i);
     while (i < text.length) {
@@ -111,10 +97,7 @@ export class OutputSplitter {
       if (next === nl) {
         this.endLine();
         i = next + 1;
-      } else if (next + 1 >= text.length) {
-        this.pendingCR = true;
-        i = next + 1;
-      } else if (text.charCodeAt(next + 1) === 10) {
+      } else if (next + 1 < text.length && text.charCodeAt(next + 1) === 10) {
         this.endLine();
         i = next + 2;
       } else {
@@ -139,7 +122,11 @@ export class OutputSplitter {
     this.cur = buf.toString('utf8');
   }
 
-  /** A bare `\r`: the text so far is a complete state of a progress line. */
+  /**
+   * A bare `\r`: the text so far is a complete state of a progress line. A `\r` at the end of a
+   * chunk is taken as bare too, so that a bar written as `state\r` shows at once: if a `\n`
+   * follows, the line ends with the same content and nothing is sent twice.
+   */
   private bareCR(): void {
     if (this.lastState !== null && this.sent !== this.lastState) this.coalesced++;
     this.lastState = this.cur !== '' || this.lastState === null ? this.cur : this.lastState;
