@@ -1,7 +1,7 @@
 // Seed parity: every feature of the go-ws Hub, against a real server on port 0 with real clients.
 import net from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { authenticatorFunc } from './auth';
+import { ApiKeyAuthenticator, authenticatorFunc } from './auth';
 import { CloseCode, type Hub } from './hub';
 import { startHub, TestClient, TOKEN, until, upgradeStatus } from './test-helpers';
 
@@ -128,6 +128,13 @@ describe('Hub (seed parity)', () => {
     expect(await upgradeStatus(url, { token: 'wrong' })).toBe(401);
   });
 
+  it("takes the seed's API-key authenticator as its authenticator", async () => {
+    const { hub, url } = await setup({ tokens: {}, authenticator: new ApiKeyAuthenticator({ 'seed-key': 'user-1' }) });
+    await open(url, { token: 'seed-key' });
+    expect(hub.stats().clientList[0]).toMatchObject({ userId: 'user-1', role: 'operator' });
+    expect(await upgradeStatus(url, { token: TOKEN })).toBe(401);
+  });
+
   it('closes a client that sends a frame over 64 KiB with 1009, and only that one', async () => {
     const { hub, url } = await setup();
     const bad = await open(url);
@@ -159,6 +166,22 @@ describe('Hub (seed parity)', () => {
     expect(hub.clientCount()).toBe(1);
     expect(pings).toBeGreaterThan(0);
     raw.destroy();
+  });
+
+  it('terminates a peer whose socket takes no data for the write timeout', async () => {
+    const { hub, url } = await setup({ writeTimeoutMs: 300, maxQueueBytes: 256 * 1024 * 1024, retention: { maxMessages: 10 } });
+    const stalled = await open(url);
+    await stalled.subscribe('process:flood');
+    (stalled.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const line = 'w'.repeat(4000);
+    // Enough to fill the loopback socket buffers on both sides, so that writes stop completing.
+    for (let i = 0; i < 10_000 && hub.stats().counters.writeTimeouts === 0; i++) {
+      hub.sendProcessOutput('flood', line, 'stdout');
+      if (i % 1000 === 999) await new Promise((r) => setTimeout(r, 20));
+    }
+    await until(() => hub.stats().counters.writeTimeouts === 1, 5000, 'write timeout');
+    expect(hub.clientCount()).toBe(0);
+    expect(hub.stats().queuedBytes).toBe(0);
   });
 
   it('has the seed timing defaults and rejects a pong timeout not above the heartbeat', async () => {

@@ -77,7 +77,7 @@ export interface HubStats {
   clients: number;
   /** Channels with subscribers or retained history (the seed's field). */
   channels: number;
-  /** Bytes queued for all clients. */
+  /** Bytes waiting in the hub's own queues for all clients (socket buffers not included; see clientList). */
   queuedBytes: number;
   clientList: ClientStats[];
   channelList: ChannelStats[];
