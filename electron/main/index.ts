@@ -1,6 +1,27 @@
-// The Electron main process entry. Filled by the shells issue; kept thin.
+// The Electron main process entry: the core (hub, supervisor, HTTP) and one hardened window on
+// it. Everything here is wiring; the behaviour lives in desktop-app.ts and the core.
 import { app } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSwitchyard, type RunningSwitchyard } from '../core/switchyard-app';
+import { parseCliOptions } from '../serve/cli-options';
+import { runDesktopApp } from './desktop-app';
 
-void app.whenReady().then(() => {
-  app.quit();
-});
+const here = dirname(fileURLToPath(import.meta.url));
+const appRoot = join(here, '../..');
+let running: RunningSwitchyard | undefined;
+
+runDesktopApp(
+  async () => {
+    const options = parseCliOptions(process.argv.slice(app.isPackaged ? 1 : 2), process.env, { ignoreUnknown: true });
+    running = await startSwitchyard({ ...options, appRoot, cwd: process.cwd(), log: (line) => console.error(line) });
+    console.log(`Hub: ${running.hubUrl}`);
+    console.log(`Dashboard: ${running.loginLink('operator')}`);
+    return running;
+  },
+  { preload: join(here, '../preload/index.cjs'), icon: join(appRoot, 'resources', 'icon.png') },
+);
+
+// A signal quits like the window's close (processes stopped first); exit is the last resort.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+process.on('exit', () => running?.killAllSync());

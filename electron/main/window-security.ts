@@ -4,38 +4,10 @@
  * cannot run. The window shows the dashboard from the hub's own HTTP origin; everything that
  * leaves that origin is denied.
  */
-import type { BrowserWindowConstructorOptions, IpcMainInvokeEvent, Session, WebContents } from 'electron';
+import type { IpcMainInvokeEvent, Session, WebContents } from 'electron';
 
 /** The one permission the dashboard uses: writing a login link to the clipboard. */
 const ALLOWED_PERMISSIONS = new Set(['clipboard-sanitized-write']);
-
-/** Options of the dashboard window: isolated, sandboxed, no Node, nothing insecure. */
-export function dashboardWindowOptions(preloadPath: string, iconPath?: string): BrowserWindowConstructorOptions {
-  return {
-    width: 1280,
-    height: 820,
-    minWidth: 720,
-    minHeight: 480,
-    title: 'Switchyard',
-    show: false,
-    backgroundColor: '#101418',
-    ...(iconPath ? { icon: iconPath } : {}),
-    webPreferences: {
-      preload: preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      spellcheck: false,
-    },
-  };
-}
 
 /** Whether a URL is on the app's own origin. */
 export function isAppUrl(url: string, appOrigin: string): boolean {

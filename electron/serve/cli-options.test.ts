@@ -31,3 +31,10 @@ describe('parseCliOptions', () => {
     expect(() => parseCliOptions(argv)).toThrow(message);
   });
 });
+
+describe('parseCliOptions in the desktop app', () => {
+  it("ignores Chromium's own switches but still checks ours", () => {
+    expect(parseCliOptions(['--no-sandbox', '--port', '0'], {}, { ignoreUnknown: true }).port).toBe(0);
+    expect(() => parseCliOptions(['--no-sandbox', '--port', 'x'], {}, { ignoreUnknown: true })).toThrow(/--port/);
+  });
+});

@@ -38,8 +38,8 @@ export const USAGE = `usage: npm run serve -- [options]
   --allow-host NAME    accept this Host header too (repeatable)
   --allow-origin URL   accept upgrades from this Origin too (repeatable)`;
 
-/** Parse argv (without node and script) and the environment. Throws a TypeError naming a bad option. */
-export function parseCliOptions(argv: readonly string[], env: Record<string, string | undefined> = {}): CliOptions {
+/** Parse argv (without node and script) and the environment. Throws a TypeError naming a bad option (unknown ones too, unless `ignoreUnknown`). */
+export function parseCliOptions(argv: readonly string[], env: Record<string, string | undefined> = {}, { ignoreUnknown = false } = {}): CliOptions {
   const options: CliOptions = {
     host: '127.0.0.1',
     port: DEFAULT_PORT,
@@ -99,7 +99,8 @@ export function parseCliOptions(argv: readonly string[], env: Record<string, str
         options.help = true;
         break;
       default:
-        throw new TypeError(`unknown option ${name}`);
+        // Electron and Chromium put switches of their own on the command line.
+        if (!ignoreUnknown) throw new TypeError(`unknown option ${name}`);
     }
   }
   if (options.procfile && options.config) throw new TypeError('give --procfile or --config, not both');
