@@ -6,7 +6,7 @@ import { FakeHubConnection, manualScheduler } from './test-support/fake-hub-conn
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
-function setup(options: { knownRole?: 'operator'; checkSession?: () => Promise<'valid' | 'refused' | 'unreachable'> } = {}) {
+function setup(options: { knownRole?: 'operator'; selfChannel?: string; checkSession?: () => Promise<'valid' | 'refused' | 'unreachable'> } = {}) {
   const conn = new FakeHubConnection();
   conn.answers.set('process.list', [
     { id: 'web', status: 'running', pid: 42, restarts: 1, startedAt: '2026-11-30T12:00:00Z', extra: { ignored: true } },
@@ -88,6 +88,11 @@ describe('DashboardController', () => {
     await settle();
     await settle();
     expect(b.store.getState().role).toBe('operator');
+
+    const d = setup({ selfChannel: 'dashboard.self.xyz' });
+    expect(d.conn.subscribed()).toContain('dashboard.self.xyz');
+    d.conn.emit('hub:stats', { type: 'event', data: { clientList: [{ id: 'c1', role: 'operator', subscriptions: [] }, { id: 'c2', role: 'viewer', subscriptions: ['processes', 'dashboard.self.xyz'] }], channelList: [] } });
+    expect(d.store.getState().role).toBe('viewer');
 
     const c = setup();
     c.conn.setStatus({ kind: 'connected' });

@@ -25,6 +25,12 @@ export interface ControllerOptions {
   schedule: FlushScheduler;
   /** The role when it is known up front (the desktop window's launch token is an operator). */
   knownRole?: Role;
+  /**
+   * A channel only this page subscribes to (e.g. `dashboard.self.<random>`): the hub lists every
+   * client's subscriptions in its statistics, so the client holding this one is us, and its
+   * `role` is ours. Absent: the role comes from `hub.whoami` or a `self` mark, if the hub has one.
+   */
+  selfChannel?: string;
   /** Asks the hub whether the session still holds (browsers); absent: never end the session. */
   checkSession?: () => Promise<SessionState>;
   /** How many refused checks in a row end the session. Default 1 (the client already saw several silent refusals). */
@@ -84,6 +90,7 @@ export class DashboardController implements DashboardActions {
       this.conn.subscribe(PROCESSES_CHANNEL, (m) => this.onProcesses(m)),
       this.conn.subscribe(HUB_STATS_CHANNEL, (m) => this.onStats(m.data)),
     );
+    if (this.options.selfChannel) this.cleanups.push(this.conn.subscribe(this.options.selfChannel, () => undefined));
     this.conn.start();
   }
 
@@ -250,10 +257,10 @@ export class DashboardController implements DashboardActions {
     if (!stats) return;
     const state = this.store.getState();
     state.setStats(stats);
-    if (state.role === null) {
-      const self = stats.clients.find((c) => c.self);
-      if (self && (self.role === 'operator' || self.role === 'viewer')) state.setRole(self.role);
-    }
+    if (this.options.knownRole || this.ended) return;
+    const mark = this.options.selfChannel;
+    const self = stats.clients.find((c) => c.self || (mark !== undefined && c.subscriptions.includes(mark)));
+    if (self && (self.role === 'operator' || self.role === 'viewer') && self.role !== state.role) state.setRole(self.role);
   }
 
   /** Apply one frame's worth of channel messages: lines to the LogBook, statuses to the store. */

@@ -37,10 +37,15 @@ async function boot(): Promise<void> {
   const controller = new DashboardController(new ClientConnection(client), store, book, {
     schedule: frameScheduler(),
     knownRole: hub ? 'operator' : undefined,
+    selfChannel: `dashboard.self.${randomId()}`,
     checkSession: hub ? undefined : () => checkSession(fetch, location.href),
   });
   controller.start();
   window.addEventListener('pagehide', () => controller.close());
+  // A page restored from the back/forward cache has a closed connection: start afresh.
+  window.addEventListener('pageshow', (e) => {
+    if (e.persisted) location.reload();
+  });
 
   createRoot(root).render(
     <StrictMode>
@@ -49,6 +54,11 @@ async function boot(): Promise<void> {
       </DashboardContext.Provider>
     </StrictMode>,
   );
+}
+
+function randomId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 void boot();

@@ -2,7 +2,7 @@
  * The virtualized log list. Only visible rows exist in the DOM, rows have a fixed height so no
  * measuring is needed, and follow mode pauses when the user scrolls up.
  */
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { LogIndexes } from './use-log-indexes';
 import { LogRow } from './log-row';
@@ -31,11 +31,22 @@ export function LogView({ indexes, version, follow, onFollowChange, showTimestam
   const scrollRef = useRef<HTMLDivElement>(null);
   const lastTop = useRef(0);
   const count = visible.length;
+  const followRef = useRef(follow);
+  followRef.current = follow;
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 20,
+    // While following, draw the last screenful directly: the virtualizer learns the new scroll
+    // position one scroll event later, and at thousands of lines a second the rows it would draw
+    // from the old position are already off screen, leaving the view blank.
+    rangeExtractor: (range: Range) => {
+      if (!followRef.current || range.count === 0) return defaultRangeExtractor(range);
+      const rows = Math.ceil((scrollRef.current?.clientHeight || 800) / ROW_HEIGHT) + range.overscan;
+      const start = Math.max(0, range.count - rows);
+      return Array.from({ length: range.count - start }, (_, i) => start + i);
+    },
   });
 
   // Follow: keep the newest line in view after every batch.
