@@ -53,15 +53,15 @@ test.describe('the desktop window', () => {
       executablePath: 'path' in binary ? binary.path : undefined,
     });
     const pid = app.process().pid ?? 0;
-    const window = await app.firstWindow();
-    await expect(window.getByText(/tick \d+/).first()).toBeVisible({ timeout: 20_000 });
-    const prefs = await app.evaluate(({ BrowserWindow }) => {
-      const w = BrowserWindow.getAllWindows()[0];
-      const p = w?.webContents.getLastWebPreferences();
-      return { contextIsolation: p?.contextIsolation, sandbox: p?.sandbox, nodeIntegration: p?.nodeIntegration };
-    });
-    expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false });
-    expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
+    const page = await app.firstWindow();
+    await expect(page.getByText(/tick \d+/).first()).toBeVisible({ timeout: 20_000 });
+    // No Node in the page; the preload exposes one function and nothing else.
+    const exposed = await page.evaluate(() => ({
+      require: typeof (globalThis as { require?: unknown }).require,
+      process: typeof (globalThis as { process?: unknown }).process,
+      bridge: Object.keys((globalThis as { switchyard?: object }).switchyard ?? {}),
+    }));
+    expect(exposed).toEqual({ require: 'undefined', process: 'undefined', bridge: ['hubConnection'] });
     const shells = descendants(pid);
     expect(shells.length).toBeGreaterThan(0);
     await app.close();
@@ -70,15 +70,15 @@ test.describe('the desktop window', () => {
 
   test('denies navigation away and new windows', async () => {
     const app = await electron.launch({ args: [root, '--port', '0'], executablePath: 'path' in binary ? binary.path : undefined });
-    const window = await app.firstWindow();
-    const before = window.url();
-    await window.evaluate(() => {
+    const page = await app.firstWindow();
+    const before = page.url();
+    await page.evaluate(() => {
       location.href = 'https://example.com/';
     });
-    await window.waitForTimeout(500);
-    expect(window.url()).toBe(before);
-    await window.evaluate(() => window.open('https://example.com/'));
-    await window.waitForTimeout(500);
+    await page.waitForTimeout(500);
+    expect(page.url()).toBe(before);
+    await page.evaluate(() => window.open('https://example.com/'));
+    await page.waitForTimeout(500);
     expect(app.windows()).toHaveLength(1);
     await app.close();
   });
