@@ -185,8 +185,8 @@ export class ReconnectingClient {
     const wasOpen = this.socketOpen;
     this.closePromise = Promise.resolve();
     this.clearTimer('retryTimer');
-    this.releaseSocket();
     this.requests.rejectAll('closed', 'the client was closed');
+    this.releaseSocket();
     this.setInfo('disconnected');
     if (wasOpen) this.emitDisconnect({ code: 1000, reason: 'closed by the client' });
     if (socket) this.closePromise = this.shutDown(socket);
