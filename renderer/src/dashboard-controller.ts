@@ -255,11 +255,12 @@ export class DashboardController implements DashboardActions {
   private onStats(data: unknown): void {
     const stats = parseHubStats(data);
     if (!stats) return;
+    const mark = this.options.selfChannel;
+    if (mark !== undefined) for (const c of stats.clients) if (c.subscriptions.includes(mark)) c.self = true;
     const state = this.store.getState();
     state.setStats(stats);
     if (this.options.knownRole || this.ended) return;
-    const mark = this.options.selfChannel;
-    const self = stats.clients.find((c) => c.self || (mark !== undefined && c.subscriptions.includes(mark)));
+    const self = stats.clients.find((c) => c.self);
     if (self && (self.role === 'operator' || self.role === 'viewer') && self.role !== state.role) state.setRole(self.role);
   }
 

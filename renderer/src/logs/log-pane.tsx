@@ -32,10 +32,13 @@ export function LogPane() {
     [ring],
   );
 
-  // A new view or a new query starts from the newest line again.
+  // A new query or filter forgets the current match; a new view also follows its newest line.
   useEffect(() => {
     setTarget(null);
   }, [selected, query, filter]);
+  useEffect(() => {
+    setFollowState(true);
+  }, [selected]);
 
   // Ctrl/Cmd+F searches the logs, as in every log viewer.
   useEffect(() => {
