@@ -120,6 +120,37 @@ describe('Supervisor', () => {
     expect(hub.statuses('stubborn').at(-1)).toMatchObject({ status: 'stopped', signal: 'SIGKILL' });
   });
 
+  it('cleans up what a process left in its group when it exits by itself', async () => {
+    const { hub, sup } = setup([{ id: 'leaver', command: 'sleep 1000 & echo left a sleeper' }]);
+    sup.start();
+    await hub.waitStatus('leaver', 'running');
+    const pgid = sup.get('leaver').pid as number;
+    await hub.waitStatus('leaver', 'exited');
+    expect(hub.lines('leaver')).toEqual([{ stream: 'stdout', line: 'left a sleeper' }]);
+    expect(hub.statuses('leaver').at(-1)).toMatchObject({ status: 'exited', exitCode: 0 });
+    await waitUntil(() => groupMembers(pgid).length === 0, 'the sleeper gone');
+  });
+
+  it('killAllSync SIGKILLs every group at once; stop cancels a pending restart; close twice is harmless', async () => {
+    const { hub, sup } = setup([
+      { id: 'a', command: 'sleep 1000 & sleep 1000' },
+      { id: 'b', command: 'trap "" TERM; sleep 1000' },
+      { id: 'c', command: 'exit 1', restart: { mode: 'always', initialDelayMs: 60_000 } },
+    ]);
+    sup.start();
+    await Promise.all([hub.waitStatus('a', 'running'), hub.waitStatus('b', 'running'), hub.waitStatus('c', 'restarting')]);
+    const pgids = [sup.get('a').pid as number, sup.get('b').pid as number];
+    sup.killAllSync();
+    await Promise.all([hub.waitStatus('a', 'exited'), hub.waitStatus('b', 'exited')]);
+    for (const pgid of pgids) await waitUntil(() => groupMembers(pgid).length === 0, `group ${pgid} gone`);
+    expect(hub.statuses('b').at(-1)).toMatchObject({ status: 'exited', signal: 'SIGKILL', exitCode: 137 });
+    await sup.stopProcess('c');
+    expect(hub.statuses('c').at(-1)).toEqual({ status: 'stopped' });
+    await Promise.all([sup.close(), sup.close()]);
+    await sup.close();
+    expect(() => sup.startProcess('a')).toThrow(/closed/);
+  });
+
   it('decodes split UTF-8, splits long lines, throttles \\r progress and survives binary output', async () => {
     const { hub, sup } = setup([
       { id: 'utf8', command: `${NODE} ${fixture('split-utf8.mjs')}` },
