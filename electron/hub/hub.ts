@@ -20,6 +20,7 @@ import { HUB_STATS_CHANNEL, processChannel, type Message, type OutputStream, typ
 import { HubAuth, type AuthResult } from './auth';
 import { ClientConnection, type ConnectionLimits, type ConnectionOwner } from './client-connection';
 import type { ChannelEngine } from './engine';
+import { timestamp } from './clock';
 import { InboundRouter } from './inbound';
 import { guardRequest, rejectResponse, rejectUpgrade } from './http-guard';
 import { CloseCode, resolveLimits, type HubOptions, type ResolvedLimits } from './hub-options';
@@ -171,7 +172,7 @@ export class Hub implements HubApi {
 
   /** Publish to a channel: numbered, retained, delivered to its subscribers; returns the `seq`. */
   publish(channel: string, message: Publishable): number {
-    return this.publishMessage(channel, { ...message, channel, timestamp: new Date().toISOString() } as Message);
+    return this.publishMessage(channel, { ...message, channel, timestamp: timestamp() } as Message);
   }
 
   /** The seed's SendToChannel: same as {@link publish}. */
@@ -182,18 +183,18 @@ export class Hub implements HubApi {
   /** One line of process output into `process:<id>`. */
   sendProcessOutput(processId: string, line: string, stream: OutputStream = 'stdout'): number {
     const channel = processChannel(processId);
-    return this.publishMessage(channel, { type: 'process_output', channel, processId, data: line, stream, timestamp: new Date().toISOString() });
+    return this.publishMessage(channel, { type: 'process_output', channel, processId, data: line, stream, timestamp: timestamp() });
   }
 
   /** A status change into `process:<id>`. */
   sendProcessStatus(processId: string, data: ProcessStatusData): number {
     const channel = processChannel(processId);
-    return this.publishMessage(channel, { type: 'process_status', channel, processId, data, timestamp: new Date().toISOString() });
+    return this.publishMessage(channel, { type: 'process_status', channel, processId, data, timestamp: timestamp() });
   }
 
   /** Send to every connected client, subscribed or not (not numbered, not retained); returns the number of clients. */
   broadcast(message: Publishable): number {
-    const data = Buffer.from(JSON.stringify({ ...message, timestamp: new Date().toISOString() }));
+    const data = Buffer.from(JSON.stringify({ ...message, timestamp: timestamp() }));
     for (const client of this.clients.values()) client.sendEncoded(data);
     return this.clients.size;
   }

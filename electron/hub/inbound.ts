@@ -12,6 +12,7 @@ import {
   type SubscribeMessage,
 } from '../../shared/protocol';
 import type { ClientConnection } from './client-connection';
+import { timestamp } from './clock';
 import { ChannelLimitError, type ChannelEngine } from './engine';
 import { CloseCode, type ResolvedLimits } from './hub-options';
 import type { MethodRegistry } from './methods';
@@ -62,7 +63,7 @@ export class InboundRouter {
       case 'unsubscribe':
         return this.unsubscribe(client, targetChannel(message));
       case 'ping':
-        return client.sendNow({ type: 'pong', timestamp: new Date().toISOString() });
+        return client.sendNow({ type: 'pong', timestamp: timestamp() });
       case 'pong':
         return;
       case 'publish':
@@ -102,7 +103,7 @@ export class InboundRouter {
     if (client.role !== 'operator') return this.reject(client, 'forbidden: viewers may not publish');
     if (isReservedChannel(message.channel)) return this.reject(client, `forbidden: channel "${message.channel}" is reserved for the hub`);
     try {
-      this.host.publishMessage(message.channel, { type: 'publish', channel: message.channel, data: message.data, timestamp: new Date().toISOString() });
+      this.host.publishMessage(message.channel, { type: 'publish', channel: message.channel, data: message.data, timestamp: timestamp() });
     } catch (err) {
       if (err instanceof ChannelLimitError) return this.reject(client, err.message);
       throw err;
