@@ -1,4 +1,5 @@
 // The in-memory engine: seq, epoch, bounded history, recovery; then recovery through a real hub.
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from '../../shared/protocol';
 import type { Entry, Subscriber } from './engine';
@@ -61,6 +62,41 @@ describe('MemoryEngine', () => {
     expect(seqs(other.replay)[0]).toBe(6);
     expect(engine.subscribe('x', sub, { since: 99 }).recovered).toBe(false);
     expect(engine.subscribe('x', sub).replay).toEqual([]);
+  });
+
+  it('for any limits and any since: replay is exactly the retained suffix after since, and recovered says whether it is whole', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 20, max: 400 }),
+        fc.array(fc.string({ maxLength: 40 }), { maxLength: 80 }),
+        fc.integer({ min: 0, max: 100 }),
+        (maxMessages, maxBytes, lines, since) => {
+          const engine = new MemoryEngine({ retention: { maxMessages, maxBytes } });
+          const { sub } = collector();
+          engine.subscribe('x', sub);
+          for (const line of lines) engine.publish('x', msg(line));
+          const info = engine.channel('x');
+          const latest = lines.length;
+          expect(info?.seq).toBe(latest);
+          expect(info?.retained ?? 0).toBeLessThanOrEqual(maxMessages);
+          expect(info?.retainedBytes ?? 0).toBeLessThanOrEqual(maxBytes);
+          const r = engine.subscribe('x', sub, { since });
+          const got = seqs(r.replay);
+          // Consecutive, ending at the latest seq (when anything is replayed).
+          got.forEach((seq, i) => expect(seq).toBe(got[0]! + i));
+          if (got.length > 0) expect(got[got.length - 1]).toBe(latest);
+          const oldest = latest - (info?.retained ?? 0) + 1;
+          if (since > latest) {
+            expect(r.recovered).toBe(false);
+          } else {
+            expect(got).toEqual(Array.from({ length: latest - Math.max(since, oldest - 1) }, (_, i) => Math.max(since, oldest - 1) + 1 + i));
+            expect(r.recovered).toBe(since >= oldest - 1);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('gives every engine (every hub instance) fresh epochs', () => {
