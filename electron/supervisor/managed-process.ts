@@ -109,6 +109,8 @@ interface Run {
   stopPromise: Promise<void> | null;
   cleanup: Promise<unknown> | null;
   settleTimer: NodeJS.Timeout | null;
+  /** onClose ran. */
+  done: boolean;
   ended: Promise<void>;
   resolveEnded: () => void;
   splitters: Record<OutputStream, OutputSplitter>;
@@ -186,7 +188,10 @@ export class ManagedProcess {
     run.stopPromise = (async () => {
       const sig = this.def.stopSignal ?? 'SIGTERM';
       const result = await terminateGroup(run.pgid, sig, { graceMs: this.def.stopGraceMs ?? DEFAULT_STOP_GRACE_MS });
-      await run.ended;
+      // 'close' follows the group's end (the settle timer cuts pipes held elsewhere); the bound is
+      // for a leader stuck in the kernel, so that close() always resolves.
+      await Promise.race([run.ended, delay(this.settings.settleMs + 5000)]);
+      if (this.run === run) this.onClose(run);
       this.hooks.groupGone(run.pgid);
       const extra: Partial<ProcessInfo> = { signal: result.signal };
       if (run.exitCode !== null) extra.exitCode = run.exitCode;
@@ -264,6 +269,7 @@ export class ManagedProcess {
       stopPromise: null,
       cleanup: null,
       settleTimer: null,
+      done: false,
       ended,
       resolveEnded,
       splitters: {
@@ -327,6 +333,8 @@ export class ManagedProcess {
   }
 
   private onClose(run: Run): void {
+    if (run.done) return;
+    run.done = true;
     if (run.settleTimer) clearTimeout(run.settleTimer);
     run.splitters.stdout.end();
     run.splitters.stderr.end();
@@ -404,6 +412,10 @@ export class ManagedProcess {
     if (status === 'restarting') data.restarts = this.restarts;
     this.hooks.status(this.id, data);
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
 }
 
 function isDirectory(path: string): boolean {

@@ -50,6 +50,8 @@ export interface SupervisorOptions {
 export class Supervisor {
   /** Times the watchdog exited on its own (the groups are then unguarded against our death). */
   watchdogFailures = 0;
+  /** Status and list messages the hub refused (its publish threw); refused output lines count per process as `skipped`. */
+  publishFailures = 0;
   private readonly hub: HubApi;
   private readonly procs = new Map<string, ManagedProcess>();
   private readonly hooks: ManagedProcessHooks;
@@ -77,7 +79,11 @@ export class Supervisor {
     this.hooks = {
       output: (id, line, stream) => void this.hub.sendProcessOutput(id, line, stream),
       status: (id, data) => {
-        this.hub.sendProcessStatus(id, data);
+        try {
+          this.hub.sendProcessStatus(id, data);
+        } catch {
+          this.publishFailures++; // e.g. the hub's channel limit; the list below still carries it
+        }
         this.listChanged();
       },
       congested: () => this.hub.isCongested(),
@@ -199,7 +205,11 @@ export class Supervisor {
     this.listDirty = true;
     queueMicrotask(() => {
       this.listDirty = false;
-      this.hub.publish(PROCESSES_CHANNEL, { type: 'event', data: { kind: 'list', processes: this.list() } });
+      try {
+        this.hub.publish(PROCESSES_CHANNEL, { type: 'event', data: { kind: 'list', processes: this.list() } });
+      } catch {
+        this.publishFailures++; // a throw here would be an uncaught exception in a microtask
+      }
     });
   }
 
