@@ -120,6 +120,14 @@ describe('LogPane', () => {
     expect(lines()).toEqual(['web │ w', 'db │ d']);
   });
 
+  it('shows timestamps on demand', () => {
+    const { book, add } = setup();
+    add(() => book.addOutput({ processId: 'web', data: 'x', timestamp: '2026-11-30T12:34:56.789Z' }));
+    expect(document.querySelector('.log-ts')).toBeNull();
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Show timestamps' }));
+    expect(screen.getByTestId('log-line').querySelector('.log-ts')?.textContent).toMatch(/^\d\d:\d\d:56\.789 $/);
+  });
+
   it('clears the view through the actions', () => {
     const { actions } = setup();
     fireEvent.click(screen.getByRole('button', { name: 'Clear view' }));
