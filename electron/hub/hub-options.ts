@@ -11,6 +11,8 @@ export const CloseCode = {
   goingAway: 1001,
   /** An inbound frame was larger than `maxPayload` (ws closes with it). */
   messageTooBig: 1009,
+  /** The hub failed while handling the client's message (a bug; counted as `internalErrors`). */
+  internalError: 1011,
   /** An operator closed the connection (`hub.disconnect`). */
   byOperator: 4000,
   /** The client fell behind past `maxQueueBytes`: reconnect and resubscribe with `since`. */
@@ -34,7 +36,10 @@ export interface HubOptions {
   onConnect?: (client: ClientConnection) => void;
   /** Called when a client is gone. Default none. */
   onDisconnect?: (client: ClientConnection) => void;
-  /** Called when a method handler fails with something other than a MethodError. Default none. */
+  /**
+   * Called when a method handler fails with something other than a MethodError, or when the hub
+   * itself fails on a client's message (`method` is then `(receive)`). Default none.
+   */
   onMethodError?: (method: string, err: unknown) => void;
   /** The hub's port for the Host/Origin checks. Default: the port each request arrived on. */
   port?: number;

@@ -4,6 +4,7 @@
  * start with the first client and are unref'd.
  *
  * Close codes (see {@link CloseCode}): 1001 hub closing; 1009 inbound frame over `maxPayload`;
+ * 1011 the hub failed on the client's message (a bug, counted);
  * 4000 closed by an operator (`hub.disconnect`); 4008 slow consumer (queue past `maxQueueBytes`:
  * reconnect and resubscribe with `since`); 4029 persistent rate-limit abuse. A peer that stops
  * answering pings (`pongTimeoutMs`) or accepting data (`writeTimeoutMs`) is terminated (1006).
@@ -301,7 +302,15 @@ export class Hub implements HubApi {
     const client = new ClientConnection(ws, id, identity, this.connectionLimits, this.owner, this.options.rateLimit);
     this.clients.set(id, client);
     this.counters.connections++;
-    ws.on('message', (data, isBinary) => this.inbound.receive(client, data as Buffer, isBinary));
+    ws.on('message', (data, isBinary) => {
+      try {
+        this.inbound.receive(client, data as Buffer, isBinary);
+      } catch (err) {
+        // A bug must cost one connection, not the process (an exception here would be uncaught).
+        this.options.onMethodError?.('(receive)', err);
+        this.drop(client, CloseCode.internalError, 'internal error', 'internalErrors');
+      }
+    });
     ws.on('pong', () => (client.lastSeen = performance.now()));
     ws.on('error', (err: Error & { code?: string }) => {
       if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.counters.oversize++;

@@ -113,7 +113,14 @@ export class InboundRouter {
   private request(client: ClientConnection, message: RequestMessage): void {
     const { id } = message;
     const answer = (r: { data: unknown } | { error: { code: string; message: string } }) => {
-      if (!client.closed) client.send({ type: 'response', id, ...r });
+      if (client.closed) return;
+      try {
+        client.send({ type: 'response', id, ...r });
+      } catch {
+        // A result JSON cannot encode (a cycle, a BigInt): the caller still gets an answer.
+        this.host.counters.internalErrors++;
+        client.send({ type: 'response', id, error: { code: 'internal', message: 'the result could not be encoded' } });
+      }
     };
     const result = this.host.methods.call(message, { clientId: client.id, userId: client.userId, role: client.role });
     if (result instanceof Promise) void result.then(answer);
@@ -126,5 +133,4 @@ export class InboundRouter {
     if (id !== undefined) client.send({ type: 'response', id, error: { code, message: reason } });
     else client.send({ type: 'error', data: reason });
   }
-
 }

@@ -70,6 +70,14 @@ describe('publish and requests', () => {
     expect(await c.request('nope')).toMatchObject({ error: { code: 'unknown_method' } });
   });
 
+  it('answers a result JSON cannot encode with an internal error and keeps the connection', async () => {
+    await setup();
+    hub.registerMethod('big', () => ({ n: 1n }));
+    const c = await open();
+    expect(await c.request('big')).toMatchObject({ error: { code: 'internal' } });
+    expect(await c.request('hub.stats')).toMatchObject({ data: { counters: { internalErrors: 1 } } });
+  });
+
   it('hub.loginLink returns a one-time link; hub.disconnect closes a client with 4000', async () => {
     await setup({ loginUrlBase: () => 'http://127.0.0.1:1/login?ticket=' });
     const op = await open();

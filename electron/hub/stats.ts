@@ -69,6 +69,8 @@ export interface HubCounters {
   operatorDisconnects: number;
   /** Channels dropped at the channel cap (oldest idle first). */
   channelsEvicted: number;
+  /** Failures of the hub's own code while handling a client (the client is closed with 1011). */
+  internalErrors: number;
 }
 
 /** A statistics snapshot: `hub.stats`, `hub:stats` and `/api/stats`. */
@@ -102,6 +104,7 @@ export function newCounters(): HubCounters {
     writeTimeouts: 0,
     operatorDisconnects: 0,
     channelsEvicted: 0,
+    internalErrors: 0,
   };
 }
 
