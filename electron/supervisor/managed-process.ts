@@ -126,6 +126,7 @@ export class ManagedProcess {
   private restarts = 0;
   private counters = { linesOut: 0, bytesOut: 0, skipped: 0, coalesced: 0, pauses: 0 };
   private paused = false;
+  private lastStream: OutputStream | null = null;
 
   constructor(
     /** The definition this process runs. */
@@ -315,6 +316,11 @@ export class ManagedProcess {
   }
 
   private emitLine(line: string, stream: OutputStream): void {
+    // A `\r` update replaces the previous line of the process. When the other stream wrote a line
+    // in between, that previous line is not ours to replace: append the update instead, and later
+    // updates replace it. So viewers can apply the rule per process, without tracking streams.
+    if (line.charCodeAt(0) === 13 && this.lastStream !== stream) line = line.slice(1);
+    this.lastStream = stream;
     try {
       this.hooks.output(this.id, line, stream);
       this.counters.linesOut++;

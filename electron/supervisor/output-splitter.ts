@@ -13,7 +13,9 @@
  * line's content is the text after its last `\r` (or, when nothing follows it yet, the state
  * before it). The first state of such a line is sent as an ordinary line; every later state of
  * the same line is sent as a `process_output` whose data STARTS WITH `\r`, meaning "replaces the
- * previous line of this stream". Updates are throttled to one per `progressIntervalMs` (default
+ * previous line of this stream" (managed-process.ts turns an update into an ordinary line when
+ * the other stream wrote in between, so on the wire it replaces the previous line of the
+ * process). Updates are throttled to one per `progressIntervalMs` (default
  * 100 ms, so at most 10 per second); states overwritten before they could be sent are counted in
  * `coalesced`, and the latest state always goes out (a trailing timer, and the line's end). Data
  * never starts with `\r` otherwise, because every `\r` of the input is consumed here.

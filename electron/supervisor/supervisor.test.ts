@@ -190,6 +190,18 @@ describe('Supervisor', () => {
     expect(hub.statuses('binary').at(-1)).toMatchObject({ status: 'exited', exitCode: 0 });
   });
 
+  it('sends a progress update that follows another stream\'s line as a new line, so \\r always replaces the process\'s previous line', async () => {
+    const { hub, sup } = setup([{ id: 'mixed', command: `${NODE} ${fixture('mixed-progress.mjs')}` }]);
+    sup.start();
+    await hub.waitStatus('mixed', 'exited');
+    expect(hub.lines('mixed')).toEqual([
+      { stream: 'stdout', line: 'step 1/3' },
+      { stream: 'stderr', line: 'warning: in between' },
+      { stream: 'stdout', line: 'step 2/3' },
+      { stream: 'stdout', line: '\rstep 3/3' },
+    ]);
+  });
+
   it('reports a command that does not exist as failed, and a missing cwd too', async () => {
     const { hub, sup } = setup([
       { id: 'nope', command: 'definitely-not-a-command-4711 --flag' },
