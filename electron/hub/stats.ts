@@ -22,17 +22,8 @@ export interface ClientStats {
   queuedBytes: number;
 }
 
-/** One channel in a snapshot. */
-export interface ChannelStats {
-  name: string;
-  subscribers: number;
-  /** Latest `seq`. */
-  seq: number;
-  epoch: string;
-  /** Messages retained. */
-  retained: number;
-  /** Bytes retained. */
-  retainedBytes: number;
+/** One channel in a snapshot: the engine's view plus its publication rate. */
+export interface ChannelStats extends ChannelInfo {
   /** Messages per second published, over the last second or more. */
   ratePerSec: number;
 }
