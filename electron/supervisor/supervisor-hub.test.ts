@@ -25,18 +25,19 @@ it('streams lines, statuses and the process list through the real hub to ws subs
       { id: 'errors', command: `${NODE} ${fixture('stderr.mjs')}` },
       { id: 'three', command: 'echo bye; exit 3' },
       { id: 'progress', command: `${NODE} ${fixture('progress.mjs')}` },
+      { id: 'long', command: `${NODE} -e "process.stdout.write('\\u00e9'.repeat(100 * 1024) + '\\n')"` },
       { id: 'forever', command: 'sleep 1000' },
     ],
   });
   cleanups.push(() => sup.close());
   const client = await TestClient.open(url);
   cleanups.push(() => client.close());
-  for (const id of ['colour', 'errors', 'three', 'progress']) await client.subscribe(`process:${id}`);
+  for (const id of ['colour', 'errors', 'three', 'progress', 'long']) await client.subscribe(`process:${id}`);
   await client.subscribe('processes');
 
   sup.start();
   const exited = (id: string) => (m: Message) => m.channel === `process:${id}` && m.type === 'process_status' && (m.data as ProcessStatusData).status === 'exited';
-  await Promise.all(['colour', 'errors', 'three', 'progress'].map((id) => client.waitFor(exited(id), 20_000)));
+  await Promise.all(['colour', 'errors', 'three', 'progress', 'long'].map((id) => client.waitFor(exited(id), 20_000)));
 
   for (const m of client.messages) expect(validateMessage(JSON.parse(JSON.stringify(m)))).toMatchObject({ ok: true });
   const lines = (id: string): [string | undefined, string][] =>
@@ -56,13 +57,17 @@ it('streams lines, statuses and the process list through the real hub to ws subs
   expect(statuses[2]?.exitCode).toBe(3);
   const progress = lines('progress').map(([, l]) => l);
   expect(progress.at(-2)).toBe('\r[####################] 100%');
+  // a 200 KB line arrives in pieces of at most 64 KiB, nothing lost
+  const long = lines('long').map(([, l]) => l);
+  expect(long.join('')).toBe('\u00e9'.repeat(100 * 1024));
+  expect(long.length).toBe(4);
   // seq grows by exactly one on each channel
   const seqs = client.on('process:colour').filter((m) => m.type !== 'subscribed').map((m) => m.seq as number);
   expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] as number) + i));
 
   const list = client.on('processes', 'event').at(-1)?.data as { kind: string; processes: ProcessInfo[] };
   expect(list.kind).toBe('list');
-  expect(list.processes.map((p) => p.id)).toEqual(['colour', 'errors', 'three', 'progress', 'forever']);
+  expect(list.processes.map((p) => p.id)).toEqual(['colour', 'errors', 'three', 'progress', 'long', 'forever']);
 
   // methods over the wire: viewers may list but not stop; operators stop the whole group
   const viewer = await TestClient.open(url, { token: VIEWER_TOKEN });
