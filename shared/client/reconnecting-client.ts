@@ -19,7 +19,6 @@
  * every state, requests with timeouts, and credentials that work in browsers.
  */
 import { channelNameError, decodeFrame, encodeMessage, isReservedChannel, type Message } from '../protocol';
-import { backoffDelay } from './backoff';
 import { ChannelTracker } from './channel-tracker';
 import { ClientError } from './client-error';
 import {
@@ -31,7 +30,6 @@ import {
   type ClientTimers,
   type ConnectionInfo,
   type ConnectionState,
-  type FailureReason,
   type ReconnectingClientOptions,
   type RequestOptions,
   type SubscribeOptions,
@@ -40,6 +38,7 @@ import {
 import { checkNonNegative, resolveOptions, type ResolvedOptions } from './client-options';
 import { Heartbeat } from './heartbeat';
 import { PendingRequests } from './pending-requests';
+import { RetryPolicy, type RetryDecision } from './retry-policy';
 import { abandon, CLOSE_ABANDONED, detach, errorText, eventText, handshake, terminate } from './socket-helpers';
 import { callSafely, TypedEmitter, type Listener } from './typed-emitter';
 
@@ -81,22 +80,17 @@ export class ReconnectingClient {
   private retryTimer: unknown = undefined;
   private connectTimer: unknown = undefined;
   private closePromise: Promise<void> | null = null;
-  /** Attempt number within the current run (a run starts at `start()` or at a lost connection). */
-  private attempt = 0;
-  /** Retries within the current run; compared with `maxRetries`. */
-  private retries = 0;
+  private readonly retry: RetryPolicy;
   private everConnected = false;
-  private lastError: string | null = null;
   /** What the runtime said about the current attempt (ws's error message; a browser says nothing). */
   private attemptError: string | undefined = undefined;
-  private closedBeforeOpen = 0;
-  private silentFailures = 0;
 
   /** Check the options (throws TypeError/RangeError on misuse); does not connect until {@link start}. */
   constructor(options: ReconnectingClientOptions) {
     this.opts = resolveOptions(options);
     this.timers = this.opts.timers;
     this.now = this.opts.now;
+    this.retry = new RetryPolicy(this.opts);
     this.requests = new PendingRequests(this.timers);
     this.tracker = new ChannelTracker({
       deliver: (message, handlers) => this.deliver(message, handlers),
@@ -142,10 +136,7 @@ export class ReconnectingClient {
   start(): void {
     if (this.closePromise) throw new Error('start() after close(): create a new ReconnectingClient');
     if (this.info.state !== 'disconnected' && this.info.state !== 'failed') return;
-    this.attempt = 0;
-    this.retries = 0;
-    this.closedBeforeOpen = 0;
-    this.silentFailures = 0;
+    this.retry.reset();
     this.connectAttempt();
   }
 
@@ -263,9 +254,8 @@ export class ReconnectingClient {
 
   private connectAttempt(): void {
     this.retryTimer = undefined;
-    this.attempt++;
     this.attemptError = undefined;
-    this.setInfo('connecting', { attempt: this.attempt });
+    this.setInfo('connecting', { attempt: this.retry.begin() });
     const token = typeof this.opts.token === 'function' ? this.opts.token() : this.opts.token;
     const { protocols, headers } = handshake(token, this.opts.tokenVia, this.opts.headers);
     let socket: WebSocketLike;
@@ -304,11 +294,7 @@ export class ReconnectingClient {
     this.clearTimer('connectTimer');
     this.socketOpen = true;
     this.counters.connections++;
-    const attempts = this.attempt;
-    this.attempt = 0;
-    this.retries = 0;
-    this.closedBeforeOpen = 0;
-    this.silentFailures = 0;
+    const attempts = this.retry.opened();
     this.heartbeat = new Heartbeat({
       pingIntervalMs: this.opts.pingIntervalMs,
       idleTimeoutMs: this.opts.idleTimeoutMs,
@@ -338,42 +324,24 @@ export class ReconnectingClient {
 
   /** The current socket closed (or was abandoned): report, then retry or give up. */
   private connectionEnded(code: number, reason: string, wasOpen: boolean): void {
+    if (wasOpen) this.requests.rejectAll('disconnected', `the connection was lost (code ${code}${reason ? `: ${reason}` : ''})`);
     this.releaseSocket();
+    let decision: RetryDecision;
     if (wasOpen) {
-      this.lastError = `connection lost (code ${code}${reason ? `: ${reason}` : ''})`;
-      this.requests.rejectAll('disconnected', this.lastError);
+      decision = this.retry.lost(code, reason);
       this.emitDisconnect({ code, reason });
       if (this.closePromise) return; // a listener closed the client
-      this.attempt = 0;
-      this.retries = 0;
-      return this.scheduleRetry();
+    } else {
+      decision = this.retry.failed(this.attemptError, code, reason);
     }
-    const said = this.attemptError;
-    const status = said ? /Unexpected server response: (\d{3})/.exec(said)?.[1] : undefined;
-    if (status === '401') return this.fail('auth', 'the hub refused the credentials (401): the token is wrong or the session has ended');
-    if (status === '403') return this.fail('forbidden', 'the hub refused the connection (403): this origin or host is not allowed');
-    this.closedBeforeOpen++;
-    // A browser hides why a handshake failed; ws always says (ECONNREFUSED, a status, ...).
-    this.silentFailures = said ? 0 : this.silentFailures + 1;
-    this.lastError = said ?? `connection closed before it opened (code ${code}${reason ? `: ${reason}` : ''})`;
-    this.scheduleRetry();
-  }
-
-  private scheduleRetry(): void {
-    this.retries++;
-    const max = this.opts.maxRetries;
-    if (max > 0 && this.retries > max) {
-      return this.fail('max_retries', `gave up after ${max} ${max === 1 ? 'retry' : 'retries'}: ${this.lastError ?? 'no connection'}`);
+    if (decision.kind === 'give_up') {
+      this.setInfo('failed', { failure: decision.failure });
+      this.events.emit('error', new ClientError(decision.failure, decision.message));
+      return;
     }
-    const delayMs = backoffDelay(this.retries, this.opts.backoff, this.opts.random);
-    this.setInfo('waiting', { attempt: this.attempt + 1, delayMs, retryAt: this.now() + delayMs });
+    const { attempt, delayMs } = decision;
+    this.setInfo('waiting', { attempt, delayMs, retryAt: this.now() + delayMs });
     this.retryTimer = this.timers.setTimeout(() => this.connectAttempt(), delayMs);
-  }
-
-  private fail(failure: FailureReason, message: string): void {
-    this.lastError = message;
-    this.setInfo('failed', { failure });
-    this.events.emit('error', new ClientError(failure, message));
   }
 
   /** Forget the current socket and everything tied to it (timers, held messages, requests). */
@@ -489,7 +457,7 @@ export class ReconnectingClient {
     const { state, attempt, delayMs } = this.info;
     if (this.closePromise) return 'the client is closed';
     if (state === 'waiting') return `not connected (reconnecting in ${Math.ceil((delayMs ?? 0) / 1000)} s, attempt ${attempt})`;
-    if (state === 'failed') return `not connected (gave up: ${this.lastError})`;
+    if (state === 'failed') return `not connected (gave up: ${this.retry.lastError})`;
     return `not connected (state ${state})`;
   }
 
@@ -502,9 +470,9 @@ export class ReconnectingClient {
     this.info = Object.freeze({
       ...IDLE_INFO,
       state,
-      lastError: this.lastError,
-      closedBeforeOpen: this.closedBeforeOpen,
-      sessionMaybeEnded: this.silentFailures >= Math.max(1, this.opts.sessionSuspectAfter),
+      lastError: this.retry.lastError,
+      closedBeforeOpen: this.retry.closedBeforeOpen,
+      sessionMaybeEnded: this.retry.sessionMaybeEnded,
       ...extra,
     });
     this.events.emit('state', this.info);
