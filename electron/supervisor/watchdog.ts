@@ -22,6 +22,7 @@ import type { Socket } from 'node:net';
 
 // Plain JS run by `node -e`: no imports beyond Node's globals. Kept small on purpose.
 const WATCHDOG_SCRIPT = `
+process.title = 'switchyard-watchdog';
 const groups = new Map();
 let buf = '';
 let reaping = false;
