@@ -117,7 +117,7 @@ test('a dropped connection shows reconnecting, then the log goes on with no gap 
   const pageClients = stats.clientList.filter((c) => c.subscriptions.includes('process:counter'));
   expect(pageClients).toHaveLength(1);
   const disconnected = await operator.request('hub.disconnect', { clientId: pageClients[0]?.id });
-  expect(disconnected.error).toBeUndefined();
+  expect((disconnected as { error?: unknown }).error).toBeUndefined();
   await operator.close();
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', /reconnecting|connecting/, { timeout: 10_000 });
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected', { timeout: 30_000 });
