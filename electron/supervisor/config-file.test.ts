@@ -39,7 +39,7 @@ describe('config files', () => {
       stopGraceMs: 2000,
     });
     expect(worker).toEqual({ id: 'worker', command: 'python worker.py', cwd: dir, env: { SHARED: 'yes' } });
-    expect(restartPolicyOf(worker!)).toEqual({ mode: 'never', initialDelayMs: 1000, multiplier: 2, maxDelayMs: 30_000, maxRestarts: 10 });
+    expect(restartPolicyOf(worker!)).toEqual({ mode: 'never', initialDelayMs: 1000, multiplier: 2, maxDelayMs: 30_000, maxRestarts: 10, resetAfterMs: 60_000 });
   });
 
   it('reads JSON too, and adjusts the processes of the Procfile it names', () => {

@@ -10,7 +10,7 @@
  *     cwd: ./web                # relative to this file
  *     env: { PORT: "3000" }
  *     autostart: true
- *     restart: { mode: on-failure, initialDelayMs: 1000, multiplier: 2, maxDelayMs: 30000, maxRestarts: 10 }
+ *     restart: { mode: on-failure, initialDelayMs: 1000, multiplier: 2, maxDelayMs: 30000, maxRestarts: 10, resetAfterMs: 60000 }
  *     stopSignal: SIGINT
  *     stopGraceMs: 5s
  *   worker: python worker.py    # a plain string is the command

@@ -41,7 +41,7 @@ export interface ProcessInfo {
   reason?: string;
   /** While `restarting`: the wait before the next run. */
   delayMs?: number;
-  /** Automatic restarts since the last start by a user. */
+  /** Automatic restarts since the last start by a user (the cap counts only those in a row, see resetAfterMs). */
   restarts: number;
   /** ISO time the current or last run started. */
   startedAt?: string;
@@ -124,6 +124,8 @@ export class ManagedProcess {
   private closed = false;
   private last: Partial<ProcessInfo> = {};
   private restarts = 0;
+  /** Automatic restarts since the last run that lived `resetAfterMs`: drives the backoff and the cap. */
+  private streak = 0;
   private counters = { linesOut: 0, bytesOut: 0, skipped: 0, coalesced: 0, pauses: 0 };
   private paused = false;
   private lastStream: OutputStream | null = null;
@@ -172,6 +174,7 @@ export class ManagedProcess {
     if (this.closed || this.run) return;
     this.cancelRestart();
     this.restarts = 0;
+    this.streak = 0;
     this.spawnRun();
   }
 
@@ -361,8 +364,8 @@ export class ManagedProcess {
     } else {
       const extra: Partial<ProcessInfo> = { exitCode: code };
       if (run.exitSignal) extra.signal = run.exitSignal;
-      const delay = this.restartDelay(code !== 0);
-      if (delay === 'limit') extra.reason = `gave up after ${this.restarts} restarts`;
+      const delay = this.restartDelay(code !== 0, run.exitedAtMs - run.startedAtMs);
+      if (delay === 'limit') extra.reason = `gave up after ${this.streak} restarts in a row`;
       this.setStatus('exited', extra);
       if (typeof delay === 'number') this.scheduleRestart(delay);
     }
@@ -380,15 +383,17 @@ export class ManagedProcess {
   }
 
   /** The delay before the next automatic restart, 'limit' when the cap is reached, null when none is due. */
-  private restartDelay(failed: boolean): number | 'limit' | null {
+  private restartDelay(failed: boolean, livedMs: number): number | 'limit' | null {
     const p = restartPolicyOf(this.def);
     if (this.closed || !(p.mode === 'always' || (p.mode === 'on-failure' && failed))) return null;
-    if (this.restarts >= p.maxRestarts) return 'limit';
-    return Math.min(p.initialDelayMs * p.multiplier ** this.restarts, p.maxDelayMs);
+    if (livedMs >= p.resetAfterMs) this.streak = 0; // it ran fine for a while: a fresh crash, not a loop
+    if (this.streak >= p.maxRestarts) return 'limit';
+    return Math.min(p.initialDelayMs * p.multiplier ** this.streak, p.maxDelayMs);
   }
 
   private scheduleRestart(delayMs: number): void {
     this.restarts++;
+    this.streak++;
     this.setStatus('restarting', { delayMs });
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;

@@ -19,8 +19,10 @@ export interface RestartPolicy {
   multiplier: number;
   /** Longest delay. Default 30000 ms. */
   maxDelayMs: number;
-  /** Automatic restarts allowed since the last start by a user. Default 10. */
+  /** Automatic restarts allowed in a row (a run that lived `resetAfterMs` starts a new row). Default 10. */
   maxRestarts: number;
+  /** A run that lived this long resets the backoff and the count toward `maxRestarts`. Default 60000 ms. */
+  resetAfterMs: number;
 }
 
 /** One process as the supervisor runs it. */
@@ -50,6 +52,7 @@ export const DEFAULT_RESTART: Readonly<RestartPolicy> = Object.freeze({
   multiplier: 2,
   maxDelayMs: 30_000,
   maxRestarts: 10,
+  resetAfterMs: 60_000,
 });
 
 /** Default stop grace period (Foreman's and Overmind's 5 s). */
@@ -64,7 +67,7 @@ export class DefinitionError extends Error {
 }
 
 const PROCESS_KEYS = new Set(['command', 'cwd', 'env', 'autostart', 'restart', 'stopSignal', 'stopGraceMs']);
-const RESTART_KEYS = new Set(['mode', 'policy', 'initialDelayMs', 'multiplier', 'maxDelayMs', 'maxRestarts']);
+const RESTART_KEYS = new Set(['mode', 'policy', 'initialDelayMs', 'multiplier', 'maxDelayMs', 'maxRestarts', 'resetAfterMs']);
 const RESTART_MODES = new Set<string>(['never', 'on-failure', 'always']);
 
 /** Where a definition comes from, for error messages: e.g. `switchyard.yaml` or `process.add`. */
@@ -157,7 +160,7 @@ function validateRestart(raw: unknown, at: (field?: string) => string): Partial<
   const out: Partial<RestartPolicy> = {};
   for (const key of Object.keys(raw)) {
     if (!RESTART_KEYS.has(key)) {
-      throw new DefinitionError(`${at(`restart.${key}`)}: unknown field (known: mode, initialDelayMs, multiplier, maxDelayMs, maxRestarts)`);
+      throw new DefinitionError(`${at(`restart.${key}`)}: unknown field (known: mode, initialDelayMs, multiplier, maxDelayMs, maxRestarts, resetAfterMs)`);
     }
   }
   const mode = raw.mode ?? raw.policy;
@@ -169,6 +172,7 @@ function validateRestart(raw: unknown, at: (field?: string) => string): Partial<
   }
   if (raw.initialDelayMs !== undefined) out.initialDelayMs = duration(raw.initialDelayMs, at('restart.initialDelayMs'));
   if (raw.maxDelayMs !== undefined) out.maxDelayMs = duration(raw.maxDelayMs, at('restart.maxDelayMs'));
+  if (raw.resetAfterMs !== undefined) out.resetAfterMs = duration(raw.resetAfterMs, at('restart.resetAfterMs'));
   if (raw.multiplier !== undefined) {
     if (typeof raw.multiplier !== 'number' || !(raw.multiplier >= 1) || !Number.isFinite(raw.multiplier)) {
       throw new DefinitionError(`${at('restart.multiplier')}: must be a number >= 1`);

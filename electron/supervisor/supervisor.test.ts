@@ -235,7 +235,7 @@ describe('Supervisor', () => {
     const statuses = hub.statuses('crash');
     expect(statuses.filter((s) => s.status === 'restarting').map((s) => s.delayMs)).toEqual([40, 80, 100]);
     expect(statuses.filter((s) => s.status === 'exited').map((s) => s.exitCode)).toEqual([1, 1, 1, 1]);
-    expect(statuses.at(-1)).toMatchObject({ status: 'exited', exitCode: 1, reason: 'gave up after 3 restarts' });
+    expect(statuses.at(-1)).toMatchObject({ status: 'exited', exitCode: 1, reason: 'gave up after 3 restarts in a row' });
     expect(hub.lines('crash').map((l) => l.line)).toEqual(['crashing', 'crashing', 'crashing', 'crashing']);
     expect(sup.get('crash')).toMatchObject({ status: 'exited', restarts: 3 });
     // a clean exit is not a failure
@@ -245,6 +245,21 @@ describe('Supervisor', () => {
     sup.startProcess('crash');
     await hub.waitStatus('crash', 'restarting', 4);
     expect(hub.statuses('crash').filter((s) => s.status === 'restarting').at(-1)?.delayMs).toBe(40);
+  });
+
+  it('starts the backoff and the cap again after a run that lived resetAfterMs', async () => {
+    const { hub, sup } = setup([
+      { id: 'slow', command: 'sleep 0.3; exit 2', restart: { mode: 'on-failure', initialDelayMs: 20, maxRestarts: 1, resetAfterMs: 200 } },
+    ]);
+    sup.start();
+    await hub.waitStatus('slow', 'restarting', 3);
+    const restarting = hub.statuses('slow').filter((s) => s.status === 'restarting');
+    expect(restarting.map((s) => [s.delayMs, s.restarts])).toEqual([
+      [20, 1],
+      [20, 2],
+      [20, 3],
+    ]);
+    expect(hub.statuses('slow').some((s) => typeof s.reason === 'string')).toBe(false);
   });
 
   it('serves process.* methods with roles, not_found and add/remove', async () => {
