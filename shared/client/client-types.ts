@@ -17,10 +17,13 @@ export interface WebSocketLike {
   readonly readyState: number;
   /** The subprotocol the server chose ('' when none). */
   readonly protocol: string;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
+  // The handlers take `never` so that every WebSocket's own event types fit without a cast (the
+  // browser's Event/MessageEvent/CloseEvent, ws's); the client reads only `data`, `code`, `reason`
+  // and, from ws, an error's `message`.
+  onopen: ((event: never) => void) | null;
+  onmessage: ((event: never) => void) | null;
+  onclose: ((event: never) => void) | null;
+  onerror: ((event: never) => void) | null;
   send(data: string): void;
   close(code?: number, reason?: string): void;
 }

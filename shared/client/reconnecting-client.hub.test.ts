@@ -14,7 +14,6 @@ import {
   type ConnectionInfo,
   type GapEvent,
   type ReconnectingClientOptions,
-  type WebSocketConstructor,
   type WebSocketLike,
 } from './reconnecting-client';
 
@@ -33,7 +32,7 @@ async function startHub(options: HubOptions = {}, port = 0): Promise<{ hub: Hub;
 function makeClient(url: string, options: Partial<ReconnectingClientOptions> = {}): ReconnectingClient {
   const client = new ReconnectingClient({
     url,
-    WebSocket: WebSocket as unknown as WebSocketConstructor,
+    WebSocket,
     token: TOKEN,
     initialDelayMs: 20,
     maxDelayMs: 200,
@@ -288,7 +287,7 @@ describe('ReconnectingClient with the real hub', () => {
 
   it('in a browser (which hides the 401), says the session may have ended after repeated closes before open', async () => {
     const { url } = await startHub();
-    const client = makeClient(url, { token: 'expired-token-0123456789abcdef', WebSocket: BrowserLikeWebSocket as unknown as WebSocketConstructor, initialDelayMs: 5, maxDelayMs: 20 });
+    const client = makeClient(url, { token: 'expired-token-0123456789abcdef', WebSocket: BrowserLikeWebSocket, initialDelayMs: 5, maxDelayMs: 20 });
     client.start();
     const info = await waitForState(client, (s) => s.sessionMaybeEnded, 'sessionMaybeEnded');
     expect(info.closedBeforeOpen).toBeGreaterThanOrEqual(3);
@@ -301,10 +300,10 @@ describe('ReconnectingClient with the real hub', () => {
  * status stays hidden), no headers, no terminate().
  */
 class BrowserLikeWebSocket implements WebSocketLike {
-  onopen: WebSocketLike['onopen'] = null;
-  onmessage: WebSocketLike['onmessage'] = null;
-  onclose: WebSocketLike['onclose'] = null;
-  onerror: WebSocketLike['onerror'] = null;
+  onopen: ((event: unknown) => void) | null = null;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  onclose: ((event: { code: number; reason: string }) => void) | null = null;
+  onerror: ((event: unknown) => void) | null = null;
   private readonly ws: WebSocket;
 
   constructor(url: string, protocols?: string | string[]) {

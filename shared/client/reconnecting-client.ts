@@ -270,11 +270,11 @@ export class ReconnectingClient {
     this.socket = socket;
     this.socketOpen = false;
     socket.onopen = () => this.onOpen(socket);
-    socket.onmessage = (event) => this.onFrame(socket, event.data);
-    socket.onerror = (event) => {
+    socket.onmessage = (event: { data: unknown }) => this.onFrame(socket, event.data);
+    socket.onerror = (event: unknown) => {
       if (socket === this.socket) this.attemptError = eventText(event) ?? this.attemptError;
     };
-    socket.onclose = (event) => {
+    socket.onclose = (event: { code: number; reason: string }) => {
       if (socket === this.socket) this.connectionEnded(event.code, event.reason, this.socketOpen);
     };
     if (this.opts.connectTimeoutMs > 0) {
