@@ -71,6 +71,8 @@ describe('LineIndex', () => {
     expect(index.length).toBe(4);
     expect(index.at(0)?.plain).toBe('x10');
     expect(index.positionOf(ring.end - 1)).toBe(3);
+    // x1 and x-replaced left the front: a paused view scrolls up by two rows.
+    expect(index.trimmed).toBe(2);
   });
 
   it('is the identity without a predicate', () => {

@@ -13,6 +13,7 @@ export class LineIndex<T> {
   private head = 0;
   private scanned: number;
   private generation: number;
+  private trimmedCount = 0;
 
   constructor(ring: LineRing<T>, predicate: ((item: T) => boolean) | null) {
     this.ring = ring;
@@ -38,7 +39,10 @@ export class LineIndex<T> {
       for (const abs of replaced) if (abs < this.scanned) this.retest(abs, test);
     }
     if (this.scanned < ring.start) this.scanned = ring.start;
-    while (this.head < this.indices.length && (this.indices[this.head] as number) < ring.start) this.head++;
+    while (this.head < this.indices.length && (this.indices[this.head] as number) < ring.start) {
+      this.head++;
+      this.trimmedCount++;
+    }
     for (let abs = this.scanned; abs < ring.end; abs++) {
       const item = ring.at(abs);
       if (item !== undefined && test(item)) this.indices.push(abs);
@@ -49,6 +53,14 @@ export class LineIndex<T> {
       this.indices = this.indices.slice(this.head);
       this.head = 0;
     }
+  }
+
+  /**
+   * How many lines have left the front of the view so far (a running count), so a paused view
+   * can scroll up by as many rows and keep showing the same lines while old ones are dropped.
+   */
+  get trimmed(): number {
+    return this.predicate ? this.trimmedCount : this.ring.start;
   }
 
   /** Number of lines in the view. */

@@ -115,7 +115,6 @@ export function LogPane() {
       <LogView
         key={selected}
         indexes={indexes}
-        version={version}
         follow={follow}
         onFollowChange={setFollow}
         showTimestamps={showTimestamps}

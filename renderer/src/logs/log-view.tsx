@@ -13,7 +13,6 @@ export const ROW_HEIGHT = 18;
 /** Props of {@link LogView}. */
 export interface LogViewProps {
   indexes: LogIndexes;
-  version: number;
   follow: boolean;
   onFollowChange(follow: boolean): void;
   showTimestamps: boolean;
@@ -26,37 +25,49 @@ export interface LogViewProps {
 }
 
 /** The scrolling list of log rows. */
-export function LogView({ indexes, version, follow, onFollowChange, showTimestamps, showPrefix, query, target, pausedAtEnd }: LogViewProps) {
+export function LogView({ indexes, follow, onFollowChange, showTimestamps, showPrefix, query, target, pausedAtEnd }: LogViewProps) {
   const { visible, ring } = indexes;
   const scrollRef = useRef<HTMLDivElement>(null);
   const lastTop = useRef(0);
   const count = visible.length;
-  const followRef = useRef(follow);
-  followRef.current = follow;
+  // Where this render wants the list scrolled, when it must move it: to the bottom while
+  // following; up by the rows that were dropped at the top while paused, so that the lines the
+  // user is reading stay put. Computed before drawing so the drawn rows match the new position.
+  const lastTrimmed = useRef(visible.trimmed);
+  const el = scrollRef.current;
+  const viewHeight = el?.clientHeight || 800;
+  const shift = visible.trimmed - lastTrimmed.current;
+  let plannedTop: number | null = null;
+  if (follow) plannedTop = Math.max(0, count * ROW_HEIGHT - viewHeight);
+  else if (shift > 0 && el) plannedTop = Math.max(0, el.scrollTop - shift * ROW_HEIGHT);
+  const planned = useRef(plannedTop);
+  planned.current = plannedTop;
+
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 20,
-    // While following, draw the last screenful directly: the virtualizer learns the new scroll
-    // position one scroll event later, and at thousands of lines a second the rows it would draw
-    // from the old position are already off screen, leaving the view blank.
+    // The virtualizer learns a scroll position one scroll event late; at thousands of lines a
+    // second the rows it would draw from the old position are already off screen. So when this
+    // render moves the list, draw the rows of the planned position instead.
     rangeExtractor: (range: Range) => {
-      if (!followRef.current || range.count === 0) return defaultRangeExtractor(range);
-      const rows = Math.ceil((scrollRef.current?.clientHeight || 800) / ROW_HEIGHT) + range.overscan;
-      const start = Math.max(0, range.count - rows);
-      return Array.from({ length: range.count - start }, (_, i) => start + i);
+      const top = planned.current;
+      if (top === null || range.count === 0) return defaultRangeExtractor(range);
+      const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - range.overscan);
+      const last = Math.min(range.count - 1, Math.ceil((top + viewHeight) / ROW_HEIGHT) + range.overscan);
+      return Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
     },
   });
 
-  // Follow: keep the newest line in view after every batch.
   useLayoutEffect(() => {
-    const el = scrollRef.current;
-    if (follow && el && count > 0) {
-      el.scrollTop = el.scrollHeight;
-      lastTop.current = el.scrollTop;
+    lastTrimmed.current = visible.trimmed;
+    const node = scrollRef.current;
+    if (node && plannedTop !== null && Math.abs(node.scrollTop - plannedTop) >= 1) {
+      node.scrollTop = follow ? node.scrollHeight : plannedTop;
+      lastTop.current = node.scrollTop;
     }
-  }, [follow, count, version]);
+  });
 
   useEffect(() => {
     if (!target) return;
