@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROCESSES_CHANNEL } from '../../shared/protocol';
-import type { ProcessInfo } from './managed-process';
+import type { ProcessInfo } from './process-info';
 import { groupMembers } from './process-group';
 import { loadProcfile } from './procfile';
 import { RecordingHub } from './recording-hub';

@@ -5,7 +5,7 @@
  *   output-splitter.ts for the `\r` progress rule) and every status as `process_status`.
  * - `processes`: on start and after every change (a status, an add, a remove), coalesced per tick,
  *   `{"type":"event","data":{"kind":"list","processes":[ProcessInfo, ...]}}`, the same items as
- *   `process.list` returns (see ProcessInfo in managed-process.ts).
+ *   `process.list` returns (see process-info.ts).
  * - Methods: `process.list` (viewers too) → ProcessInfo[]; operators only: `process.start`,
  *   `process.stop`, `process.restart` ({id} → ProcessInfo, once done), `process.add`
  *   ({id, command, cwd?, env?, autostart?, restart?, stopSignal?, stopGraceMs?} → ProcessInfo),
@@ -18,7 +18,8 @@
 import type { HubApi, MethodHandler, MethodOptions } from '../hub/types';
 import { MethodError } from '../hub/types';
 import { PROCESSES_CHANNEL } from '../../shared/protocol';
-import { ManagedProcess, type ManagedProcessHooks, type ProcessInfo } from './managed-process';
+import { ManagedProcess, type ManagedProcessHooks } from './managed-process';
+import type { ProcessInfo } from './process-info';
 import { DefinitionError, validateDefinition, type ProcessDefinition } from './process-definition';
 import { Watchdog } from './watchdog';
 
