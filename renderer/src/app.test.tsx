@@ -60,6 +60,12 @@ describe('connection state', () => {
     expect(screen.getByTestId('connection-status').textContent).toBe('reconnecting in 4 s (attempt 3)');
   });
 
+  it('offers to reconnect at once', () => {
+    const { actions } = renderDashboard({ connection: { kind: 'reconnecting', attempt: 2, delayMs: 9000, nextAttemptAt: Date.now() + 9000 } });
+    fireEvent.click(screen.getByRole('button', { name: 'Reconnect now' }));
+    expect(actions.retryNow).toHaveBeenCalled();
+  });
+
   it('says plainly that the session ended', () => {
     renderDashboard({ connection: { kind: 'session-ended', reason: 'refused' } });
     expect(screen.getByTestId('connection-status').textContent).toBe('Session ended: open a new login link');
@@ -91,6 +97,19 @@ describe('hub panel', () => {
     });
     expect(actions.loginLink).toHaveBeenCalledWith('viewer');
     expect((screen.getByRole('textbox', { name: 'Login link' }) as HTMLInputElement).value).toBe('http://127.0.0.1:7420/login?ticket=t');
+  });
+});
+
+describe('keyboard', () => {
+  it('moves between processes with the arrow keys', () => {
+    renderDashboard({ processes });
+    const all = screen.getByRole('button', { name: 'Show logs of all processes' });
+    all.focus();
+    fireEvent.keyDown(all, { key: 'ArrowDown' });
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Show logs of web' }));
+    fireEvent.keyDown(document.activeElement as Element, { key: 'ArrowDown' });
+    fireEvent.keyDown(document.activeElement as Element, { key: 'ArrowDown' });
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Show logs of worker' }));
   });
 });
 

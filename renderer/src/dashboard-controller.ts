@@ -51,6 +51,8 @@ export interface DashboardActions {
   loginLink(role: Role): Promise<string | null>;
   disconnectClient(clientId: string): Promise<boolean>;
   clearLogs(processId: string): void;
+  /** Reconnect now instead of waiting for the next attempt. */
+  retryNow(): void;
 }
 
 /** Connects one hub connection to one store and one LogBook. */
@@ -146,6 +148,10 @@ export class DashboardController implements DashboardActions {
     this.batcher.flush();
     this.book.clear(processId);
     this.store.getState().bumpLogs();
+  }
+
+  retryNow(): void {
+    if (!this.ended) this.conn.retryNow();
   }
 
   private get timeout(): number {

@@ -1,5 +1,5 @@
 /** The left sidebar: every process with its status, details and (for operators) controls. */
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type KeyboardEvent } from 'react';
 import { useDashboard, useServices } from '../dashboard-context';
 import { ALL_PROCESSES } from '../logs/log-book';
 import type { ProcessInfo } from '../state/process-info';
@@ -25,7 +25,7 @@ export function ProcessSidebar() {
   const now = useNow();
   return (
     <nav className="sidebar" aria-label="Processes">
-      <ul className="process-list" data-testid="process-list">
+      <ul className="process-list" data-testid="process-list" onKeyDown={moveFocus}>
         <li className={selected === ALL_PROCESSES ? 'process-row selected' : 'process-row'}>
           <button type="button" className="process-select" aria-label="Show logs of all processes" aria-current={selected === ALL_PROCESSES || undefined} onClick={() => select(ALL_PROCESSES)}>
             <span className="dot dot-all" aria-hidden="true" />
@@ -41,6 +41,17 @@ export function ProcessSidebar() {
       {operator && <AddProcessForm />}
     </nav>
   );
+}
+
+/** Arrow keys move between processes, as in a list box; Tab still walks every control. */
+function moveFocus(e: KeyboardEvent<HTMLUListElement>): void {
+  if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+  const items = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('.process-select')];
+  const at = items.indexOf(document.activeElement as HTMLButtonElement);
+  if (at < 0) return;
+  e.preventDefault();
+  const next = items[Math.max(0, Math.min(items.length - 1, at + (e.key === 'ArrowDown' ? 1 : -1)))];
+  next?.focus();
 }
 
 /** Props of {@link ProcessRow}. */

@@ -78,6 +78,10 @@ export class ClientConnection implements HubConnection {
     return () => this.gapListeners.delete(listener);
   }
 
+  retryNow(): void {
+    this.client.retryNow();
+  }
+
   close(): void {
     void this.client.close();
   }

@@ -46,6 +46,8 @@ export interface HubConnection {
   onStatus(listener: (status: ConnectionStatus) => void): () => void;
   /** Hear about channels whose history has a hole (`recovered: false`). */
   onGap(listener: (gap: GapInfo) => void): () => void;
+  /** While waiting to reconnect: try now. */
+  retryNow(): void;
   /** Close for good; safe to call twice. */
   close(): void;
 }

@@ -58,6 +58,13 @@ export class FakeHubConnection implements HubConnection {
     return () => this.gapListeners.delete(listener);
   }
 
+  /** How often retryNow was called. */
+  retries = 0;
+
+  retryNow(): void {
+    this.retries++;
+  }
+
   close(): void {
     this.closed = true;
     this.setStatus({ kind: 'closed' });

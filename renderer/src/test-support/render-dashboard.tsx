@@ -24,6 +24,7 @@ export function fakeActions(): { [K in keyof DashboardActions]: ReturnType<typeo
     loginLink: vi.fn(async () => 'http://127.0.0.1:7420/login?ticket=t'),
     disconnectClient: vi.fn(async () => true),
     clearLogs: vi.fn(),
+    retryNow: vi.fn(),
   } as never;
 }
 
