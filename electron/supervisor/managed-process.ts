@@ -6,7 +6,9 @@
  * reaches its grandchildren), stdin closed, stdout and stderr piped, with FORCE_COLOR=1 and
  * PYTHONUNBUFFERED=1 unless the process's env says otherwise. Statuses, in order:
  * `starting` → `running` {pid} → `exited` {exitCode, signal?} | `failed` {reason} |
- * `stopped` {signal, exitCode?}, then `restarting` {delayMs} when the policy says so.
+ * `stopped` {signal, exitCode?}, then `restarting` {delayMs, restarts} when the policy says so.
+ * `exitCode` is the shell's: a run killed by a signal reports 128 + the signal number and
+ * `signal`; after a stop, the shell itself may die of the stop signal, so `exitCode` may be absent.
  * A process never started is reported as `stopped` without a signal.
  *
  * - `failed`: the run could not start: a missing working directory, a spawn error, or the shell's
