@@ -14,7 +14,7 @@ let running: RunningSwitchyard | undefined;
 runDesktopApp(
   async () => {
     const options = parseCliOptions(process.argv.slice(app.isPackaged ? 1 : 2), process.env, { ignoreUnknown: true });
-    running = await startSwitchyard({ ...options, appRoot, cwd: process.cwd(), log: (line) => console.error(line) });
+    running = await startSwitchyard({ ...options, appRoot, cwd: process.env.INIT_CWD ?? process.cwd(), log: (line) => console.error(line) });
     console.log(`Hub: ${running.hubUrl}`);
     console.log(`Dashboard: ${running.loginLink('operator')}`);
     return running;

@@ -20,7 +20,9 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const app = await startSwitchyard({ ...options, appRoot, cwd: process.cwd(), log: (line) => console.error(line) });
+  // Under `npm run serve`, npm runs us in the package root: INIT_CWD is where the user was.
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  const app = await startSwitchyard({ ...options, appRoot, cwd, log: (line) => console.error(line) });
   console.log(`Hub: ${app.hubUrl}`);
   console.log(`Dashboard: ${app.loginLink('operator')}`);
   console.log(`Token file: ${app.tokenFile}`);

@@ -22,7 +22,8 @@ export interface ServeProcess {
 export function startServe(args: string[], env: Record<string, string> = {}, cwd = REPO_ROOT): Promise<ServeProcess> {
   const child = spawn(process.execPath, [resolve(REPO_ROOT, 'out/main/serve.js'), ...args], {
     cwd,
-    env: { ...process.env, ...env },
+    // Like npm, tell serve where the user "is": that is where ./Procfile is looked for.
+    env: { ...process.env, INIT_CWD: cwd, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
