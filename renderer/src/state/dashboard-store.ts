@@ -65,9 +65,15 @@ export function createDashboardStore(initial: Partial<DashboardState> = {}): Das
     setRole: (role) => set({ role }),
     setProcesses: (list) =>
       set((s) => {
-        // Keep what status messages taught us (e.g. startedAt) when the list omits it.
+        // The list is the whole truth (a pid it leaves out is gone), except for a start time a
+        // status message taught us while the process is still running.
         const old = new Map(s.processes.map((p) => [p.id, p]));
-        return { processes: list.map((p) => ({ ...old.get(p.id), ...p })) };
+        return {
+          processes: list.map((p) => {
+            const known = old.get(p.id)?.startedAt;
+            return p.startedAt === undefined && p.status === 'running' && known !== undefined ? { ...p, startedAt: known } : p;
+          }),
+        };
       }),
     patchProcesses: (patches) =>
       set((s) => {
