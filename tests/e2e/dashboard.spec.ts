@@ -1,5 +1,5 @@
 // The dashboard in Debian's Chromium against real serve mode (`out/main/serve.js`), real
-// processes and a real hub. Screenshots of the main views go to test-results/screenshots/.
+// processes and a real hub. Screenshots of the main views go to artifacts/screenshots/.
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -10,7 +10,8 @@ import { startServe, type ServeProcess } from '../../electron/serve/serve-proces
 const here = dirname(fileURLToPath(import.meta.url));
 const PROCFILE = resolve(here, 'fixtures/Procfile');
 const TOKEN = 'e2e-operator-token-0123456789';
-const SHOTS = resolve(here, '../../test-results/screenshots');
+// Not under test-results/: Playwright empties that folder at every run.
+const SHOTS = resolve(here, '../../artifacts/screenshots');
 
 let serve: ServeProcess;
 const serveArgs = (port: number) => ['--procfile', PROCFILE, '--port', String(port), '--token', TOKEN, '--token-file', join(here, '../../test-results/e2e.token')];
