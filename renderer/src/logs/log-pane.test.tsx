@@ -29,7 +29,8 @@ describe('LogPane', () => {
     });
     const rows = screen.getAllByTestId('log-line');
     expect(rows.map((r) => r.dataset.stream)).toEqual(['stdout', 'stderr']);
-    expect(rows[1]?.querySelector('[aria-label="stderr"]')).toBeTruthy();
+    expect(rows[1]?.className).toContain('log-stderr');
+    expect(screen.getAllByTestId('log-text').map((t) => t.textContent)).toEqual(['hello', 'boom']);
   });
 
   it('replaces a progress line in place', () => {
@@ -68,7 +69,7 @@ describe('LogPane', () => {
       book.addOutput({ processId: 'web', data: 'GET /b' });
     });
     fireEvent.change(screen.getByRole('combobox', { name: 'Stream filter' }), { target: { value: 'stderr' } });
-    expect(lines()).toEqual(['▌warn: slow']);
+    expect(lines()).toEqual(['stderr: warn: slow']);
     fireEvent.change(screen.getByRole('combobox', { name: 'Stream filter' }), { target: { value: 'both' } });
     fireEvent.change(screen.getByRole('textbox', { name: 'Filter lines' }), { target: { value: '/b$' } });
     fireEvent.click(screen.getByRole('checkbox', { name: 'Regular expression' }));
@@ -131,6 +132,7 @@ describe('LogPane', () => {
   it('clears the view through the actions', () => {
     const { actions } = setup();
     fireEvent.click(screen.getByRole('button', { name: 'Clear view' }));
+    expect(document.querySelector('.log-stderr-mark')).toBeNull();
     expect(actions.clearLogs).toHaveBeenCalledWith('web');
   });
 });

@@ -43,20 +43,26 @@ export const LogRow = memo(function LogRow({ line, showTimestamp, showPrefix, qu
   const classes = ['log-line', `log-${line.stream}`];
   if (line.kind === 'status') classes.push('log-status');
   if (current) classes.push('log-current');
+  // stderr is marked by colour and a bar (CSS), not by text, so a line's text stays exactly the output.
   return (
-    <div className={classes.join(' ')} data-testid="log-line" data-stream={line.stream} data-process={line.processId} aria-current={current || undefined}>
+    <div
+      className={classes.join(' ')}
+      data-testid={line.kind === 'status' ? 'log-status' : 'log-line'}
+      data-stream={line.stream}
+      data-process={line.processId}
+      title={line.stream === 'stderr' ? 'stderr' : undefined}
+      aria-current={current || undefined}
+    >
       {showTimestamp && <span className="log-ts">{formatTime(line.timestamp)} </span>}
       {showPrefix && (
         <span className="log-prefix" style={{ color: `hsl(${processHue(line.processId)} 60% var(--prefix-lightness))` }}>
           {line.processId} │{' '}
         </span>
       )}
-      {line.stream === 'stderr' && (
-        <span className="log-stderr-mark" title="stderr" aria-label="stderr">
-          ▌
-        </span>
-      )}
-      {line.kind === 'status' ? <span className="log-status-text">● {line.text}</span> : <AnsiText text={line.text} query={query} />}
+      {line.stream === 'stderr' && <span className="sr-only">stderr: </span>}
+      <span className="log-text" data-testid="log-text">
+        {line.kind === 'status' ? `● ${line.text}` : <AnsiText text={line.text} query={query} />}
+      </span>
     </div>
   );
 });
