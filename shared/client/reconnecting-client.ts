@@ -178,10 +178,12 @@ export class ReconnectingClient {
     this.clearTimer('retryTimer');
     this.requests.rejectAll('closed', 'the client was closed');
     this.releaseSocket();
+    // The real promise exists before any listener runs, so a re-entrant close() returns it too.
+    const closing = socket ? this.shutDown(socket) : this.closePromise;
+    this.closePromise = closing;
     this.setInfo('disconnected');
     if (wasOpen) this.emitDisconnect({ code: 1000, reason: 'closed by the client' });
-    if (socket) this.closePromise = this.shutDown(socket);
-    return this.closePromise;
+    return closing;
   }
 
   /** Send one message as is. Throws a {@link ClientError} `not_connected` when there is no open connection. */
@@ -282,7 +284,6 @@ export class ReconnectingClient {
         this.connectTimer = undefined;
         if (socket !== this.socket || this.socketOpen) return;
         this.attemptError = `no connection within ${this.opts.connectTimeoutMs} ms`;
-        this.releaseSocket();
         abandon(socket, 'connect timeout');
         this.connectionEnded(CLOSE_ABANDONED, this.attemptError, false);
       }, this.opts.connectTimeoutMs);
@@ -303,7 +304,6 @@ export class ReconnectingClient {
       ping: () => this.sendInternal({ type: 'ping' }),
       dead: (idleMs) => {
         if (socket !== this.socket) return;
-        this.releaseSocket();
         abandon(socket, 'connection dead');
         this.connectionEnded(CLOSE_ABANDONED, `nothing received for ${idleMs} ms: connection presumed dead`, true);
       },
