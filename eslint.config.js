@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 // The house's room rule (HOUSE-STYLE.md): shared/ runs everywhere and imports no runtime and no
@@ -21,14 +22,8 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: {
-      globals: {
-        console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly',
-        clearInterval: 'readonly', process: 'readonly', Buffer: 'readonly', URL: 'readonly',
-        TextEncoder: 'readonly', TextDecoder: 'readonly', queueMicrotask: 'readonly',
-        performance: 'readonly', structuredClone: 'readonly', AbortController: 'readonly',
-      },
-    },
+    // Node and the browser both: which room may use what is the room rule's business, below.
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
