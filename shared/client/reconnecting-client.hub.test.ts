@@ -265,6 +265,28 @@ describe('ReconnectingClient with the real hub', () => {
     expect(() => operator.publish('bad channel', 'x')).toThrow(TypeError);
   });
 
+  it('subscribes while connected, removes one handler, unsubscribes, and close() leaves the hub with no client', async () => {
+    const { hub, url } = await startHub();
+    const client = makeClient(url);
+    client.start();
+    await client.whenConnected();
+    const first: unknown[] = [];
+    const second: unknown[] = [];
+    const removeFirst = client.subscribe('process:late', (m) => first.push(m.data));
+    client.subscribe('process:late', (m) => second.push(m.data));
+    await until(() => hub.channelSubscriberCount('process:late') === 1, 'the subscription');
+    hub.sendProcessOutput('late', 'one', 'stdout');
+    await until(() => second.length === 1, 'the first line');
+    removeFirst();
+    hub.sendProcessOutput('late', 'two', 'stdout');
+    await until(() => second.length === 2, 'the second line');
+    expect(first).toEqual(['one']);
+    expect(client.unsubscribe('process:late')).toBe(true);
+    await until(() => hub.channelSubscriberCount('process:late') === 0, 'the unsubscribe');
+    await client.close();
+    await until(() => hub.clientCount() === 0, 'the hub to see the client go');
+  });
+
   it('authenticates with the Authorization header too, and stops for good on a 401', async () => {
     const { url } = await startHub();
     const viaHeader = makeClient(url, { tokenVia: 'header' });
