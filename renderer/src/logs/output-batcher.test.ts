@@ -17,6 +17,17 @@ describe('OutputBatcher', () => {
     expect(clock.scheduled).toBe(2);
   });
 
+  it('flushes at once when the queue is full, so throttled timers cannot let it grow', () => {
+    const clock = manualScheduler();
+    const batches: number[][] = [];
+    const batcher = new OutputBatcher<number>((b) => batches.push(b), clock.schedule, 100);
+    for (let i = 0; i < 250; i++) batcher.push(i);
+    expect(batches.map((b) => b.length)).toEqual([100, 100]);
+    expect(batcher.pending).toBe(50);
+    clock.tick();
+    expect(batches.map((b) => b.length)).toEqual([100, 100, 50]);
+  });
+
   it('drops the queue on close and ignores later pushes', () => {
     const clock = manualScheduler();
     const batches: number[][] = [];

@@ -31,6 +31,9 @@ export function frameScheduler(fallbackMs = 250): FlushScheduler {
   };
 }
 
+/** The default {@link OutputBatcher} queue bound. */
+export const DEFAULT_MAX_PENDING = 20_000;
+
 /** Queues items and hands them to `apply` in one batch per scheduled flush. */
 export class OutputBatcher<T> {
   private queue: T[] = [];
@@ -38,17 +41,24 @@ export class OutputBatcher<T> {
   private closed = false;
   private readonly apply: (batch: T[]) => void;
   private readonly schedule: FlushScheduler;
+  private readonly maxPending: number;
 
-  constructor(apply: (batch: T[]) => void, schedule: FlushScheduler) {
+  /**
+   * `maxPending` (default {@link DEFAULT_MAX_PENDING}) bounds the queue: a background tab's timers
+   * may be throttled to one a minute, and at 10,000 lines a second the queue must not wait that long.
+   */
+  constructor(apply: (batch: T[]) => void, schedule: FlushScheduler, maxPending = DEFAULT_MAX_PENDING) {
     this.apply = apply;
     this.schedule = schedule;
+    this.maxPending = maxPending;
   }
 
-  /** Queue one item; the flush happens on the next scheduled tick. */
+  /** Queue one item; the flush happens on the next scheduled tick, or now when the queue is full. */
   push(item: T): void {
     if (this.closed) return;
     this.queue.push(item);
-    if (!this.cancel) this.cancel = this.schedule(() => this.flush());
+    if (this.queue.length >= this.maxPending) this.flush();
+    else if (!this.cancel) this.cancel = this.schedule(() => this.flush());
   }
 
   /** Number of items waiting for the next flush. */
