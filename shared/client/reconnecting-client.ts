@@ -39,7 +39,7 @@ import { checkNonNegative, resolveOptions, type ResolvedOptions } from './client
 import { Heartbeat } from './heartbeat';
 import { PendingRequests } from './pending-requests';
 import { RetryPolicy, type RetryDecision } from './retry-policy';
-import { abandon, CLOSE_ABANDONED, detach, errorText, eventText, handshake, terminate } from './socket-helpers';
+import { abandon, CLOSE_ABANDONED, closeGracefully, detach, errorText, eventText, handshake } from './socket-helpers';
 import { callSafely, TypedEmitter, type Listener } from './typed-emitter';
 
 export * from './client-types';
@@ -60,8 +60,6 @@ const IDLE_INFO: ConnectionInfo = Object.freeze({
   closedBeforeOpen: 0,
   sessionMaybeEnded: false,
 });
-
-const noop = (): void => {};
 
 /** A WebSocket client that reconnects by itself and resumes its subscriptions without loss or duplicates. */
 export class ReconnectingClient {
@@ -179,7 +177,7 @@ export class ReconnectingClient {
     this.requests.rejectAll('closed', 'the client was closed');
     this.releaseSocket();
     // The real promise exists before any listener runs, so a re-entrant close() returns it too.
-    const closing = socket ? this.shutDown(socket) : this.closePromise;
+    const closing = socket ? closeGracefully(socket, this.timers, this.opts.closeGraceMs) : this.closePromise;
     this.closePromise = closing;
     this.setInfo('disconnected');
     if (wasOpen) this.emitDisconnect({ code: 1000, reason: 'closed by the client' });
@@ -355,33 +353,6 @@ export class ReconnectingClient {
     if (socket) detach(socket);
     this.tracker.connectionLost();
     this.requests.rejectAll('disconnected', 'the connection was lost');
-  }
-
-  private shutDown(socket: WebSocketLike): Promise<void> {
-    return new Promise((resolve) => {
-      let timer: unknown = undefined;
-      let done = false;
-      const finish = (): void => {
-        if (done) return;
-        done = true;
-        if (timer !== undefined) this.timers.clearTimeout(timer);
-        socket.onclose = noop;
-        resolve();
-      };
-      if (socket.readyState === READY_STATE.CLOSED) return finish();
-      socket.onclose = finish;
-      timer = this.timers.setTimeout(() => {
-        timer = undefined;
-        terminate(socket);
-        finish();
-      }, this.opts.closeGraceMs);
-      try {
-        socket.close(1000, 'client closed');
-      } catch {
-        terminate(socket); // a socket that cannot even close: drop it
-        finish();
-      }
-    });
   }
 
   // ---- incoming ---------------------------------------------------------------------------------

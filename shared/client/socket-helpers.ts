@@ -1,5 +1,5 @@
 /** Small operations on a standard WebSocket that the browser's and ws's both support. */
-import type { WebSocketLike } from './client-types';
+import { READY_STATE, type ClientTimers, type WebSocketLike } from './client-types';
 
 /** The subprotocol the client always offers: it lets the hub batch several messages per frame. */
 export const SUBPROTOCOL = 'switchyard.v1';
@@ -69,4 +69,36 @@ export function eventText(event: unknown): string | undefined {
 /** The message of anything thrown. */
 export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Close a socket with 1000 and resolve when it has closed, or after `graceMs` when the peer does
+ * not answer the close handshake (the socket is then dropped: ws's terminate(), the browser's own
+ * timeout). Leaves no timer behind.
+ */
+export function closeGracefully(socket: WebSocketLike, timers: ClientTimers, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    let timer: unknown = undefined;
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      if (timer !== undefined) timers.clearTimeout(timer);
+      socket.onclose = noop;
+      resolve();
+    };
+    if (socket.readyState === READY_STATE.CLOSED) return finish();
+    socket.onclose = finish;
+    timer = timers.setTimeout(() => {
+      timer = undefined;
+      terminate(socket);
+      finish();
+    }, graceMs);
+    try {
+      socket.close(1000, 'client closed');
+    } catch {
+      terminate(socket); // a socket that cannot even close: drop it
+      finish();
+    }
+  });
 }
