@@ -1,4 +1,4 @@
-/** The hub's own request methods: `hub.stats`, `hub.loginLink`, `hub.disconnect`. */
+/** The hub's own request methods: `hub.stats`, `hub.whoami`, `hub.loginLink`, `hub.disconnect`. */
 import type { Hub } from './hub';
 import type { MethodRegistry } from './methods';
 import { MethodError } from './types';
@@ -12,6 +12,9 @@ export interface HubMethodOptions {
 /** Register the hub's methods on its registry. */
 export function registerHubMethods(hub: Hub, methods: MethodRegistry, options: HubMethodOptions): void {
   methods.register('hub.stats', () => hub.stats(), { role: 'viewer' });
+
+  // A page cannot see its own credentials (an HttpOnly cookie): it asks who it is, to show or hide controls.
+  methods.register('hub.whoami', (_params, ctx) => ({ clientId: ctx.clientId, userId: ctx.userId, role: ctx.role }), { role: 'viewer' });
 
   methods.register('hub.loginLink', (params) => {
     const role = field(params, 'role');

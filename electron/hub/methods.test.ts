@@ -78,6 +78,16 @@ describe('publish and requests', () => {
     expect(await c.request('hub.stats')).toMatchObject({ data: { counters: { internalErrors: 1 } } });
   });
 
+  it('hub.whoami tells each client its own id, user and role', async () => {
+    await setup();
+    const op = await open();
+    const viewer = await open({ token: VIEWER_TOKEN });
+    const me = (await op.request('hub.whoami')).data as { clientId: string; userId: string; role: string };
+    expect(me).toMatchObject({ userId: 'alice', role: 'operator' });
+    expect(hub.stats().clientList.map((c) => c.id)).toContain(me.clientId);
+    expect((await viewer.request('hub.whoami')).data).toMatchObject({ userId: 'victor', role: 'viewer' });
+  });
+
   it('hub.loginLink returns a one-time link; hub.disconnect closes a client with 4000', async () => {
     await setup({ loginUrlBase: () => 'http://127.0.0.1:1/login?ticket=' });
     const op = await open();

@@ -6,7 +6,7 @@ import { FakeHubConnection, manualScheduler } from './test-support/fake-hub-conn
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
-function setup(options: { knownRole?: 'operator'; selfChannel?: string; checkSession?: () => Promise<'valid' | 'refused' | 'unreachable'> } = {}) {
+function setup(options: { knownRole?: 'operator'; checkSession?: () => Promise<'valid' | 'refused' | 'unreachable'> } = {}) {
   const conn = new FakeHubConnection();
   conn.answers.set('process.list', [
     { id: 'web', status: 'running', pid: 42, restarts: 1, startedAt: '2026-11-30T12:00:00Z', extra: { ignored: true } },
@@ -89,10 +89,13 @@ describe('DashboardController', () => {
     await settle();
     expect(b.store.getState().role).toBe('operator');
 
-    const d = setup({ selfChannel: 'dashboard.self.xyz' });
-    expect(d.conn.subscribed()).toContain('dashboard.self.xyz');
-    d.conn.emit('hub:stats', { type: 'event', data: { clientList: [{ id: 'c1', role: 'operator', subscriptions: [] }, { id: 'c2', role: 'viewer', subscriptions: ['processes', 'dashboard.self.xyz'] }], channelList: [] } });
-    expect(d.store.getState().role).toBe('viewer');
+    // whoami's client id marks our own row in the hub panel.
+    const d = setup({ knownRole: 'operator' });
+    d.conn.answers.set('hub.whoami', { role: 'operator', clientId: 'c2' });
+    d.conn.setStatus({ kind: 'connected' });
+    await settle();
+    d.conn.emit('hub:stats', { type: 'event', data: { clientList: [{ id: 'c1', role: 'viewer', subscriptions: [] }, { id: 'c2', role: 'operator', subscriptions: ['processes'] }], channelList: [] } });
+    expect(d.store.getState().stats?.clients.map((c) => c.self)).toEqual([false, true]);
 
     const c = setup();
     c.conn.setStatus({ kind: 'connected' });

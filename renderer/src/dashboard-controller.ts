@@ -25,12 +25,6 @@ export interface ControllerOptions {
   schedule: FlushScheduler;
   /** The role when it is known up front (the desktop window's launch token is an operator). */
   knownRole?: Role;
-  /**
-   * A channel only this page subscribes to (e.g. `dashboard.self.<random>`): the hub lists every
-   * client's subscriptions in its statistics, so the client holding this one is us, and its
-   * `role` is ours. Absent: the role comes from `hub.whoami` or a `self` mark, if the hub has one.
-   */
-  selfChannel?: string;
   /** Asks the hub whether the session still holds (browsers); absent: never end the session. */
   checkSession?: () => Promise<SessionState>;
   /** How many refused checks in a row end the session. Default 1 (the client already saw several silent refusals). */
@@ -69,6 +63,8 @@ export class DashboardController implements DashboardActions {
   private ended = false;
   private started = false;
   private readonly now: () => number;
+  /** Our own client id, from `hub.whoami` (changes at every reconnect). */
+  private selfId: string | undefined;
 
   constructor(conn: HubConnection, store: DashboardStore, book: LogBook, options: ControllerOptions) {
     this.conn = conn;
@@ -92,7 +88,6 @@ export class DashboardController implements DashboardActions {
       this.conn.subscribe(PROCESSES_CHANNEL, (m) => this.onProcesses(m)),
       this.conn.subscribe(HUB_STATS_CHANNEL, (m) => this.onStats(m.data)),
     );
-    if (this.options.selfChannel) this.cleanups.push(this.conn.subscribe(this.options.selfChannel, () => undefined));
     this.conn.start();
   }
 
@@ -208,17 +203,19 @@ export class DashboardController implements DashboardActions {
     }
   }
 
+  /** Ask the hub who we are (`hub.whoami`): our client id marks our row in the hub panel, our role shows or hides controls. */
   private async detectRole(): Promise<void> {
-    if (this.options.knownRole) return;
     try {
-      const who = (await this.conn.request('hub.whoami', undefined, { timeoutMs: this.timeout })) as { role?: unknown } | null;
-      if (who?.role === 'operator' || who?.role === 'viewer') {
+      const who = (await this.conn.request('hub.whoami', undefined, { timeoutMs: this.timeout })) as { role?: unknown; clientId?: unknown } | null;
+      if (typeof who?.clientId === 'string') this.selfId = who.clientId;
+      if (!this.options.knownRole && (who?.role === 'operator' || who?.role === 'viewer')) {
         this.store.getState().setRole(who.role);
         return;
       }
     } catch {
-      // No whoami on this hub: fall back to the stats, where the hub may mark our own client.
+      // A hub without whoami: fall back to the stats, where the hub may mark our own client.
     }
+    if (this.options.knownRole) return;
     try {
       this.onStats(await this.conn.request('hub.stats', undefined, { timeoutMs: this.timeout }));
     } catch {
@@ -261,8 +258,7 @@ export class DashboardController implements DashboardActions {
   private onStats(data: unknown): void {
     const stats = parseHubStats(data);
     if (!stats) return;
-    const mark = this.options.selfChannel;
-    if (mark !== undefined) for (const c of stats.clients) if (c.subscriptions.includes(mark)) c.self = true;
+    if (this.selfId !== undefined) for (const c of stats.clients) if (c.id === this.selfId) c.self = true;
     const state = this.store.getState();
     state.setStats(stats);
     if (this.options.knownRole || this.ended) return;

@@ -37,7 +37,6 @@ async function boot(): Promise<void> {
   const controller = new DashboardController(new ClientConnection(client), store, book, {
     schedule: frameScheduler(),
     knownRole: hub ? 'operator' : undefined,
-    selfChannel: `dashboard.self.${randomId()}`,
     checkSession: hub ? undefined : () => checkSession(fetch, location.href),
   });
   controller.start();
@@ -54,11 +53,6 @@ async function boot(): Promise<void> {
       </DashboardContext.Provider>
     </StrictMode>,
   );
-}
-
-function randomId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(8));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 void boot();
