@@ -105,6 +105,7 @@ test('the hub panel lists the page’s own client', async ({ page }) => {
   const rows = page.getByTestId('hub-client-row');
   await expect(rows.first()).toBeVisible({ timeout: 20_000 });
   await expect(rows.filter({ hasText: 'operator' }).first()).toBeVisible();
+  await expect(rows.filter({ hasText: '(you)' })).toHaveCount(1);
   await expect(page.getByTestId('hub-channels')).toContainText('process:counter');
   await page.screenshot({ path: join(SHOTS, 'hub.png') });
 });
