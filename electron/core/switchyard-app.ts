@@ -147,8 +147,10 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
         // Children first: a process must never outlive the app, whatever fails after.
         await supervisor.close();
         await hub.close();
-        await new Promise<void>((done) => server.close(() => done()));
+        // Stop listening, then end kept-alive HTTP connections, or close() would wait for them.
+        const closed = new Promise<void>((done) => server.close(() => done()));
         server.closeAllConnections();
+        await closed;
         if (tokenFile) removeTokenFile(tokenFile);
       })();
       return closing;
