@@ -104,7 +104,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
 
   // Tight limits for a local server: a handshake that dribbles its headers (slow loris) is cut
   // after 10 s, a whole request after 30 s, and headers past 16 KiB get 431.
-  const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, maxHeaderSize: 16 * 1024, keepAliveTimeout: 5_000 });
+  const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000, maxHeaderSize: 16 * 1024, keepAliveTimeout: 5_000 });
   const port = await listen(server, host, options.port ?? 7420, options.portExplicit ?? false);
   const printableHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const origin = `http://${printableHost}:${port}`;
