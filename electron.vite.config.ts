@@ -13,6 +13,7 @@ export default defineConfig({
         input: {
           index: resolve('electron/main/index.ts'),
           serve: resolve('electron/serve/index.ts'),
+          bench: resolve('bench/hub-entry.ts'),
         },
       },
     },

@@ -1,0 +1,68 @@
+/**
+ * One contender under load: its server process, one load-client process with N subscribers on
+ * channel "bench", and `measure()` for a publish (burst or paced) counted by sequence.
+ */
+import { TOKEN } from '../contenders.mjs';
+import { cpuSeconds, http, sleep, startLoadClient } from './processes.mjs';
+
+const CHANNEL = 'bench';
+
+/** Start a contender and subscribe `subscribers` connections; resolves with `{ measure, close, server }`. */
+export async function openSession(contender, subscribers) {
+  const server = await contender.start();
+  const client = startLoadClient();
+  const close = async () => {
+    await client.close();
+    await server.stop();
+  };
+  try {
+    await waitForHttp(server.port);
+    const base = `ws://127.0.0.1:${server.port}`;
+    const { connected, failed, firstError } = await client.call('connect', { kind: contender.client, base, token: TOKEN, count: subscribers, channel: CHANNEL });
+    if (failed) throw new Error(`${connected} of ${subscribers} subscribers connected: ${firstError}`);
+    await warmUp(server.port, client, subscribers);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+
+  /** Publish `n` messages of `size` bytes (at `rate` per second, or one burst) and count what arrived. */
+  const measure = async ({ n, size = 100, rate = 0, idleMs = 1000 }) => {
+    await client.call('expect', { n });
+    const cpu0 = cpuSeconds(server.pid);
+    const query = `channel=${CHANNEL}&n=${n}&size=${size}${rate ? `&rate=${rate}` : ''}`;
+    const published = await http(server.port, `/publish?${query}`, 'POST');
+    const maxMs = Math.max(15_000, (n / (rate || n)) * 1000 * 3);
+    const result = await client.call('finish', { idleMs, maxMs });
+    return { ...result, cpuSeconds: cpuSeconds(server.pid) - cpu0, publishMs: published.ms };
+  };
+  return { measure, close, server };
+}
+
+async function waitForHttp(port) {
+  for (let i = 0; i < 100; i++) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(500) });
+      return;
+    } catch {
+      await sleep(50);
+    }
+  }
+  throw new Error(`nothing answers HTTP on port ${port}`);
+}
+
+// Subscriptions are not acknowledged the same way by every contender, so every one is probed
+// alike: 1-byte messages are published until each connection has received one (the client does
+// not count them), then stragglers get a moment to arrive.
+async function warmUp(port, client, subscribers) {
+  await client.call('warmReset');
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    await http(port, `/publish?channel=${CHANNEL}&n=1&size=1`, 'POST');
+    await sleep(50);
+    const { warm } = await client.call('warmCount');
+    if (warm >= subscribers) break;
+    if (Date.now() > deadline) throw new Error(`only ${warm} of ${subscribers} subscribers got the warm-up probe`);
+  }
+  await sleep(200);
+}

@@ -1,0 +1,60 @@
+/**
+ * Scenario 4, idle connections: the server's resident memory grows by how much per idle,
+ * authenticated connection (no subscription, no traffic)? Measured as the RSS after N
+ * connections minus the RSS after a small warm-up set, divided by the difference; the Node
+ * servers are collected (global.gc, twice) before each reading so that garbage is not billed to
+ * connections. The connections come from two load-client processes.
+ */
+import { TOKEN } from '../contenders.mjs';
+import { Figures } from '../lib/figures.mjs';
+import { inRounds } from '../lib/rounds.mjs';
+import { http, rssBytes, sleep, startLoadClient } from '../lib/processes.mjs';
+
+const WARM = 50;
+const GOAL_KB = 8;
+
+/** Run the connections scenario with `count` connections per contender. */
+export async function connections({ runs, contenders, log, count }) {
+  const figures = new Figures('4. Idle connections');
+  const caseName = `${count.toLocaleString('en-US')} idle authenticated connections`;
+  figures.define('kb', {
+    caseName,
+    figure: 'server memory per connection',
+    unit: 'KB',
+    digits: 1,
+    goal: { text: `≤ ${GOAL_KB} KB`, met: (_v, _r, m) => (m.hub === null || m.hub === undefined ? null : m.hub <= GOAL_KB) },
+  });
+  figures.define('failed', { caseName, figure: 'connections refused', ratio: false });
+  log(`connections: ${caseName}`);
+  await inRounds({ runs, contenders, log, onSkip: (name, reason) => figures.skip('kb', name, reason) }, async (name, contender, run) => {
+    const server = await contender.start();
+    const clients = [startLoadClient(), startLoadClient()];
+    try {
+      await sleep(100);
+      const base = `ws://127.0.0.1:${server.port}`;
+      const connect = (client, n) => client.call('connect', { kind: contender.client, base, token: TOKEN, count: n, channel: null, parallel: 50 });
+      await connect(clients[0], WARM);
+      const before = await settledRss(server, contender);
+      const half = Math.floor((count - WARM) / 2);
+      const results = await Promise.all([connect(clients[0], half), connect(clients[1], count - WARM - half)]);
+      const connected = results.reduce((sum, r) => sum + r.connected, 0) - WARM;
+      const failed = results.reduce((sum, r) => sum + r.failed, 0);
+      const after = await settledRss(server, contender);
+      const kb = (after - before) / Math.max(1, connected) / 1024;
+      figures.set('kb', name, run, kb);
+      figures.set('failed', name, run, failed);
+      log(`  ${name} run ${run + 1}: ${kb.toFixed(2)} KB per connection (${connected + WARM} connected, ${failed} refused)`);
+    } finally {
+      await Promise.all(clients.map((c) => c.close()));
+      await server.stop();
+    }
+  });
+  return figures.summarize();
+}
+
+async function settledRss(server, contender) {
+  await sleep(500);
+  if (contender.gc) await http(server.port, '/gc');
+  await sleep(200);
+  return rssBytes(server.pid);
+}

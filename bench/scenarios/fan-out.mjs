@@ -1,0 +1,56 @@
+/**
+ * Scenario 1, fan-out bursts: one channel, a burst published in-process as fast as the
+ * publisher can loop, delivered to every subscriber. Delivered per second counts from the
+ * first message's publish stamp to the last receipt.
+ */
+import { Figures, goals } from '../lib/figures.mjs';
+import { inRounds } from '../lib/rounds.mjs';
+import { openSession } from '../lib/session.mjs';
+
+const CASES = [
+  { id: 'b100', name: '100 subscribers, burst of 2,000 × 100 B', subscribers: 100, n: 2000 },
+  { id: 'b1000', name: '1,000 subscribers, burst of 200 × 100 B', subscribers: 1000, n: 200 },
+];
+
+/** Run the fan-out bursts; resolves with the scenario's figures. */
+export async function fanOut({ runs, contenders, log }) {
+  const figures = new Figures('1. Fan-out bursts');
+  for (const c of CASES) {
+    figures.define(`${c.id}.rate`, {
+      caseName: c.name,
+      figure: 'delivered/s',
+      digits: 0,
+      // The seed's rate only counts where it loses nothing (it drops most of the 100-subscriber burst).
+      goal: {
+        text: '≥ 1.5× the seed where the seed loses nothing',
+        met: (v, ratio) => {
+          const seedLost = figures.byKey.get(`${c.id}.lost`).values.seed ?? [];
+          if (seedLost.length === 0) return null;
+          return seedLost.some((x) => x > 0) ? null : ratio !== null && ratio >= 1.5;
+        },
+      },
+    });
+    figures.define(`${c.id}.lost`, { caseName: c.name, figure: 'lost (by sequence)', ratio: false, goal: goals.noLoss() });
+    figures.define(`${c.id}.p50`, { caseName: c.name, figure: 'p50 latency', unit: 'ms', digits: 1 });
+    figures.define(`${c.id}.p99`, { caseName: c.name, figure: 'p99 latency', unit: 'ms', digits: 1 });
+    figures.define(`${c.id}.cpu`, { caseName: c.name, figure: 'server CPU', unit: 's', digits: 2 });
+  }
+  for (const c of CASES) {
+    log(`fan-out: ${c.name}`);
+    await inRounds({ runs, contenders, log, onSkip: (name, reason) => figures.skip(`${c.id}.rate`, name, reason) }, async (name, contender, run) => {
+      const session = await openSession(contender, c.subscribers);
+      try {
+        const r = await session.measure({ n: c.n, size: 100 });
+        figures.set(`${c.id}.rate`, name, run, r.perSec);
+        figures.set(`${c.id}.lost`, name, run, r.lost);
+        figures.set(`${c.id}.p50`, name, run, r.p50);
+        figures.set(`${c.id}.p99`, name, run, r.p99);
+        figures.set(`${c.id}.cpu`, name, run, r.cpuSeconds);
+        log(`  ${name} run ${run + 1}: ${Math.round(r.perSec)}/s, lost ${r.lost}, p99 ${r.p99?.toFixed(1)} ms`);
+      } finally {
+        await session.close();
+      }
+    });
+  }
+  return figures.summarize();
+}

@@ -1,0 +1,72 @@
+/**
+ * Scenario 2, steady fan-out: messages paced at a fixed rate for a fixed time, and the highest
+ * rate to 100 subscribers that a contender serves with p99 under 50 ms and nothing lost.
+ */
+import { Figures, goals } from '../lib/figures.mjs';
+import { inRounds } from '../lib/rounds.mjs';
+import { openSession } from '../lib/session.mjs';
+import { sleep } from '../lib/processes.mjs';
+
+const CASES = [
+  { id: 's100', name: '100 subscribers at 2,000/s for 5 s', subscribers: 100, rate: 2000, p99Goal: 5 },
+  { id: 's10', name: '10 subscribers at 10,000/s for 5 s', subscribers: 10, rate: 10_000, p99Goal: 1 },
+];
+/** Rates tried for the highest steady rate, each for {@link STEP_SECONDS}. */
+const LADDER = [2000, 3000, 4000, 5000, 7000, 10_000, 14_000, 20_000, 28_000, 40_000];
+const STEP_SECONDS = 2;
+const MAX_P99_MS = 50;
+
+/** Run the steady scenarios; `seconds` shortens them (quick mode). */
+export async function steady({ runs, contenders, log, seconds = 5, ladderRuns = 1 }) {
+  const figures = new Figures('2. Steady fan-out');
+  for (const c of CASES) {
+    const name = c.name.replace('5 s', `${seconds} s`);
+    figures.define(`${c.id}.p99`, { caseName: name, figure: 'p99 latency', unit: 'ms', digits: 2, goal: goals.below(c.p99Goal, `< ${c.p99Goal} ms`) });
+    figures.define(`${c.id}.p50`, { caseName: name, figure: 'p50 latency', unit: 'ms', digits: 2 });
+    figures.define(`${c.id}.lost`, { caseName: name, figure: 'lost (by sequence)', ratio: false, goal: goals.noLoss() });
+    figures.define(`${c.id}.cpu`, { caseName: name, figure: 'server CPU', unit: 's', digits: 2 });
+  }
+  figures.define('max.rate', {
+    caseName: `100 subscribers, highest rate with p99 < ${MAX_P99_MS} ms and nothing lost (${STEP_SECONDS} s steps)`,
+    figure: 'messages/s',
+    goal: { text: 'above the seed', met: (_v, ratio) => (ratio === null ? null : ratio > 1) },
+    note: `rates tried: ${LADDER.join(', ')}; 0 means even the first failed`,
+  });
+
+  for (const c of CASES) {
+    log(`steady: ${c.name}`);
+    await inRounds({ runs, contenders, log }, async (name, contender, run) => {
+      const session = await openSession(contender, c.subscribers);
+      try {
+        const r = await session.measure({ n: c.rate * seconds, size: 100, rate: c.rate });
+        figures.set(`${c.id}.p99`, name, run, r.p99);
+        figures.set(`${c.id}.p50`, name, run, r.p50);
+        figures.set(`${c.id}.lost`, name, run, r.lost);
+        figures.set(`${c.id}.cpu`, name, run, r.cpuSeconds);
+        log(`  ${name} run ${run + 1}: p50 ${r.p50?.toFixed(2)} ms, p99 ${r.p99?.toFixed(2)} ms, lost ${r.lost}`);
+      } finally {
+        await session.close();
+      }
+    });
+  }
+
+  log('steady: highest rate to 100 subscribers');
+  await inRounds({ runs: ladderRuns, contenders, log }, async (name, contender, run) => {
+    const session = await openSession(contender, 100);
+    let best = 0;
+    try {
+      for (const rate of LADDER) {
+        const r = await session.measure({ n: rate * STEP_SECONDS, size: 100, rate, idleMs: 1000 });
+        const ok = r.lost === 0 && r.p99 !== null && r.p99 < MAX_P99_MS;
+        log(`  ${name} run ${run + 1}: ${rate}/s → p99 ${r.p99?.toFixed(1)} ms, lost ${r.lost}${ok ? '' : ' (stop)'}`);
+        if (!ok) break;
+        best = rate;
+        await sleep(300);
+      }
+    } finally {
+      figures.set('max.rate', name, run, best);
+      await session.close();
+    }
+  });
+  return figures.summarize();
+}

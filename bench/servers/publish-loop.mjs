@@ -1,0 +1,65 @@
+/**
+ * The publishing side every Node contender shares, shaped like the seed peer's
+ * `POST /publish?channel=C&n=N&size=S[&rate=R]`: data is "<i> <unix-nanos> <payload>".
+ * A burst (no rate) publishes in one synchronous loop, as the seed's handler does; a paced run
+ * publishes whatever is due on each ~1 ms timer tick, so the server is never kept busy by
+ * the pacer itself (a spin loop would steal the CPU the contender needs).
+ */
+
+/** Wall-clock unix time in nanoseconds with microsecond precision (same clock as the load client). */
+export function unixNanos() {
+  return Math.round((performance.timeOrigin + performance.now()) * 1000) * 1000;
+}
+
+/** Parse the query of a publish request. */
+export function publishParams(url) {
+  const q = new URL(url, 'http://x').searchParams;
+  return {
+    channel: q.get('channel') ?? 'bench',
+    n: Number(q.get('n') ?? 0),
+    size: Number(q.get('size')) > 0 ? Number(q.get('size')) : 64,
+    rate: Number(q.get('rate') ?? 0),
+  };
+}
+
+/** Publish n messages through `send(data)`; resolves with the seed's response shape. */
+export function publishLoop({ n, size, rate }, send) {
+  const payload = 'x'.repeat(size);
+  const start = performance.now();
+  const done = () => ({ sent: n, errors: 0, ms: Number((performance.now() - start).toFixed(3)) });
+  if (!(rate > 0)) {
+    for (let i = 0; i < n; i++) send(`${i} ${unixNanos()} ${payload}`);
+    return Promise.resolve(done());
+  }
+  return new Promise((resolve) => {
+    let i = 0;
+    const tick = () => {
+      const due = Math.min(n, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
+      for (; i < due; i++) send(`${i} ${unixNanos()} ${payload}`);
+      if (i >= n) resolve(done());
+      else setTimeout(tick, 1);
+    };
+    tick();
+  });
+}
+
+/** Answer the bench's HTTP endpoints; returns true when it handled the request. */
+export function handleBenchRequest(req, res, send) {
+  const path = (req.url ?? '').split('?')[0];
+  if (req.method === 'POST' && path === '/publish') {
+    const params = publishParams(req.url);
+    publishLoop(params, (data) => send(params.channel, data)).then((result) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(result));
+    });
+    return true;
+  }
+  if (path === '/gc') {
+    // The servers run with --expose-gc: memory is read after a full collection, so that
+    // garbage waiting for the collector is not billed to the connections.
+    globalThis.gc?.();
+    globalThis.gc?.();
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(process.memoryUsage()));
+    return true;
+  }
+  return false;
+}
