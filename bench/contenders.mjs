@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { freePort, ROOT, startServer } from './lib/processes.mjs';
+import { freePort, profileArgs, ROOT, startServer } from './lib/processes.mjs';
 
 /** The bench token (operator for the hub, the seed's API key). */
 export const TOKEN = 'bench-token-0123456789abcdef0123';
@@ -31,7 +31,7 @@ export function buildSeed() {
   }
 }
 
-const node = (script) => ({ command: process.execPath, args: ['--expose-gc', script] });
+const node = (script) => ({ command: process.execPath, args: ['--expose-gc', ...profileArgs(), script] });
 
 /** Every contender: `start()` resolves with a server handle (`port`, `pid`, `stop()`), or `skip`. */
 export const CONTENDERS = {

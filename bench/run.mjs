@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick] [--only fanout,steady,ingest,connections,dashboard] [--runs N]`:
+ * `npm run bench [-- --quick] [--only fanout,steady,ingest,connections,dashboard] [--runs N] [--profile DIR]`:
  * Switchyard against its peers on this machine, in this run. Builds the app (electron-vite) and
  * the seed peer first, runs every scenario, prints a markdown table and writes it with the raw
  * per-run values to bench/results/ (latest.* for a full run, quick.* for --quick).
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
+import { resolve } from 'node:path';
 import { buildSeed, CONTENDERS } from './contenders.mjs';
 import { ROOT } from './lib/processes.mjs';
 import { writeResults } from './lib/report.mjs';
@@ -24,6 +25,9 @@ const option = (name) => {
 };
 const quick = flag('--quick');
 const only = option('--only')?.split(',');
+const profileDir = option('--profile');
+// Every server process under test then writes a V8 CPU profile there (see profile-summary.mjs).
+if (profileDir) process.env.BENCH_CPU_PROF = resolve(profileDir);
 const runs = Number(option('--runs') ?? (quick ? 1 : 3));
 const started = performance.now();
 const log = (line) => console.error(line);

@@ -123,3 +123,9 @@ export function freePort() {
     });
   });
 }
+
+/** Node options for a server under test: `--cpu-prof` into BENCH_CPU_PROF when the run profiles. */
+export function profileArgs() {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
+}

@@ -24,6 +24,14 @@ export async function connections({ runs, contenders, log, count }) {
     digits: 1,
     goal: { text: `≤ ${GOAL_KB} KB`, met: (_v, _r, m) => (m.hub === null || m.hub === undefined ? null : m.hub <= GOAL_KB) },
   });
+  figures.define('heap', {
+    caseName,
+    figure: 'live JS heap per connection (Node servers)',
+    unit: 'KB',
+    digits: 2,
+    ratio: false,
+    note: 'heapUsed after a full collection: what the connections keep alive, without the heap the collector reserved around it',
+  });
   figures.define('failed', { caseName, figure: 'connections refused', ratio: false });
   log(`connections: ${caseName}`);
   await inRounds({ runs, contenders, log, onSkip: (name, reason) => figures.skip('kb', name, reason) }, async (name, contender, run) => {
@@ -34,13 +42,14 @@ export async function connections({ runs, contenders, log, count }) {
       const base = `ws://127.0.0.1:${server.port}`;
       const connect = (client, n) => client.call('connect', { kind: contender.client, base, token: TOKEN, count: n, channel: null, parallel: 50 });
       await connect(clients[0], WARM);
-      const before = await settledRss(server, contender);
+      const before = await settled(server, contender);
       const half = Math.floor((count - WARM) / 2);
       const results = await Promise.all([connect(clients[0], half), connect(clients[1], count - WARM - half)]);
       const connected = results.reduce((sum, r) => sum + r.connected, 0) - WARM;
       const failed = results.reduce((sum, r) => sum + r.failed, 0);
-      const after = await settledRss(server, contender);
-      const kb = (after - before) / Math.max(1, connected) / 1024;
+      const after = await settled(server, contender);
+      const kb = (after.rss - before.rss) / Math.max(1, connected) / 1024;
+      if (after.heap !== undefined) figures.set('heap', name, run, (after.heap - before.heap) / Math.max(1, connected) / 1024);
       figures.set('kb', name, run, kb);
       figures.set('failed', name, run, failed);
       log(`  ${name} run ${run + 1}: ${kb.toFixed(2)} KB per connection (${connected + WARM} connected, ${failed} refused)`);
@@ -52,9 +61,9 @@ export async function connections({ runs, contenders, log, count }) {
   return figures.summarize();
 }
 
-async function settledRss(server, contender) {
+async function settled(server, contender) {
   await sleep(500);
-  if (contender.gc) await http(server.port, '/gc');
+  const memory = contender.gc ? await http(server.port, '/gc') : undefined;
   await sleep(200);
-  return rssBytes(server.pid);
+  return { rss: rssBytes(server.pid), heap: memory?.heapUsed };
 }

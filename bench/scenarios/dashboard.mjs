@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TOKEN } from '../contenders.mjs';
 import { Figures, goals } from '../lib/figures.mjs';
-import { ROOT, sleep, startServer } from '../lib/processes.mjs';
+import { profileArgs, ROOT, sleep, startServer } from '../lib/processes.mjs';
 
 const ROW_HEIGHT = 18; // renderer/src/logs/log-view.tsx
 const CHROMIUM = '/usr/bin/chromium';
@@ -46,7 +46,7 @@ export async function dashboard({ log, quick }) {
   writeFileSync(join(dir, 'bench.yaml'), config.join('\n') + '\n');
   const server = await startServer(
     process.execPath,
-    [resolve(ROOT, 'out/main/serve.js'), '--config', join(dir, 'bench.yaml'), '--port', '0', '--token', TOKEN, '--token-file', join(dir, 'token')],
+    [...profileArgs(), resolve(ROOT, 'out/main/serve.js'), '--config', join(dir, 'bench.yaml'), '--port', '0', '--token', TOKEN, '--token-file', join(dir, 'token')],
     { ready: /^Dashboard: (http:\/\/127\.0\.0\.1:(\d+)\/\S+)$/m },
   );
   const link = server.match[1];

