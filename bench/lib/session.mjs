@@ -27,7 +27,13 @@ export async function openSession(contender, subscribers) {
   }
 
   /** Publish `n` messages of `size` bytes (at `rate` per second, or one burst) and count what arrived. */
-  const measure = async ({ n, size = 100, rate = 0, idleMs = 1000 }) => {
+  const measure = async ({ n, size = 100, rate = 0, idleMs = 1000, warmupMs = 0 }) => {
+    if (warmupMs > 0 && rate > 0) {
+      // A steady phase is measured in its steady state: first the same rate, unmeasured, with
+      // 1-byte payloads that the client never counts (so a late one cannot hide a loss).
+      await http(server.port, `/publish?channel=${CHANNEL}&n=${Math.ceil((rate * warmupMs) / 1000)}&size=1&rate=${rate}`, 'POST');
+      await sleep(100);
+    }
     await client.call('expect', { n });
     const cpu0 = cpuSeconds(server.pid);
     const query = `channel=${CHANNEL}&n=${n}&size=${size}${rate ? `&rate=${rate}` : ''}`;

@@ -1,6 +1,7 @@
 /**
  * Scenario 2, steady fan-out: messages paced at a fixed rate for a fixed time, and the highest
- * rate to 100 subscribers that a contender serves with p99 under 50 ms and nothing lost.
+ * rate to 100 subscribers that a contender serves with p99 under 50 ms and nothing lost. Each
+ * phase is measured after 1 s at the same rate (1-byte payloads the client does not count).
  */
 import { Figures, goals } from '../lib/figures.mjs';
 import { inRounds } from '../lib/rounds.mjs';
@@ -15,6 +16,8 @@ const CASES = [
 const LADDER = [2000, 3000, 4000, 5000, 7000, 10_000, 14_000, 20_000, 28_000, 40_000];
 const STEP_SECONDS = 2;
 const MAX_P99_MS = 50;
+/** Each steady phase follows this long at the same rate, unmeasured (JIT, buffers, heap settle). */
+const WARMUP_MS = 1000;
 
 /** Run the steady scenarios; `seconds` shortens them (quick mode). */
 export async function steady({ runs, contenders, log, seconds = 5, ladderRuns = 1 }) {
@@ -38,7 +41,7 @@ export async function steady({ runs, contenders, log, seconds = 5, ladderRuns = 
     await inRounds({ runs, contenders, log }, async (name, contender, run) => {
       const session = await openSession(contender, c.subscribers);
       try {
-        const r = await session.measure({ n: c.rate * seconds, size: 100, rate: c.rate });
+        const r = await session.measure({ n: c.rate * seconds, size: 100, rate: c.rate, warmupMs: WARMUP_MS });
         figures.set(`${c.id}.p99`, name, run, r.p99);
         figures.set(`${c.id}.p50`, name, run, r.p50);
         figures.set(`${c.id}.lost`, name, run, r.lost);
@@ -56,7 +59,7 @@ export async function steady({ runs, contenders, log, seconds = 5, ladderRuns = 
     let best = 0;
     try {
       for (const rate of LADDER) {
-        const r = await session.measure({ n: rate * STEP_SECONDS, size: 100, rate, idleMs: 1000 });
+        const r = await session.measure({ n: rate * STEP_SECONDS, size: 100, rate, idleMs: 1000, warmupMs: WARMUP_MS });
         const ok = r.lost === 0 && r.p99 !== null && r.p99 < MAX_P99_MS;
         log(`  ${name} run ${run + 1}: ${rate}/s → p99 ${r.p99?.toFixed(1)} ms, lost ${r.lost}${ok ? '' : ' (stop)'}`);
         if (!ok) break;
