@@ -107,14 +107,15 @@ describe('misbehaving children, through serve and a real subscriber', () => {
 
   it('a process that exits the instant it starts: every status is published, restarts stop at the cap', async () => {
     await start('instant');
-    await client.waitFor(() => statusesOf(client, 'instant').filter((s) => s === 'exited').length >= 4, 15_000);
+    // Polled, not a waitFor predicate: a predicate runs once per message already received.
+    await until(() => statusesOf(client, 'instant').filter((s) => s === 'exited').length >= 4, 15_000, 'four exits');
     const list = (await client.request('process.list')).data as { id: string; status: string; restarts: number; exitCode?: number }[];
     expect(list.find((p) => p.id === 'instant')).toMatchObject({ status: 'exited', exitCode: 3, restarts: 3 });
     expect(contiguous(client.on('process:instant'))).toBe(true);
     // A subscriber that comes later still gets the whole story from the retained history.
     const late = await TestClient.open(serve.hubUrl, { token: TOKEN });
     await late.subscribe('process:instant', { since: 0 });
-    await late.waitFor(() => late.on('process:instant').length >= client.on('process:instant').length);
+    await until(() => late.on('process:instant').length >= client.on('process:instant').length, 10_000, 'the late subscriber caught up');
     expect(statusesOf(late, 'instant')).toEqual(statusesOf(client, 'instant'));
     await late.close();
   });
