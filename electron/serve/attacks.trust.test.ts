@@ -4,6 +4,7 @@
 // receiving its process's lines. Foreign names appear only as header values: every connection
 // goes to 127.0.0.1.
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { connect } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -191,4 +192,43 @@ describe('a viewer session through serve', () => {
     await viewer.close();
     await stillServing();
   });
+});
+
+describe('slow-loris: handshakes and requests that never finish', () => {
+  it('are dropped with 408 by the server in bounded time (headersTimeout), while others are served', async () => {
+    const port = serve.port;
+    const openings = [
+      '', // connects and sends nothing
+      `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`,
+      `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`,
+    ];
+    const started = Date.now();
+    const outcomes = await Promise.all(
+      openings.map(
+        (opening) =>
+          new Promise<{ status: string; ms: number }>((resolveLoris) => {
+            const socket = connect(port, '127.0.0.1');
+            let first = '';
+            let drips = 0;
+            // One more header line a second, at most 40 (40 s): the server must hang up first.
+            const drip = setInterval(() => {
+              if (opening && ++drips <= 40 && !socket.destroyed) socket.write(`X-Slow-${drips}: 1\r\n`);
+            }, 1000);
+            socket.on('connect', () => opening && socket.write(opening));
+            socket.on('data', (d: Buffer) => (first ||= d.toString('latin1').split('\r\n')[0] ?? ''));
+            socket.on('error', () => {});
+            socket.on('close', () => {
+              clearInterval(drip);
+              resolveLoris({ status: first, ms: Date.now() - started });
+            });
+          }),
+      ),
+    );
+    for (const { status, ms } of outcomes) {
+      expect(['HTTP/1.1 408 Request Timeout', '']).toContain(status);
+      // Bounded: Node's default would hold them for 60 s or more (headersTimeout 60 s, checked every 30 s).
+      expect(ms).toBeLessThan(30_000);
+    }
+    await stillServing();
+  }, 60_000);
 });
