@@ -24,6 +24,7 @@ export async function ingest({ runs, log, lines }) {
   figures.define('lost', { caseName, figure: 'lost (by sequence)', ratio: false, goal: goals.noLoss() });
   figures.define('p99', { caseName, figure: 'p99 line-to-subscriber latency', unit: 'ms', digits: 1, ratio: false });
   figures.define('cpu', { caseName, figure: 'server CPU (serve process)', unit: 's', digits: 2, ratio: false });
+  figures.define('clientCpu', { caseName, figure: 'subscriber CPU (load client)', unit: 's', digits: 2, ratio: false });
   log(`ingest: ${caseName}`);
   for (let run = 0; run < runs; run++) {
     try {
@@ -35,7 +36,8 @@ export async function ingest({ runs, log, lines }) {
       figures.set('lost', 'hub', run, r.lost);
       figures.set('p99', 'hub', run, r.p99);
       figures.set('cpu', 'hub', run, r.cpuSeconds);
-      log(`  run ${run + 1}: ${Math.round(r.perSec)} lines/s (raw pipe ${Math.round(pipe)}), lost ${r.lost}${r.closes ? `, closes ${JSON.stringify(r.closes)}` : ''}`);
+      figures.set('clientCpu', 'hub', run, r.clientCpuSeconds);
+      log(`  run ${run + 1}: ${Math.round(r.perSec)} lines/s (raw pipe ${Math.round(pipe)}), lost ${r.lost}, CPU serve ${r.cpuSeconds.toFixed(2)} s, subscriber ${r.clientCpuSeconds.toFixed(2)} s, span ${(r.spanMs / 1000).toFixed(2)} s${r.closes ? `, closes ${JSON.stringify(r.closes)}` : ''}`);
     } catch (err) {
       log(`  run ${run + 1}: failed: ${err.message.split('\n')[0]}`);
     }
@@ -73,10 +75,11 @@ async function throughHub(lines) {
     if (failed) throw new Error(`the subscriber did not connect: ${firstError}`);
     await client.call('expect', { n: lines });
     const cpu0 = cpuSeconds(server.pid);
+    const clientCpu0 = cpuSeconds(client.child.pid);
     // Same connection, so the hub has taken the subscription before it starts the process.
     await client.call('send', { text: JSON.stringify({ type: 'request', id: 'start', data: { method: 'process.start', params: { id: 'gen' } } }) });
     const r = await client.call('finish', { idleMs: 3000, maxMs: 120_000 });
-    return { ...r, cpuSeconds: cpuSeconds(server.pid) - cpu0, closes: Object.keys(r.closes).length ? r.closes : undefined };
+    return { ...r, cpuSeconds: cpuSeconds(server.pid) - cpu0, clientCpuSeconds: cpuSeconds(client.child.pid) - clientCpu0, closes: Object.keys(r.closes).length ? r.closes : undefined };
   } finally {
     await client.close();
     await server.stop();

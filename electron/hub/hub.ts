@@ -54,6 +54,7 @@ export class Hub implements HubApi {
   private readonly connectionLimits: ConnectionLimits;
   private readonly wss: WebSocketServer;
   private readonly clients = new Map<string, ClientConnection>();
+  private readonly outputChannels = new Map<string, string>();
   private readonly methods: MethodRegistry;
   private readonly counters: HubCounters = newCounters();
   private readonly rates = new RateMeter();
@@ -183,8 +184,10 @@ export class Hub implements HubApi {
 
   /** One line of process output into `process:<id>`. */
   sendProcessOutput(processId: string, line: string, stream: OutputStream = 'stdout'): number {
-    const channel = processChannel(processId);
-    return this.publishMessage(channel, { type: 'process_output', channel, processId, data: line, stream, timestamp: timestamp() });
+    const channel = this.outputChannel(processId);
+    // `seq` is declared here (the engine sets it) so that the object never changes shape on the
+    // hot path; it stays the last key, as the engine's encoder expects.
+    return this.publishMessage(channel, { type: 'process_output', channel, processId, data: line, stream, timestamp: timestamp(), seq: 0 });
   }
 
   /** A status change into `process:<id>`. */
@@ -330,6 +333,18 @@ export class Hub implements HubApi {
       else client.ws.ping();
     }
   };
+
+  // One line of output is one call: the channel name is built once per process, not per line
+  // (a fresh string would be flattened and hashed again for every lookup).
+  private outputChannel(processId: string): string {
+    let channel = this.outputChannels.get(processId);
+    if (channel === undefined) {
+      if (this.outputChannels.size >= 10_000) this.outputChannels.clear();
+      channel = processChannel(processId);
+      this.outputChannels.set(processId, channel);
+    }
+    return channel;
+  }
 
   private publishMessage(channel: string, message: Message): number {
     const entry = this.engine.publish(channel, message);
