@@ -236,6 +236,20 @@ describe('bad handshakes are answered or dropped, never left hanging', () => {
     await stillServing();
   });
 
+  it('a request or upgrade with no Host at all (HTTP/1.0) gets 403', async () => {
+    for (const request of [
+      'GET /healthz HTTP/1.0\r\n\r\n',
+      `GET /ws HTTP/1.0\r\nAuthorization: Bearer ${TOKEN}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    ]) {
+      const peer = await RawPeer.open();
+      peer.socket.write(request);
+      await until(() => peer.status() !== 0, 5000, 'an answer');
+      expect(peer.status()).toBe(403);
+      peer.socket.destroy();
+    }
+    await stillServing();
+  });
+
   it('garbage instead of HTTP gets 400 and the socket closed', async () => {
     const peer = await RawPeer.open();
     peer.socket.write(randomBytes(512));
