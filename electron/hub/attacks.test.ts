@@ -200,12 +200,14 @@ describe('credentials', () => {
   });
 });
 
+const ENV_SECRET = 'env-secret-value-0123456789';
+
 describe('a viewer stays a viewer', () => {
   let supervisor: Supervisor;
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'switchyard-trust-'));
-    supervisor = new Supervisor({ hub, definitions: [{ id: 'idle', command: 'sleep 1000', autostart: false }], watchdog: false });
+    supervisor = new Supervisor({ hub, definitions: [{ id: 'idle', command: 'sleep 1000', autostart: false, env: { API_KEY: ENV_SECRET } }], watchdog: false });
     supervisor.start();
   });
   afterAll(async () => {
@@ -236,8 +238,11 @@ describe('a viewer stays a viewer', () => {
     expect(supervisor.list()).toEqual([expect.objectContaining({ id: 'idle', status: 'stopped' })]);
     expect(existsSync(marker)).toBe(false);
     expect(operator.ws.readyState).toBe(operator.ws.OPEN);
-    // What a viewer may do still works.
-    expect(await viewer.request('process.list')).toMatchObject({ data: [expect.objectContaining({ id: 'idle' })] });
+    // What a viewer may do still works, and shows no process environment (a .env holds secrets).
+    const list = await viewer.request('process.list');
+    expect(list).toMatchObject({ data: [expect.objectContaining({ id: 'idle' })] });
+    await viewer.subscribe('processes', { since: 0 });
+    expect(JSON.stringify([list, ...viewer.messages])).not.toContain(ENV_SECRET);
     await stillServing();
     viewer.ws.terminate();
     operator.ws.terminate();
