@@ -39,7 +39,7 @@ export function renderMarkdown({ rows, meta }) {
   }
   const skips = new Map();
   for (const r of rows) for (const [c, reason] of Object.entries(r.skipped ?? {})) skips.set(`${c}: ${reason}`, true);
-  const notes = rows.filter((r) => r.note).map((r) => `- ${r.scenario}, ${r.case}: ${r.note}`);
+  const notes = rows.filter((r) => r.note).map((r) => `- ${r.scenario}, ${r.case}, ${r.figure}: ${r.note}`);
   if (skips.size || notes.length || meta.notes?.length) {
     out.push('', '## Notes', '');
     for (const s of skips.keys()) out.push(`- skipped ${s}`);

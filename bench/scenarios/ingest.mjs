@@ -20,7 +20,7 @@ export async function ingest({ runs, log, lines }) {
   const caseName = `${lines.toLocaleString('en-US')} lines of 100 B, generator → supervisor → hub → 1 subscriber`;
   figures.define('rate', { caseName, figure: 'lines/s end to end', ratio: false, goal: goals.atLeast(GOAL, '≥ 1,000,000 lines/s') });
   figures.define('pipe', { caseName, figure: 'raw pipe to /dev/null, lines/s', ratio: false });
-  figures.define('share', { caseName, figure: 'end to end ÷ raw pipe', digits: 2, ratio: false, note: 'paired run by run' });
+  figures.define('share', { caseName, figure: 'end to end ÷ raw pipe', digits: 2, ratio: false, note: 'the ratio of each run, then the median' });
   figures.define('lost', { caseName, figure: 'lost (by sequence)', ratio: false, goal: goals.noLoss() });
   figures.define('p99', { caseName, figure: 'p99 line-to-subscriber latency', unit: 'ms', digits: 1, ratio: false });
   figures.define('cpu', { caseName, figure: 'server CPU (serve process)', unit: 's', digits: 2, ratio: false });
