@@ -9,6 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { Message } from '../../shared/protocol';
 import { TestClient, until } from '../hub/test-helpers';
 import { startServe, type ServeProcess } from '../serve/serve-process';
@@ -30,6 +31,7 @@ beforeAll(async () => {
     JSON.stringify({
       processes: {
         flood: { ...manual, command: `${NODE} ${fixture('flood.mjs')} ${FLOOD_LINES}` },
+        flood2: { ...manual, command: `${NODE} ${fixture('flood.mjs')} ${FLOOD_LINES}` },
         binary: { ...manual, command: `${NODE} ${fixture('binary.mjs')}` },
         noline: { ...manual, command: "printf 'partial line, no newline'; exec sleep 1000" },
         endless: { ...manual, command: "head -c 300000 /dev/zero | tr '\\0' x; exec sleep 1000" },
@@ -125,4 +127,62 @@ describe('misbehaving children, through serve and a real subscriber', () => {
     await client.waitFor((m) => m.channel === 'process:quick' && m.type === 'process_status' && (m.data as { status: string }).status === 'exited', 10_000);
     expect(client.on('process:quick', 'process_status').at(-1)?.data).toMatchObject({ status: 'exited', exitCode: 0 });
   });
+});
+
+describe('a subscriber that reads slower than a flood (a documented limit, see TRUST.md)', () => {
+  it('gets every line in order until the hub closes it as a slow consumer (4008), and is told of the gap when it comes back', async () => {
+    const ws = new WebSocket(serve.hubUrl, ['switchyard.v1'], { headers: { Authorization: `Bearer ${TOKEN}` } });
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const seqs: number[] = [];
+    let epoch = '';
+    ws.on('message', (data) => {
+      for (const line of data.toString().split('\n')) {
+        const m = JSON.parse(line) as Message & { data?: { epoch?: string } };
+        if (m.type === 'subscribed') epoch = m.data?.epoch ?? '';
+        else if (m.channel === 'process:flood2' && typeof m.seq === 'number') {
+          seqs.push(m.seq);
+          if (m.data === 'END') ended();
+        }
+      }
+    });
+    let ended: () => void = () => {};
+    // Either it keeps up to the end, or the hub closes it: which one is the question.
+    const outcome = new Promise<number | 'end'>((resolve) => {
+      ended = () => resolve('end');
+      ws.on('close', (code) => resolve(code));
+    });
+    ws.send(JSON.stringify({ type: 'subscribe', channel: 'process:flood2' }));
+    await client.request('process.start', { id: 'flood2' });
+    // Reads 20 ms of every 100 ms, at most 60 s: it keeps reading, more slowly than the flood comes.
+    const socket = (ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    let cycles = 0;
+    const slow = setInterval(() => {
+      if (++cycles > 600) return clearInterval(slow);
+      socket.pause();
+      setTimeout(() => socket.resume(), 80);
+    }, 100);
+    const result = await outcome;
+    clearInterval(slow);
+    expect(seqs.length).toBeGreaterThan(0);
+    expect(seqs.every((s, i) => i === 0 || s === (seqs[i - 1] as number) + 1)).toBe(true);
+    if (result === 'end') {
+      // Kept up (e.g. the hub came to pause the producer for it): nothing to recover.
+      ws.terminate();
+      return;
+    }
+    // Today: closed as a slow consumer at maxQueueBytes (4 MiB) before the hub as a whole is congested.
+    expect(result).toBe(4008);
+    // Back with since/epoch: what the hub no longer retains is reported, never skipped silently.
+    for (let i = 0; i < 600; i++) {
+      const list = (await client.request('process.list')).data as { id: string; status: string }[];
+      if (list.find((p) => p.id === 'flood2')?.status === 'exited') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const back = await TestClient.open(serve.hubUrl, { token: TOKEN });
+    const answer = await back.subscribe('process:flood2', { since: seqs.at(-1) as number, epoch });
+    const latest = (answer.data as { seq: number }).seq;
+    expect(latest - (seqs.at(-1) as number)).toBeGreaterThan(10_000);
+    expect(answer.data).toMatchObject({ recovered: false });
+    await back.close();
+  }, 120_000);
 });
