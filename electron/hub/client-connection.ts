@@ -33,6 +33,8 @@ export interface ConnectionOwner {
   slowConsumer(client: ClientConnection): void;
   /** The socket took no data for `writeTimeoutMs`. */
   writeTimeout(client: ClientConnection): void;
+  /** The queue passed half of `maxQueueBytes` (true), or fell back under a quarter (false). */
+  pressure(client: ClientConnection, on: boolean): void;
 }
 
 /** Who a client is, as the upgrade established it. */
@@ -88,6 +90,7 @@ export class ClientConnection implements Subscriber {
   private closing = false;
   private writeTimer: NodeJS.Timeout | undefined;
   private killTimer: NodeJS.Timeout | undefined;
+  private pressureTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly ws: WebSocket,
@@ -178,10 +181,12 @@ export class ClientConnection implements Subscriber {
     this.bytes += data.length;
     if (replayed) this.replayCredit += data.length;
     this.owner.queued(data.length);
-    if (this.bytes + this.ws.bufferedAmount > this.limits.maxQueueBytes + this.replayCredit) {
+    const owed = this.bytes + this.ws.bufferedAmount;
+    if (owed > this.limits.maxQueueBytes + this.replayCredit) {
       this.owner.slowConsumer(this);
       return;
     }
+    if (this.pressureTimer === undefined && owed > this.limits.maxQueueBytes / 2 + this.replayCredit) this.startPressure();
     if (!this.scheduled && !this.waiting) {
       this.scheduled = true;
       setImmediate(this.flush);
@@ -228,10 +233,35 @@ export class ClientConnection implements Subscriber {
     const flushed = before - this.bytes;
     this.replayCredit = Math.max(0, this.replayCredit - flushed);
     if (flushed > 0) this.owner.queued(-flushed);
+    if (this.pressureTimer !== undefined) this.checkPressure();
   };
+
+  // Past half its bound, a client asks the hub to hold its producers (the supervisor pauses the
+  // processes' pipes), so that a subscriber that falls behind for a moment catches up instead of
+  // being cut at the bound with the rest lost: with a single subscriber the hub-wide congestion
+  // mark (16 MiB) is never reached before one client's bound (4 MiB). A client that stays behind
+  // for `writeTimeoutMs` is cut as a slow consumer, so one stuck viewer cannot hold the processes.
+  private startPressure(): void {
+    this.pressureTimer = setTimeout(() => this.owner.slowConsumer(this), this.limits.writeTimeoutMs);
+    this.pressureTimer.unref();
+    this.owner.pressure(this, true);
+  }
+
+  private checkPressure(): void {
+    if (this.bytes + this.ws.bufferedAmount > this.limits.maxQueueBytes / 4 + this.replayCredit) return;
+    this.endPressure();
+  }
+
+  private endPressure(): void {
+    if (this.pressureTimer === undefined) return;
+    clearTimeout(this.pressureTimer);
+    this.pressureTimer = undefined;
+    this.owner.pressure(this, false);
+  }
 
   // Called by ws once a frame reached the kernel: progress, so resume or keep the timer fresh.
   private readonly written = (err?: Error): void => {
+    if (this.pressureTimer !== undefined && !this.closing) this.checkPressure();
     if (err || this.closing || !this.waiting) return;
     if (this.ws.bufferedAmount < this.limits.socketHighWaterBytes) {
       this.waiting = false;
@@ -257,6 +287,7 @@ export class ClientConnection implements Subscriber {
   }
 
   private release(): void {
+    this.endPressure();
     clearTimeout(this.writeTimer);
     this.writeTimer = undefined;
     if (this.bytes > 0) this.owner.queued(-this.bytes);

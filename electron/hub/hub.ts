@@ -64,6 +64,8 @@ export class Hub implements HubApi {
   private nextId = 0;
   private totalQueued = 0;
   private congested = false;
+  /** Clients past half their queue bound: producers wait for them (client-connection.ts). */
+  private readonly pressured = new Set<ClientConnection>();
   private drainListeners: (() => void)[] = [];
   private heartbeat: NodeJS.Timeout | undefined;
   private statsTimer: NodeJS.Timeout | undefined;
@@ -95,6 +97,11 @@ export class Hub implements HubApi {
       queued: (delta) => this.queued(delta),
       slowConsumer: (client) => this.drop(client, CloseCode.slowConsumer, 'slow consumer', 'slowConsumers'),
       writeTimeout: (client) => this.kill(client, 'writeTimeouts'),
+      pressure: (client, on) => {
+        if (on) this.pressured.add(client);
+        else this.pressured.delete(client);
+        this.updateCongestion();
+      },
     };
     this.inbound = new InboundRouter({
       engine: this.engine,
@@ -363,8 +370,13 @@ export class Hub implements HubApi {
 
   private queued(delta: number): void {
     this.totalQueued += delta;
-    if (!this.congested && this.totalQueued > this.limits.congestionHighWaterBytes) this.congested = true;
-    else if (this.congested && this.totalQueued <= this.limits.congestionHighWaterBytes / 2) {
+    this.updateCongestion();
+  }
+
+  private updateCongestion(): void {
+    const highWater = this.limits.congestionHighWaterBytes;
+    if (!this.congested && (this.totalQueued > highWater || this.pressured.size > 0)) this.congested = true;
+    else if (this.congested && this.totalQueued <= highWater / 2 && this.pressured.size === 0) {
       this.congested = false;
       const listeners = this.drainListeners;
       this.drainListeners = [];
