@@ -7,7 +7,8 @@
 // - no line lost, duplicated or reordered for any client (by `seq` and by the emitter's numbers),
 //   every resubscribe recovered, no close the client did not ask for, every client caught up;
 // - the server's RSS and open file descriptors (/proc/PID) back within 10% of their level before
-//   the clients came, once they are gone.
+//   the clients came, once they are gone (both measured after a full GC of the server, which the
+//   soak triggers through a preload: soak/gc-on-signal.cjs).
 // The baseline is taken after a warm-up: WARMUP seconds with no client (every channel's retention
 // fills), then LOAD-WARMUP seconds with every client connected, then all of them gone.
 // It reports the p50/p99/max latency from print to receipt. Everything is bounded: the run stops
@@ -59,7 +60,10 @@ try {
 process.exit(exitCode);
 
 async function run() {
-  serve = spawn(process.execPath, [serveJs, '--procfile', procfile, '--port', '0', '--token', TOKEN, '--token-file', join(dir, 'token')], {
+  const gcPreload = join(ROOT, 'scripts', 'soak', 'gc-on-signal.cjs');
+  // The young generation pinned at its loaded size: V8 otherwise grows and shrinks it with the recent
+  // allocation rate (up to ±30 MiB of RSS here), which would say more about the last second than about a leak.
+  serve = spawn(process.execPath, ['--expose-gc', '--min-semi-space-size=16', '--max-semi-space-size=16', '--require', gcPreload, serveJs, '--procfile', procfile, '--port', '0', '--token', TOKEN, '--token-file', join(dir, 'token')], {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -131,7 +135,7 @@ async function run() {
   await waitFor(async () => JSON.parse(await httpGet(port, '/api/stats')).clients === 0 || undefined, 15_000, () => 'clients still registered after closing');
 
   // Give the server time to release memory: poll until within 10%, at most 60 s.
-  let after = sample(pid);
+  let after = await steadySample(pid);
   const endBy = Date.now() + 60_000;
   while (Date.now() < endBy && !(within(after.rss, before.rss) && within(after.fds, before.fds))) {
     await sleep(2000);
@@ -223,8 +227,15 @@ function round(ms) {
   return Math.round(ms * 10) / 10;
 }
 
-// The median of five samples a quarter second apart: one GC in the middle does not set the figure.
+// After a full GC in the server (SIGUSR2, see soak/gc-on-signal.cjs), the median of five samples a
+// quarter second apart: both ends of the comparison are measured in the same, collected state.
 async function steadySample(pid) {
+  try {
+    process.kill(pid, 'SIGUSR2');
+  } catch {
+    // gone: the samples below say NaN and the check fails
+  }
+  await sleep(500);
   const samples = [];
   for (let i = 0; i < 5; i++) {
     samples.push(sample(pid));
