@@ -123,7 +123,8 @@ export class Hub implements HubApi {
   async listen({ host = '127.0.0.1', port = 0 }: ListenOptions = {}): Promise<{ port: number; url: string }> {
     if (this.server) throw new Error('the hub is already listening');
     if (this.closing) throw new Error('the hub is closed');
-    const server = createServer((req, res) => {
+    // Slow-loris: a request or handshake must be complete within 10 s (Node's defaults: 60 s, checked every 30 s).
+    const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 }, (req, res) => {
       if (guardRequest(req, this.guardOptions())) return rejectResponse(res, 403);
       if (req.url === '/healthz') return void res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
       rejectResponse(res, 404);

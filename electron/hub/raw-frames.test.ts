@@ -258,6 +258,22 @@ describe('bad handshakes are answered or dropped, never left hanging', () => {
     await stillServing();
   });
 
+  it('Hub.listen() drops a handshake that never finishes with 408 in bounded time', async () => {
+    const peer = await RawPeer.open();
+    peer.socket.write(`GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\n`);
+    let drips = 0;
+    // One header line a second, at most 40: the hub's server must hang up first (headersTimeout 10 s).
+    const drip = setInterval(() => {
+      if (++drips > 40 || peer.socket.destroyed) return clearInterval(drip);
+      peer.socket.write(`X-Slow-${drips}: 1\r\n`);
+    }, 1000);
+    await peer.ended;
+    clearInterval(drip);
+    expect(drips).toBeLessThan(30);
+    expect(peer.status()).toBe(408);
+    await stillServing();
+  }, 60_000);
+
   it('a slow-loris handshake that never finishes is dropped by the HTTP server in bounded time', async () => {
     // The mechanism, on a server configured as the hub's servers should be (see TRUST.md for the
     // figures of Node's defaults in serve mode): the headers must be complete within headersTimeout.
