@@ -37,7 +37,7 @@ const plan = {
   fanout: () => fanOut({ runs, contenders: CONTENDERS, log }),
   steady: () => steady({ runs, contenders: CONTENDERS, log, seconds: quick ? 2 : 5, ladderRuns: quick ? 0 : 1 }),
   ingest: () => ingest({ runs, log, lines: quick ? 300_000 : 2_000_000 }),
-  connections: () => connections({ runs: quick ? 1 : Math.min(runs, 2), contenders: CONTENDERS, log, count: quick ? 1000 : 5000 }),
+  connections: () => connections({ runs: quick ? 1 : Math.min(runs, 2), contenders: CONTENDERS, log, count: quick ? 1000 : 5000, settleSeconds: quick ? 4 : 10 }),
   dashboard: () => dashboard({ log, quick }),
 };
 

@@ -13,11 +13,11 @@ import { http, rssBytes, sleep, startLoadClient } from '../lib/processes.mjs';
 
 const WARM = 50;
 const GOAL_KB = 8;
-/** Idle time before the settled reading. */
+/** Idle time before the settled reading (quick mode passes less: its figure is then rougher). */
 const SETTLE_S = 10;
 
 /** Run the connections scenario with `count` connections per contender. */
-export async function connections({ runs, contenders, log, count }) {
+export async function connections({ runs, contenders, log, count, settleSeconds = SETTLE_S }) {
   const figures = new Figures('4. Idle connections');
   const caseName = `${count.toLocaleString('en-US')} idle authenticated connections`;
   figures.define('kb', {
@@ -29,11 +29,11 @@ export async function connections({ runs, contenders, log, count }) {
   });
   figures.define('settled', {
     caseName,
-    figure: `server RSS per connection, idle ${SETTLE_S} s`,
+    figure: `server RSS per connection, idle ${settleSeconds} s`,
     unit: 'KB',
     digits: 1,
     goal: { text: `≤ ${GOAL_KB} KB`, met: (_v, _r, m) => (m.hub === null || m.hub === undefined ? null : m.hub <= GOAL_KB) },
-    note: `read after ${SETTLE_S} s without traffic, the same wait for every contender: V8's memory reducer has then returned the burst's heap (Go's runtime returns it later)`,
+    note: `read after ${settleSeconds} s without traffic, the same wait for every contender: V8's memory reducer has then returned the burst's heap (Go's runtime returns it later)`,
   });
   figures.define('heap', {
     caseName,
@@ -60,13 +60,13 @@ export async function connections({ runs, contenders, log, count }) {
       const failed = results.reduce((sum, r) => sum + r.failed, 0);
       const per = (bytes) => bytes / Math.max(1, connected) / 1024;
       const after = await settled(server, contender);
-      await sleep(SETTLE_S * 1000 - 700);
+      await sleep(settleSeconds * 1000 - 700);
       const idle = await settled(server, contender, 0);
       figures.set('kb', name, run, per(after.rss - before.rss));
       figures.set('settled', name, run, per(idle.rss - before.rss));
       if (idle.heap !== undefined) figures.set('heap', name, run, per(idle.heap - before.heap));
       figures.set('failed', name, run, failed);
-      log(`  ${name} run ${run + 1}: ${per(after.rss - before.rss).toFixed(2)} KB per connection, ${per(idle.rss - before.rss).toFixed(2)} KB after ${SETTLE_S} s idle (${connected + WARM} connected, ${failed} refused)`);
+      log(`  ${name} run ${run + 1}: ${per(after.rss - before.rss).toFixed(2)} KB per connection, ${per(idle.rss - before.rss).toFixed(2)} KB after ${settleSeconds} s idle (${connected + WARM} connected, ${failed} refused)`);
     } finally {
       await Promise.all(clients.map((c) => c.close()));
       await server.stop();
