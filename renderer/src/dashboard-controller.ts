@@ -8,6 +8,7 @@ import type { ConnectionStatus, HubConnection } from './connection/hub-connectio
 import type { SessionState } from './connection/session-check';
 import type { LogBook } from './logs/log-book';
 import { OutputBatcher, type FlushScheduler } from './logs/output-batcher';
+import { RenderGate, type RenderGateOptions } from './logs/render-gate';
 import type { DashboardStore, Role } from './state/dashboard-store';
 import { parseHubStats } from './state/hub-stats';
 import { parseProcessesPayload, parseStatusFields, parseTime, type ProcessInfo } from './state/process-info';
@@ -33,6 +34,8 @@ export interface ControllerOptions {
   timeoutMs?: number;
   /** Clock. Default `Date.now`. */
   now?: () => number;
+  /** When a flood of lines is redrawn (the replay on connecting); see {@link RenderGate}. */
+  renderGate?: RenderGateOptions;
 }
 
 /** The operators' and viewers' actions, as components call them. */
@@ -56,6 +59,7 @@ export class DashboardController implements DashboardActions {
   private readonly book: LogBook;
   private readonly options: ControllerOptions;
   private readonly batcher: OutputBatcher<Inbound>;
+  private readonly gate: RenderGate;
   private readonly processSubs = new Map<string, () => void>();
   private readonly cleanups: Array<() => void> = [];
   private refusals = 0;
@@ -73,6 +77,7 @@ export class DashboardController implements DashboardActions {
     this.options = options;
     this.now = options.now ?? Date.now;
     this.batcher = new OutputBatcher((batch) => this.apply(batch), options.schedule);
+    this.gate = new RenderGate(() => this.store.getState().bumpLogs(), { now: this.now, ...options.renderGate });
   }
 
   /** Subscribe and connect. */
@@ -94,11 +99,13 @@ export class DashboardController implements DashboardActions {
   /** Apply what is queued now (tests, and before copying the view). */
   flush(): void {
     this.batcher.flush();
+    this.gate.renderNow();
   }
 
   /** Unsubscribe and close the connection; safe to call twice. */
   close(): void {
     this.batcher.close();
+    this.gate.cancel();
     for (const off of this.cleanups.splice(0)) off();
     for (const off of this.processSubs.values()) off();
     this.processSubs.clear();
@@ -142,7 +149,7 @@ export class DashboardController implements DashboardActions {
   clearLogs(processId: string): void {
     this.batcher.flush();
     this.book.clear(processId);
-    this.store.getState().bumpLogs();
+    this.gate.renderNow();
   }
 
   retryNow(): void {
@@ -285,7 +292,7 @@ export class DashboardController implements DashboardActions {
     }
     const state = this.store.getState();
     if (patches.length) state.patchProcesses(patches);
-    state.bumpLogs();
+    this.gate.applied(batch.length);
   }
 }
 

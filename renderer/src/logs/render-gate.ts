@@ -1,0 +1,73 @@
+/**
+ * Decides when a batch of new lines is redrawn. Live output (thousands of lines a second) is
+ * redrawn with every batch, once per frame. A flood, such as the replay of 100,000 retained lines
+ * on connecting, is redrawn only every `floodIntervalMs`: each redraw costs a React render, a
+ * layout and a paint whatever the batch size, and a hundred of them cost more than the lines.
+ * The first batch is always drawn at once, so the first lines show as soon as they arrive.
+ */
+
+/** Options of {@link RenderGate}. */
+export interface RenderGateOptions {
+  /** Lines waiting to be drawn from which output counts as a flood. Default 2,000. */
+  floodLines?: number;
+  /** Least time between two redraws during a flood. Default 200 ms. */
+  floodIntervalMs?: number;
+  /** Clock. Default `Date.now`. */
+  now?: () => number;
+  /** Timer for the redraw that ends a flood. Default the global timers. */
+  timers?: { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
+}
+
+/** Calls `render` for applied lines, at most once per `floodIntervalMs` while lines flood in. */
+export class RenderGate {
+  private readonly render: () => void;
+  private readonly floodLines: number;
+  private readonly floodIntervalMs: number;
+  private readonly now: () => number;
+  private readonly timers: NonNullable<RenderGateOptions['timers']>;
+  private waiting = 0;
+  private lastRender = Number.NEGATIVE_INFINITY;
+  private timer: unknown = undefined;
+
+  constructor(render: () => void, options: RenderGateOptions = {}) {
+    this.render = render;
+    this.floodLines = options.floodLines ?? 2000;
+    this.floodIntervalMs = options.floodIntervalMs ?? 200;
+    this.now = options.now ?? Date.now;
+    this.timers = options.timers ?? {
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    };
+  }
+
+  /** `lines` were applied to the LogBook: redraw now, or later when they are part of a flood. */
+  applied(lines: number): void {
+    this.waiting += lines;
+    const sinceLast = this.now() - this.lastRender;
+    if (this.waiting < this.floodLines || sinceLast >= this.floodIntervalMs) {
+      this.renderNow();
+      return;
+    }
+    // A flood: draw it at the next interval even if nothing more arrives by then.
+    if (this.timer === undefined) {
+      this.timer = this.timers.setTimeout(() => {
+        this.timer = undefined;
+        this.renderNow();
+      }, this.floodIntervalMs - sinceLast);
+    }
+  }
+
+  /** Redraw now (before copying the view, in tests). */
+  renderNow(): void {
+    this.cancel();
+    this.waiting = 0;
+    this.lastRender = this.now();
+    this.render();
+  }
+
+  /** Drop a pending redraw; safe to call twice. */
+  cancel(): void {
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
