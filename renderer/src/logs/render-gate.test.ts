@@ -36,7 +36,7 @@ describe('RenderGate', () => {
   it('draws every batch of live output at once', () => {
     const time = fakeTime();
     let renders = 0;
-    const gate = new RenderGate(() => renders++, { now: time.now, timers: time.timers, floodLines: 2000, floodIntervalMs: 200 });
+    const gate = new RenderGate(() => renders++, { now: time.now, timers: time.timers, floodLines: 4000, floodIntervalMs: 200 });
     for (let i = 0; i < 10; i++) {
       gate.applied(170);
       time.advance(16);
@@ -48,7 +48,7 @@ describe('RenderGate', () => {
   it('draws the first batch of a flood at once, then once per interval, and the last one even when nothing follows', () => {
     const time = fakeTime();
     let renders = 0;
-    const gate = new RenderGate(() => renders++, { now: time.now, timers: time.timers, floodLines: 2000, floodIntervalMs: 200 });
+    const gate = new RenderGate(() => renders++, { now: time.now, timers: time.timers, floodLines: 4000, floodIntervalMs: 200 });
     gate.applied(5000);
     expect(renders).toBe(1);
     for (let i = 0; i < 10; i++) {
@@ -60,6 +60,20 @@ describe('RenderGate', () => {
     time.advance(40);
     expect(renders).toBe(2);
     expect(time.pending).toBe(0);
+  });
+
+  it('holds back a flood that comes as many small batches, one per frame', () => {
+    const time = fakeTime();
+    let renders = 0;
+    const gate = new RenderGate(() => renders++, { now: time.now, timers: time.timers, floodLines: 4000, floodIntervalMs: 200 });
+    for (let i = 0; i < 12; i++) {
+      gate.applied(500);
+      time.advance(16);
+    }
+    // 192 ms of 500-line batches: each drawn until the window reached 4,000 lines, then held back.
+    expect(renders).toBe(7);
+    time.advance(200);
+    expect(renders).toBe(8);
   });
 
   it('renderNow draws at once and cancel drops a waiting redraw', () => {

@@ -1,6 +1,6 @@
 /**
  * Decides when a batch of new lines is redrawn. Live output (thousands of lines a second) is
- * redrawn with every batch, once per frame. A flood, such as the replay of 100,000 retained lines
+ * redrawn with every batch, once per frame. A flood (over 20,000 lines a second), such as the replay of 100,000 retained lines
  * on connecting, is redrawn only every `floodIntervalMs`: each redraw costs a React render, a
  * layout and a paint whatever the batch size, and a hundred of them cost more than the lines.
  * The first batch is always drawn at once, so the first lines show as soon as they arrive.
@@ -8,9 +8,13 @@
 
 /** Options of {@link RenderGate}. */
 export interface RenderGateOptions {
-  /** Lines waiting to be drawn from which output counts as a flood. Default 2,000. */
+  /**
+   * Lines within one `floodIntervalMs` window from which output counts as a flood. Default 4,000
+   * (20,000 lines a second): a rate, not a batch size, since a flood may well come as many small
+   * batches, one per frame, each of which would be drawn.
+   */
   floodLines?: number;
-  /** Least time between two redraws during a flood. Default 200 ms. */
+  /** Least time between two redraws during a flood, and the window the rate is counted in. Default 200 ms. */
   floodIntervalMs?: number;
   /** Clock. Default `Date.now`. */
   now?: () => number;
@@ -25,13 +29,15 @@ export class RenderGate {
   private readonly floodIntervalMs: number;
   private readonly now: () => number;
   private readonly timers: NonNullable<RenderGateOptions['timers']>;
-  private waiting = 0;
+  private windowStart = Number.NEGATIVE_INFINITY;
+  private windowLines = 0;
+  private previousWindowLines = 0;
   private lastRender = Number.NEGATIVE_INFINITY;
   private timer: unknown = undefined;
 
   constructor(render: () => void, options: RenderGateOptions = {}) {
     this.render = render;
-    this.floodLines = options.floodLines ?? 2000;
+    this.floodLines = options.floodLines ?? 4000;
     this.floodIntervalMs = options.floodIntervalMs ?? 200;
     this.now = options.now ?? Date.now;
     this.timers = options.timers ?? {
@@ -42,9 +48,18 @@ export class RenderGate {
 
   /** `lines` were applied to the LogBook: redraw now, or later when they are part of a flood. */
   applied(lines: number): void {
-    this.waiting += lines;
-    const sinceLast = this.now() - this.lastRender;
-    if (this.waiting < this.floodLines || sinceLast >= this.floodIntervalMs) {
+    const now = this.now();
+    const windowAge = now - this.windowStart;
+    if (windowAge >= this.floodIntervalMs) {
+      // A quiet window in between ends the flood.
+      this.previousWindowLines = windowAge < 2 * this.floodIntervalMs ? this.windowLines : 0;
+      this.windowLines = 0;
+      this.windowStart = now;
+    }
+    this.windowLines += lines;
+    const flooding = this.windowLines >= this.floodLines || this.previousWindowLines >= this.floodLines;
+    const sinceLast = now - this.lastRender;
+    if (!flooding || sinceLast >= this.floodIntervalMs) {
       this.renderNow();
       return;
     }
@@ -60,7 +75,6 @@ export class RenderGate {
   /** Redraw now (before copying the view, in tests). */
   renderNow(): void {
     this.cancel();
-    this.waiting = 0;
     this.lastRender = this.now();
     this.render();
   }
