@@ -2,7 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { DashboardController } from './dashboard-controller';
 import { ALL_PROCESSES, LogBook } from './logs/log-book';
 import { createDashboardStore } from './state/dashboard-store';
+import type { SubscribedInfo } from './connection/hub-connection';
 import { FakeHubConnection, manualScheduler } from './test-support/fake-hub-connection';
+
+/** A fake that also reports the hub's `subscribed` answers. */
+class AnsweringHub extends FakeHubConnection {
+  private readonly answered = new Set<(info: SubscribedInfo) => void>();
+  onSubscribed(listener: (info: SubscribedInfo) => void): () => void {
+    this.answered.add(listener);
+    return () => this.answered.delete(listener);
+  }
+  answer(channel: string, seq: number): void {
+    for (const l of this.answered) l({ channel, seq });
+  }
+}
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
@@ -44,6 +57,39 @@ describe('DashboardController', () => {
     expect(book.ring('web').length).toBe(500);
     expect(book.ring('web').at(1)?.stream).toBe('stderr');
     expect(store.getState().logVersion).toBe(before + 1);
+  });
+
+  it('draws a replay of history in large batches, and all of it once every channel has caught up', async () => {
+    const conn = new AnsweringHub();
+    conn.answers.set('process.list', [{ id: 'web', status: 'running' }, { id: 'worker', status: 'exited' }]);
+    const store = createDashboardStore();
+    const book = new LogBook({ maxLines: 1000 });
+    const clock = manualScheduler();
+    // A frozen clock and timers that never fire: only the replay's end may draw again.
+    const timers = { setTimeout: () => 0, clearTimeout: () => {} };
+    const controller = new DashboardController(conn, store, book, { schedule: clock.schedule, now: () => 0, renderGate: { timers } });
+    controller.start();
+    conn.setStatus({ kind: 'connected' });
+    await settle();
+    const before = store.getState().logVersion;
+    conn.answer('process:web', 3);
+    conn.emit('process:web', { type: 'process_output', data: 'one', seq: 1 });
+    clock.tick();
+    expect(store.getState().logVersion).toBe(before + 1); // the first lines show at once
+    conn.emit('process:web', { type: 'process_output', data: 'two', seq: 2 });
+    clock.tick();
+    conn.emit('process:web', { type: 'process_output', data: 'three', seq: 3 });
+    clock.tick();
+    expect(store.getState().logVersion).toBe(before + 1); // process:worker has not answered yet
+    conn.answer('process:worker', 0);
+    conn.emit('process:web', { type: 'process_output', data: 'four', seq: 4 });
+    clock.tick();
+    expect(store.getState().logVersion).toBe(before + 2);
+    expect(book.ring('web').length).toBe(4);
+    conn.emit('process:web', { type: 'process_output', data: 'five', seq: 5 });
+    clock.tick();
+    expect(store.getState().logVersion).toBe(before + 3); // live output: every batch
+    controller.close();
   });
 
   it('takes process status from process_status messages and notes it in the log', async () => {

@@ -9,6 +9,7 @@ import type { SessionState } from './connection/session-check';
 import type { LogBook } from './logs/log-book';
 import { OutputBatcher, type FlushScheduler } from './logs/output-batcher';
 import { RenderGate, type RenderGateOptions } from './logs/render-gate';
+import { ReplayTracker } from './logs/replay-tracker';
 import type { DashboardStore, Role } from './state/dashboard-store';
 import { parseHubStats } from './state/hub-stats';
 import { parseProcessesPayload, parseStatusFields, parseTime, type ProcessInfo } from './state/process-info';
@@ -60,6 +61,8 @@ export class DashboardController implements DashboardActions {
   private readonly options: ControllerOptions;
   private readonly batcher: OutputBatcher<Inbound>;
   private readonly gate: RenderGate;
+  /** Which process channels are replaying history; only when the connection reports `subscribed`. */
+  private readonly replay: ReplayTracker | null;
   private readonly processSubs = new Map<string, () => void>();
   private readonly cleanups: Array<() => void> = [];
   private refusals = 0;
@@ -77,6 +80,7 @@ export class DashboardController implements DashboardActions {
     this.options = options;
     this.now = options.now ?? Date.now;
     this.batcher = new OutputBatcher((batch) => this.apply(batch), options.schedule);
+    this.replay = conn.onSubscribed ? new ReplayTracker() : null;
     this.gate = new RenderGate(() => this.store.getState().bumpLogs(), { now: this.now, ...options.renderGate });
   }
 
@@ -90,6 +94,9 @@ export class DashboardController implements DashboardActions {
       this.conn.onGap((gap) => {
         if (gap.channel.startsWith(PROCESS_CHANNEL_PREFIX)) this.batcher.push({ kind: 'gap', processId: gap.channel.slice(PROCESS_CHANNEL_PREFIX.length), resumed: gap.resumed });
       }),
+      this.conn.onSubscribed?.((s) => {
+        if (s.channel.startsWith(PROCESS_CHANNEL_PREFIX)) this.replay?.answered(s.channel, s.seq);
+      }) ?? (() => {}),
       this.conn.subscribe(PROCESSES_CHANNEL, (m) => this.onProcesses(m)),
       this.conn.subscribe(HUB_STATS_CHANNEL, (m) => this.onStats(m.data)),
     );
@@ -177,7 +184,10 @@ export class DashboardController implements DashboardActions {
       return;
     }
     this.store.getState().setConnection(status);
+    if (status.kind !== 'connected') this.replay?.connectionLost();
     if (status.kind === 'connected') {
+      // The client has just resubscribed every channel: their replays are to come.
+      for (const id of this.processSubs.keys()) this.replay?.expect(processChannel(id));
       this.refusals = 0;
       void this.loadProcesses();
       void this.detectRole();
@@ -245,6 +255,7 @@ export class DashboardController implements DashboardActions {
       for (const [id, off] of this.processSubs) {
         if (!ids.has(id)) {
           off();
+          this.replay?.forget(processChannel(id));
           this.processSubs.delete(id);
         }
       }
@@ -252,7 +263,10 @@ export class DashboardController implements DashboardActions {
   }
 
   private subscribeProcess(id: string): void {
-    const off = this.conn.subscribe(processChannel(id), (m) => {
+    const channel = processChannel(id);
+    if (this.store.getState().connection.kind === 'connected') this.replay?.expect(channel);
+    const off = this.conn.subscribe(channel, (m) => {
+      this.replay?.arrived(channel, m.seq);
       if (m.type === 'process_output' && typeof m.data === 'string') {
         this.batcher.push({ kind: 'output', processId: id, data: m.data, stream: m.stream, timestamp: m.timestamp });
       } else if (m.type === 'process_status' && typeof m.data === 'object' && m.data !== null) {
@@ -292,7 +306,7 @@ export class DashboardController implements DashboardActions {
     }
     const state = this.store.getState();
     if (patches.length) state.patchProcesses(patches);
-    this.gate.applied(batch.length);
+    this.gate.applied(batch.length, this.replay?.replaying ?? false);
   }
 }
 

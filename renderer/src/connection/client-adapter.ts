@@ -1,7 +1,7 @@
 /** Adapts shared/client's ReconnectingClient to the dashboard's {@link HubConnection}. */
 import type { Message } from '../../../shared/protocol';
 import type { ConnectionInfo, GapEvent, ReconnectingClient } from '../../../shared/client/reconnecting-client';
-import type { ConnectionStatus, GapInfo, HubConnection, RequestOptions } from './hub-connection';
+import type { ConnectionStatus, GapInfo, HubConnection, RequestOptions, SubscribedInfo } from './hub-connection';
 
 /** How a client's connection snapshot reads as a dashboard status. */
 export function statusFromInfo(info: ConnectionInfo): ConnectionStatus {
@@ -71,6 +71,10 @@ export class ClientConnection implements HubConnection {
   onStatus(listener: (status: ConnectionStatus) => void): () => void {
     listener(statusFromInfo(this.client.getInfo()));
     return this.client.on('state', (info) => listener(statusFromInfo(info)));
+  }
+
+  onSubscribed(listener: (info: SubscribedInfo) => void): () => void {
+    return this.client.on('subscribed', (s) => listener({ channel: s.channel, seq: s.seq }));
   }
 
   onGap(listener: (gap: GapInfo) => void): () => void {

@@ -28,6 +28,13 @@ export interface GapInfo {
   reason?: string;
 }
 
+/** The hub's answer to a subscribe. */
+export interface SubscribedInfo {
+  channel: string;
+  /** The channel's latest `seq` when the hub answered. */
+  seq: number;
+}
+
 /** Options of a request. */
 export interface RequestOptions {
   /** Give up after this long. The client's default applies when absent. */
@@ -44,6 +51,11 @@ export interface HubConnection {
   request(method: string, params?: unknown, options?: RequestOptions): Promise<unknown>;
   /** Follow the connection status; the listener gets the current one at once. */
   onStatus(listener: (status: ConnectionStatus) => void): () => void;
+  /**
+   * Hear the hub's answer to each (re)subscribe: the channel's latest `seq`, up to which the
+   * messages that follow are replayed history. Optional: without it, replays are not told apart.
+   */
+  onSubscribed?(listener: (info: SubscribedInfo) => void): () => void;
   /** Hear about channels whose history has a hole (`recovered: false`). */
   onGap(listener: (gap: GapInfo) => void): () => void;
   /** While waiting to reconnect: try now. */

@@ -76,6 +76,27 @@ describe('RenderGate', () => {
     expect(renders).toBe(8);
   });
 
+  it('holds back a replay whatever its rate, and draws it at once when it has caught up', () => {
+    const time = fakeTime();
+    let renders = 0;
+    const gate = new RenderGate(() => renders++, { now: time.now, timers: time.timers, floodLines: 4000, floodIntervalMs: 200 });
+    gate.applied(100, true);
+    expect(renders).toBe(1);
+    time.advance(16);
+    gate.applied(100, true);
+    time.advance(16);
+    gate.applied(100, true);
+    expect(renders).toBe(1);
+    time.advance(16);
+    gate.applied(50, false);
+    expect(renders).toBe(2);
+    expect(time.pending).toBe(0);
+    // Live output after it is drawn batch by batch.
+    time.advance(16);
+    gate.applied(100, false);
+    expect(renders).toBe(3);
+  });
+
   it('renderNow draws at once and cancel drops a waiting redraw', () => {
     const time = fakeTime();
     let renders = 0;

@@ -3,7 +3,9 @@
  * redrawn with every batch, once per frame. A flood (over 20,000 lines a second), such as the replay of 100,000 retained lines
  * on connecting, is redrawn only every `floodIntervalMs`: each redraw costs a React render, a
  * layout and a paint whatever the batch size, and a hundred of them cost more than the lines.
- * The first batch is always drawn at once, so the first lines show as soon as they arrive.
+ * The first batch is always drawn at once, so the first lines show as soon as they arrive. A
+ * replay of history is a flood whatever its rate (drawing it line by line would slow it down
+ * below any rate), and it is drawn in full as soon as it ends.
  */
 
 /** Options of {@link RenderGate}. */
@@ -33,6 +35,7 @@ export class RenderGate {
   private windowLines = 0;
   private previousWindowLines = 0;
   private lastRender = Number.NEGATIVE_INFINITY;
+  private backlog = false;
   private timer: unknown = undefined;
 
   constructor(render: () => void, options: RenderGateOptions = {}) {
@@ -46,9 +49,21 @@ export class RenderGate {
     };
   }
 
-  /** `lines` were applied to the LogBook: redraw now, or later when they are part of a flood. */
-  applied(lines: number): void {
+  /**
+   * `lines` were applied to the LogBook: redraw now, or later when they are part of a flood.
+   * `backlog`: more history is on its way (a replay under way).
+   */
+  applied(lines: number, backlog = false): void {
     const now = this.now();
+    const caughtUp = this.backlog && !backlog;
+    this.backlog = backlog;
+    if (caughtUp) {
+      // The replay is complete: draw it now, and treat what follows as live output.
+      this.windowLines = this.previousWindowLines = 0;
+      this.windowStart = now;
+      this.renderNow();
+      return;
+    }
     const windowAge = now - this.windowStart;
     if (windowAge >= this.floodIntervalMs) {
       // A quiet window in between ends the flood.
@@ -57,7 +72,7 @@ export class RenderGate {
       this.windowStart = now;
     }
     this.windowLines += lines;
-    const flooding = this.windowLines >= this.floodLines || this.previousWindowLines >= this.floodLines;
+    const flooding = backlog || this.windowLines >= this.floodLines || this.previousWindowLines >= this.floodLines;
     const sinceLast = now - this.lastRender;
     if (!flooding || sinceLast >= this.floodIntervalMs) {
       this.renderNow();
