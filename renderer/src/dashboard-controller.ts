@@ -61,6 +61,8 @@ export class DashboardController implements DashboardActions {
   private readonly options: ControllerOptions;
   private readonly batcher: OutputBatcher<Inbound>;
   private readonly gate: RenderGate;
+  /** Status changes applied to the LogBook and waiting for the next redraw to reach the store. */
+  private readonly pendingPatches: Array<Partial<ProcessInfo> & { id: string }> = [];
   /** Which process channels are replaying history; only when the connection reports `subscribed`. */
   private readonly replay: ReplayTracker | null;
   private readonly processSubs = new Map<string, () => void>();
@@ -81,7 +83,7 @@ export class DashboardController implements DashboardActions {
     this.now = options.now ?? Date.now;
     this.batcher = new OutputBatcher((batch) => this.apply(batch), options.schedule);
     this.replay = conn.onSubscribed ? new ReplayTracker() : null;
-    this.gate = new RenderGate(() => this.store.getState().bumpLogs(), { now: this.now, ...options.renderGate });
+    this.gate = new RenderGate(() => this.render(), { now: this.now, ...options.renderGate });
   }
 
   /** Subscribe and connect. */
@@ -247,6 +249,8 @@ export class DashboardController implements DashboardActions {
 
   private applyProcesses(full: boolean, list: ProcessInfo[]): void {
     const state = this.store.getState();
+    // Status changes that came before this list, still waiting for a redraw, go first.
+    if (this.pendingPatches.length) state.patchProcesses(this.pendingPatches.splice(0));
     if (full) state.setProcesses(list);
     else state.patchProcesses(list);
     const ids = new Set(this.store.getState().processes.map((p) => p.id));
@@ -287,9 +291,19 @@ export class DashboardController implements DashboardActions {
     if (self && (self.role === 'operator' || self.role === 'viewer') && self.role !== state.role) state.setRole(self.role);
   }
 
-  /** Apply one frame's worth of channel messages: lines to the LogBook, statuses to the store. */
+  /** Draw what was applied: the status changes and the new lines, in one React update. */
+  private render(): void {
+    const state = this.store.getState();
+    if (this.pendingPatches.length) state.patchProcesses(this.pendingPatches.splice(0));
+    state.bumpLogs();
+  }
+
+  /**
+   * Apply one frame's worth of channel messages: lines to the LogBook, statuses to the store. The
+   * statuses go with the lines, so a replay's status notes do not redraw the sidebar one by one.
+   */
   private apply(batch: Inbound[]): void {
-    const patches: Array<Partial<ProcessInfo> & { id: string }> = [];
+    const patches = this.pendingPatches;
     for (const item of batch) {
       if (item.kind === 'output') {
         this.book.addOutput(item);
@@ -304,8 +318,6 @@ export class DashboardController implements DashboardActions {
         if (fields.status) this.book.addStatus(item.processId, statusNote(item.processId, fields), item.timestamp);
       }
     }
-    const state = this.store.getState();
-    if (patches.length) state.patchProcesses(patches);
     this.gate.applied(batch.length, this.replay?.replaying ?? false);
   }
 }
