@@ -79,12 +79,16 @@ describe('RenderGate', () => {
   it('holds back a replay whatever its rate, and draws it at once when it has caught up', () => {
     const time = fakeTime();
     let renders = 0;
-    const gate = new RenderGate(() => renders++, { now: time.now, timers: time.timers, floodLines: 4000, floodIntervalMs: 200 });
+    const gate = new RenderGate(() => renders++, { now: time.now, timers: time.timers, floodLines: 4000, floodIntervalMs: 200, backlogIntervalMs: 500 });
     gate.applied(100, true);
     expect(renders).toBe(1);
     time.advance(16);
     gate.applied(100, true);
     time.advance(16);
+    gate.applied(100, true);
+    expect(renders).toBe(1);
+    // A replay is redrawn every backlogIntervalMs, not every floodIntervalMs.
+    time.advance(200);
     gate.applied(100, true);
     expect(renders).toBe(1);
     time.advance(16);

@@ -18,6 +18,11 @@ export interface RenderGateOptions {
   floodLines?: number;
   /** Least time between two redraws during a flood, and the window the rate is counted in. Default 200 ms. */
   floodIntervalMs?: number;
+  /**
+   * Least time between two redraws while history is replayed. Default 500 ms: a replay is drawn
+   * in full the moment it ends, and until then every redraw only slows it down.
+   */
+  backlogIntervalMs?: number;
   /** Clock. Default `Date.now`. */
   now?: () => number;
   /** Timer for the redraw that ends a flood. Default the global timers. */
@@ -29,6 +34,7 @@ export class RenderGate {
   private readonly render: () => void;
   private readonly floodLines: number;
   private readonly floodIntervalMs: number;
+  private readonly backlogIntervalMs: number;
   private readonly now: () => number;
   private readonly timers: NonNullable<RenderGateOptions['timers']>;
   private windowStart = Number.NEGATIVE_INFINITY;
@@ -42,6 +48,7 @@ export class RenderGate {
     this.render = render;
     this.floodLines = options.floodLines ?? 4000;
     this.floodIntervalMs = options.floodIntervalMs ?? 200;
+    this.backlogIntervalMs = options.backlogIntervalMs ?? 500;
     this.now = options.now ?? Date.now;
     this.timers = options.timers ?? {
       setTimeout: (fn, ms) => setTimeout(fn, ms),
@@ -74,7 +81,8 @@ export class RenderGate {
     this.windowLines += lines;
     const flooding = backlog || this.windowLines >= this.floodLines || this.previousWindowLines >= this.floodLines;
     const sinceLast = now - this.lastRender;
-    if (!flooding || sinceLast >= this.floodIntervalMs) {
+    const interval = backlog ? this.backlogIntervalMs : this.floodIntervalMs;
+    if (!flooding || sinceLast >= interval) {
       this.renderNow();
       return;
     }
@@ -83,7 +91,7 @@ export class RenderGate {
       this.timer = this.timers.setTimeout(() => {
         this.timer = undefined;
         this.renderNow();
-      }, this.floodIntervalMs - sinceLast);
+      }, interval - sinceLast);
     }
   }
 
