@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, decodeMessage, encodeBatch, encodeMessage, type DecodeResult } from './codec';
+import { decodeFrame, decodeMessage, encodeBatch, encodeMessage, validateFully, validateMessage, type DecodeResult } from './codec';
 import { isReservedChannel, isValidChannel, isValidProcessId, processChannel } from './channels';
 import { targetChannel, type Message, type SubscribeMessage } from './messages';
 
@@ -100,6 +100,28 @@ describe('decodeFrame', () => {
         expect(results).toHaveLength(1);
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('gives the full check\'s verdict on the process_output fast path, for any fields', () => {
+    const keyArb = fc.constantFrom('type', 'channel', 'processId', 'data', 'timestamp', 'seq', 'stream', 'id', 'x', 'constructor', '__proto__', 'toString');
+    const valueArb = fc.oneof(
+      fc.constantFrom('process_output', 'process_status', 'stdout', 'stderr', 'process:web', 'process:a b', '', 'x'.repeat(201)),
+      fc.integer(),
+      fc.double(),
+      fc.constantFrom(2 ** 53, -1, 0, null, true),
+      fc.string(),
+      fc.jsonValue({ maxDepth: 2 }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(keyArb, valueArb), { maxLength: 9 }), fc.boolean(), (entries, typed) => {
+        if (typed) entries.unshift(['type', 'process_output'], ['data', 'a line']);
+        // Built as JSON text, so that "__proto__" becomes an own field as it does off the wire.
+        const text = `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v) ?? 'null'}`).join(',')}}`;
+        expect(validateMessage(JSON.parse(text), 3)).toEqual(validateFully(JSON.parse(text), 3));
+        expect(decodeMessage(text, 1)).toEqual(validateFully(JSON.parse(text), 1));
+      }),
+      { numRuns: 5000 },
     );
   });
 

@@ -107,6 +107,12 @@ export function decodeMessage(text: string, index = 0): DecodeResult {
 
 /** Check a parsed value against the contract; the value itself becomes the message. */
 export function validateMessage(value: unknown, index = 0): DecodeResult {
+  if (isPlainOutput(value)) return { ok: true, message: value as Message };
+  return validateFully(value, index);
+}
+
+/** The full check of {@link validateMessage}, without its fast path (tests compare the two). */
+export function validateFully(value: unknown, index = 0): DecodeResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return fail('not_object', 'message must be a JSON object', index);
   }
@@ -143,6 +149,48 @@ export function encodeMessage(message: Message): string {
 /** Encode several messages as one batched frame (`\n`-separated; JSON never holds a raw newline). */
 export function encodeBatch(messages: readonly Message[]): string {
   return messages.map(encodeMessage).join('\n');
+}
+
+/** The last channel name found valid, so a frame of one channel's lines tests it once. */
+let lastValidChannel: string | null = null;
+
+/**
+ * Fast path for the bulk of the traffic, a `process_output` with only its usual fields: true only
+ * when the full check below would accept the value too (any doubt, such as an unusual field, says
+ * false and leaves the verdict, and its precise error, to the full check).
+ */
+function isPlainOutput(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const obj = value as Record<string, unknown>;
+  if (obj.type !== 'process_output' || typeof obj.data !== 'string') return false;
+  // for...in also walks inherited enumerable keys: any there is unusual, so it only sends the
+  // value to the full check, never past it.
+  for (const key in obj) {
+    const v = obj[key];
+    switch (key) {
+      case 'type':
+      case 'data':
+        break;
+      case 'channel':
+      case 'processId':
+      case 'timestamp':
+        if (typeof v !== 'string') return false;
+        break;
+      case 'seq':
+        if (!Number.isSafeInteger(v)) return false;
+        break;
+      case 'stream':
+        if (v !== 'stdout' && v !== 'stderr') return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  if ('channel' in obj && obj.channel !== lastValidChannel) {
+    if (channelNameError(obj.channel) !== null) return false;
+    lastValidChannel = obj.channel as string;
+  }
+  return true;
 }
 
 type Problem = { code: DecodeErrorCode; message: string; field: string } | null;
