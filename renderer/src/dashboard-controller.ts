@@ -10,6 +10,7 @@ import type { LogBook } from './logs/log-book';
 import { OutputBatcher, type FlushScheduler } from './logs/output-batcher';
 import { RenderGate, type RenderGateOptions } from './logs/render-gate';
 import { ReplayTracker } from './logs/replay-tracker';
+import { SubscriptionPacer } from './connection/subscription-pacer';
 import type { DashboardStore, Role } from './state/dashboard-store';
 import { parseHubStats } from './state/hub-stats';
 import { parseProcessesPayload, parseStatusFields, parseTime, type ProcessInfo } from './state/process-info';
@@ -65,6 +66,8 @@ export class DashboardController implements DashboardActions {
   private readonly pendingPatches: Array<Partial<ProcessInfo> & { id: string }> = [];
   /** Which process channels are replaying history; only when the connection reports `subscribed`. */
   private readonly replay: ReplayTracker | null;
+  /** Sends process subscribes one at a time; only when the connection reports `subscribed`. */
+  private readonly pacer: SubscriptionPacer | null;
   private readonly processSubs = new Map<string, () => void>();
   private readonly cleanups: Array<() => void> = [];
   private refusals = 0;
@@ -83,6 +86,7 @@ export class DashboardController implements DashboardActions {
     this.now = options.now ?? Date.now;
     this.batcher = new OutputBatcher((batch) => this.apply(batch), options.schedule);
     this.replay = conn.onSubscribed ? new ReplayTracker() : null;
+    this.pacer = conn.onSubscribed ? new SubscriptionPacer() : null;
     this.gate = new RenderGate(() => this.render(), { now: this.now, ...options.renderGate });
   }
 
@@ -97,7 +101,9 @@ export class DashboardController implements DashboardActions {
         if (gap.channel.startsWith(PROCESS_CHANNEL_PREFIX)) this.batcher.push({ kind: 'gap', processId: gap.channel.slice(PROCESS_CHANNEL_PREFIX.length), resumed: gap.resumed });
       }),
       this.conn.onSubscribed?.((s) => {
-        if (s.channel.startsWith(PROCESS_CHANNEL_PREFIX)) this.replay?.answered(s.channel, s.seq);
+        if (!s.channel.startsWith(PROCESS_CHANNEL_PREFIX)) return;
+        this.replay?.answered(s.channel, s.seq);
+        this.pacer?.answered(s.channel);
       }) ?? (() => {}),
       this.conn.subscribe(PROCESSES_CHANNEL, (m) => this.onProcesses(m)),
       this.conn.subscribe(HUB_STATS_CHANNEL, (m) => this.onStats(m.data)),
@@ -115,6 +121,7 @@ export class DashboardController implements DashboardActions {
   close(): void {
     this.batcher.close();
     this.gate.cancel();
+    this.pacer?.close();
     for (const off of this.cleanups.splice(0)) off();
     for (const off of this.processSubs.values()) off();
     this.processSubs.clear();
@@ -269,15 +276,27 @@ export class DashboardController implements DashboardActions {
   private subscribeProcess(id: string): void {
     const channel = processChannel(id);
     if (this.store.getState().connection.kind === 'connected') this.replay?.expect(channel);
-    const off = this.conn.subscribe(channel, (m) => {
-      this.replay?.arrived(channel, m.seq);
-      if (m.type === 'process_output' && typeof m.data === 'string') {
-        this.batcher.push({ kind: 'output', processId: id, data: m.data, stream: m.stream, timestamp: m.timestamp });
-      } else if (m.type === 'process_status' && typeof m.data === 'object' && m.data !== null) {
-        this.batcher.push({ kind: 'status', processId: id, data: m.data as Record<string, unknown>, timestamp: m.timestamp });
-      }
+    let off: (() => void) | null = null;
+    const start = () => {
+      off = this.conn.subscribe(channel, (m) => {
+        this.replay?.arrived(channel, m.seq);
+        if (m.type === 'process_output' && typeof m.data === 'string') {
+          this.batcher.push({ kind: 'output', processId: id, data: m.data, stream: m.stream, timestamp: m.timestamp });
+        } else if (m.type === 'process_status' && typeof m.data === 'object' && m.data !== null) {
+          this.batcher.push({ kind: 'status', processId: id, data: m.data as Record<string, unknown>, timestamp: m.timestamp });
+        }
+      });
+    };
+    if (!this.pacer) {
+      start();
+      this.processSubs.set(id, () => off?.());
+      return;
+    }
+    const drop = this.pacer.enqueue(channel, start);
+    this.processSubs.set(id, () => {
+      drop();
+      off?.();
     });
-    this.processSubs.set(id, off);
   }
 
   private onStats(data: unknown): void {
