@@ -11,6 +11,7 @@ import { DashboardController } from './dashboard-controller';
 import { LogBook } from './logs/log-book';
 import { frameScheduler } from './logs/output-batcher';
 import { createDashboardStore } from './state/dashboard-store';
+import { firstRenderCue } from './state/first-render-cue';
 import './styles/app.css';
 
 declare global {
@@ -46,6 +47,7 @@ async function boot(): Promise<void> {
     if (e.persisted) location.reload();
   });
 
+  await firstRenderCue(store, 300);
   createRoot(root).render(
     <StrictMode>
       <DashboardContext.Provider value={{ store, book, actions: controller, origin }}>
