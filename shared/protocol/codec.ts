@@ -127,7 +127,8 @@ export function validateFully(value: unknown, index = 0): DecodeResult {
   const extra = EXTRA_FIELDS[type];
 
   for (const key of Object.keys(obj)) {
-    const kind = COMMON_FIELDS[key] ?? extra?.[key];
+    // Own properties only: `constructor`, `toString` or `__proto__` must not find Object.prototype's.
+    const kind = Object.hasOwn(COMMON_FIELDS, key) ? COMMON_FIELDS[key] : extra && Object.hasOwn(extra, key) ? extra[key] : undefined;
     if (kind === undefined) return bad('unknown_field', `unknown field "${key.slice(0, 40)}" for type "${type}"`, key);
     const problem = kindError(kind, obj[key]);
     if (problem) return bad('wrong_type', `field "${key}" must be ${problem}`, key);
