@@ -31,6 +31,9 @@ export default defineConfig({
     root: 'renderer',
     build: {
       outDir: 'out/renderer',
+      // electron-vite leaves every build unminified; the page is also served to browsers, and parsing
+      // 0.8 MB instead of 0.25 MB delays the first paint.
+      minify: true,
       rolldownOptions: { input: { index: resolve('renderer/index.html') } },
     },
     plugins: [react()],
