@@ -7,7 +7,7 @@ export default defineConfig({
   testDir: 'tests',
   timeout: 60_000,
   workers: 1,
-  reporter: [['list']],
+  reporter: [['list'], ['json', { outputFile: 'artifacts/playwright.json' }]],
   outputDir: 'test-results',
   projects: [
     {

@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // The JSON report feeds the one closing count of `npm test` (scripts/test-summary.mjs).
+    reporters: ['default', ['json', { outputFile: 'artifacts/vitest.json' }]],
     globalSetup: ['scripts/vitest-global-setup.ts'],
   },
 });
