@@ -103,12 +103,12 @@ describe('DashboardController', () => {
     expect(book.ring('worker').last()).toMatchObject({ kind: 'status', text: 'worker running (pid 7)' });
   });
 
-  it('reads the processes channel tolerantly and follows added processes', async () => {
+  it('reads the processes channel and follows added and removed processes', async () => {
     const { conn, store } = setup();
-    conn.emit('processes', { type: 'event', data: { event: 'processes', data: { processes: [{ id: 'web', status: 'stopped', signal: 'SIGTERM' }, { id: 'adhoc', status: 'starting' }] } } });
+    conn.emit('processes', { type: 'event', data: { kind: 'list', processes: [{ id: 'web', status: 'stopped', signal: 'SIGTERM' }, { id: 'adhoc', status: 'starting' }] } });
     expect(store.getState().processes.map((p) => p.id)).toEqual(['web', 'adhoc']);
     expect(conn.subscribed()).toContain('process:adhoc');
-    conn.emit('processes', { type: 'event', data: { processes: [{ id: 'adhoc', status: 'running' }] } });
+    conn.emit('processes', { type: 'event', data: { kind: 'list', processes: [{ id: 'adhoc', status: 'running' }] } });
     expect(conn.subscribed()).not.toContain('process:web');
   });
 
@@ -121,19 +121,12 @@ describe('DashboardController', () => {
     expect(book.ring(ALL_PROCESSES).length).toBe(1);
   });
 
-  it('learns its role from hub.whoami, else from its own client in hub.stats', async () => {
+  it('learns its role and its own client from hub.whoami', async () => {
     const a = setup();
     a.conn.answers.set('hub.whoami', { role: 'viewer' });
     a.conn.setStatus({ kind: 'connected' });
     await settle();
     expect(a.store.getState().role).toBe('viewer');
-
-    const b = setup();
-    b.conn.answers.set('hub.stats', { clients: 2, channels: 0, clientList: [{ id: 'c1', role: 'viewer' }, { id: 'c2', role: 'operator', self: true }], channelList: [] });
-    b.conn.setStatus({ kind: 'connected' });
-    await settle();
-    await settle();
-    expect(b.store.getState().role).toBe('operator');
 
     // whoami's client id marks our own row in the hub panel.
     const d = setup({ knownRole: 'operator' });

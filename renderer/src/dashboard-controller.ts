@@ -223,7 +223,7 @@ export class DashboardController implements DashboardActions {
     try {
       const res = await this.conn.request('process.list', undefined, { timeoutMs: this.timeout });
       const update = parseProcessesPayload(res, this.now());
-      if (update) this.applyProcesses(update.kind === 'full', update.processes);
+      if (update) this.applyProcesses(update);
     } catch (e) {
       this.store.getState().setNotice(`Could not list processes: ${errorText(e)}`);
     }
@@ -234,41 +234,30 @@ export class DashboardController implements DashboardActions {
     try {
       const who = (await this.conn.request('hub.whoami', undefined, { timeoutMs: this.timeout })) as { role?: unknown; clientId?: unknown } | null;
       if (typeof who?.clientId === 'string') this.selfId = who.clientId;
-      if (!this.options.knownRole && (who?.role === 'operator' || who?.role === 'viewer')) {
-        this.store.getState().setRole(who.role);
-        return;
-      }
+      if (!this.options.knownRole && (who?.role === 'operator' || who?.role === 'viewer')) this.store.getState().setRole(who.role);
     } catch {
-      // A hub without whoami: fall back to the stats, where the hub may mark our own client.
-    }
-    if (this.options.knownRole) return;
-    try {
-      this.onStats(await this.conn.request('hub.stats', undefined, { timeoutMs: this.timeout }));
-    } catch {
-      // Stats refused: the role stays unknown and controls stay hidden; the hub enforces roles anyway.
+      // Refused or timed out: the role stays unknown and controls stay hidden; the hub enforces roles anyway.
     }
   }
 
   private onProcesses(message: Message): void {
     const update = parseProcessesPayload(message.data, this.now());
-    if (update) this.applyProcesses(update.kind === 'full', update.processes);
+    if (update) this.applyProcesses(update);
   }
 
-  private applyProcesses(full: boolean, list: ProcessInfo[]): void {
+  /** Apply a complete process list: new processes are subscribed, removed ones let go. */
+  private applyProcesses(list: ProcessInfo[]): void {
     const state = this.store.getState();
     // Status changes that came before this list, still waiting for a redraw, go first.
     if (this.pendingPatches.length) state.patchProcesses(this.pendingPatches.splice(0));
-    if (full) state.setProcesses(list);
-    else state.patchProcesses(list);
+    state.setProcesses(list);
     const ids = new Set(this.store.getState().processes.map((p) => p.id));
     for (const id of ids) if (!this.processSubs.has(id)) this.subscribeProcess(id);
-    if (full) {
-      for (const [id, off] of this.processSubs) {
-        if (!ids.has(id)) {
-          off();
-          this.replay?.forget(processChannel(id));
-          this.processSubs.delete(id);
-        }
+    for (const [id, off] of this.processSubs) {
+      if (!ids.has(id)) {
+        off();
+        this.replay?.forget(processChannel(id));
+        this.processSubs.delete(id);
       }
     }
   }
@@ -303,11 +292,7 @@ export class DashboardController implements DashboardActions {
     const stats = parseHubStats(data);
     if (!stats) return;
     if (this.selfId !== undefined) for (const c of stats.clients) if (c.id === this.selfId) c.self = true;
-    const state = this.store.getState();
-    state.setStats(stats);
-    if (this.options.knownRole || this.ended) return;
-    const self = stats.clients.find((c) => c.self);
-    if (self && (self.role === 'operator' || self.role === 'viewer') && self.role !== state.role) state.setRole(self.role);
+    this.store.getState().setStats(stats);
   }
 
   /** Draw what was applied: the status changes and the new lines, in one React update. */

@@ -35,17 +35,13 @@ describe('parseProcessesPayload', () => {
   const now = 1_000_000;
   it("reads the supervisor's list event and tolerates extra fields", () => {
     const update = parseProcessesPayload({ kind: 'list', processes: [{ id: 'web', command: 'x', cwd: '/', status: 'running', pid: 3, restarts: 0, startedAt: '1970-01-01T00:16:40.000Z', linesOut: 9 }] }, now);
-    expect(update).toEqual({ kind: 'full', processes: [{ id: 'web', command: 'x', status: 'running', pid: 3, restarts: 0, startedAt: 1_000_000 }] });
+    expect(update).toEqual([{ id: 'web', command: 'x', status: 'running', pid: 3, restarts: 0, startedAt: 1_000_000 }]);
   });
 
-  it('reads a bare array, an id-keyed map and a single change', () => {
-    expect(parseProcessesPayload([{ id: 'a', status: 'stopped', signal: 'SIGTERM' }], now)?.processes[0]).toMatchObject({ id: 'a', signal: 'SIGTERM' });
-    expect(parseProcessesPayload({ processes: { a: { status: 'running' } } }, now)?.processes).toEqual([{ id: 'a', status: 'running' }]);
-    expect(parseProcessesPayload({ event: 'changed', process: { id: 'a', status: 'failed', reason: 'ENOENT' } }, now)).toEqual({
-      kind: 'partial',
-      processes: [{ id: 'a', status: 'failed', reason: 'ENOENT' }],
-    });
+  it('reads the process.list array, and nothing it does not know', () => {
+    expect(parseProcessesPayload([{ id: 'a', status: 'stopped', signal: 'SIGTERM' }], now)?.[0]).toMatchObject({ id: 'a', signal: 'SIGTERM' });
     expect(parseProcessesPayload('nonsense', now)).toBeNull();
-    expect(parseProcessesPayload([{ status: 'running' }, null, { id: 'ok' }], now)?.processes).toEqual([{ id: 'ok', status: 'unknown' }]);
+    expect(parseProcessesPayload({ kind: 'other', processes: [] }, now)).toBeNull();
+    expect(parseProcessesPayload([{ status: 'running' }, null, { id: 'ok' }], now)).toEqual([{ id: 'ok', status: 'unknown' }]);
   });
 });

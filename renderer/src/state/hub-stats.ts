@@ -31,8 +31,6 @@ export interface HubChannel {
 export interface HubStats {
   clients: HubClient[];
   channels: HubChannel[];
-  /** The id of the asking client when the hub says so at the top level. */
-  selfId?: string;
 }
 
 type Obj = Record<string, unknown>;
@@ -43,22 +41,21 @@ const s = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'num
 /** Read a snapshot; null when it holds neither clients nor channels. */
 export function parseHubStats(v: unknown): HubStats | null {
   if (!isObj(v)) return null;
-  const source = isObj(v.stats) ? v.stats : v;
-  const clientList = Array.isArray(source.clientList) ? source.clientList : null;
-  const channelList = Array.isArray(source.channelList) ? source.channelList : null;
+  const clientList = Array.isArray(v.clientList) ? v.clientList : null;
+  const channelList = Array.isArray(v.channelList) ? v.channelList : null;
   if (!clientList && !channelList) return null;
-  const selfId = s(source.self ?? source.selfId ?? source.you ?? source.clientId) || undefined;
   const clients: HubClient[] = (clientList ?? []).filter(isObj).map((c) => {
     const client: HubClient = {
       id: s(c.id),
-      userId: s(c.userId ?? c.user),
+      userId: s(c.userId),
       role: s(c.role),
-      remote: s(c.remote ?? c.remoteAddress),
+      remote: s(c.remote),
       subscriptions: Array.isArray(c.subscriptions) ? c.subscriptions.map(s) : [],
       sent: n(c.sent),
       dropped: n(c.dropped),
       queuedBytes: n(c.queuedBytes),
-      self: c.self === true || c.you === true || c.isSelf === true || c.current === true || (selfId !== undefined && s(c.id) === selfId),
+      // Marked by the controller, which knows its own id from hub.whoami.
+      self: false,
     };
     const at = parseTime(c.connectedAt);
     if (at !== undefined) client.connectedAt = at;
@@ -72,7 +69,5 @@ export function parseHubStats(v: unknown): HubStats | null {
     retained: n(c.retained),
     ratePerSec: n(c.ratePerSec),
   }));
-  const stats: HubStats = { clients, channels };
-  if (selfId !== undefined) stats.selfId = selfId;
-  return stats;
+  return { clients, channels };
 }

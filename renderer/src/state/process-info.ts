@@ -22,7 +22,6 @@ export interface ProcessInfo {
 }
 
 /** The result of reading a `processes` payload: the whole list, or some changed entries. */
-export type ProcessesUpdate = { kind: 'full'; processes: ProcessInfo[] } | { kind: 'partial'; processes: ProcessInfo[] };
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -66,9 +65,9 @@ export function parseStatusFields(o: Obj, now: number): Partial<Omit<ProcessInfo
 }
 
 /** One process object, or null when it has no usable id. */
-export function parseProcess(v: unknown, now: number, fallbackId?: string): ProcessInfo | null {
+export function parseProcess(v: unknown, now: number): ProcessInfo | null {
   if (!isObj(v)) return null;
-  const id = str(v.id) ?? str(v.name) ?? fallbackId;
+  const id = str(v.id);
   if (!id) return null;
   const fields = parseStatusFields(v, now);
   return { ...fields, status: fields.status ?? 'unknown', id };
@@ -80,32 +79,9 @@ function parseList(v: unknown, now: number): ProcessInfo[] | null {
 }
 
 /**
- * Read a process list from a `process.list` result or a `processes` channel payload: an array,
- * `{processes: [...]}`, the seed's `{event, data}` envelope around either, an id-keyed map, or a
- * single `{process: {...}}` change.
+ * Read a process list: a `process.list` result (an array) or a `processes` channel event
+ * (`{kind: "list", processes: [...]}`, README "What Switchyard adds to the contract").
  */
-export function parseProcessesPayload(v: unknown, now: number, depth = 0): ProcessesUpdate | null {
-  const list = parseList(v, now);
-  if (list) return { kind: 'full', processes: list };
-  if (!isObj(v) || depth > 3) return null;
-  for (const key of ['processes', 'list', 'items']) {
-    const inner = v[key];
-    const l = parseList(inner, now);
-    if (l) return { kind: 'full', processes: l };
-    if (isObj(inner) && Object.values(inner).every(isObj) && Object.keys(inner).length > 0) {
-      const fromMap = Object.entries(inner).map(([id, p]) => parseProcess(p, now, id)).filter((p): p is ProcessInfo => p !== null);
-      return { kind: 'full', processes: fromMap };
-    }
-  }
-  if ('data' in v) {
-    const nested = parseProcessesPayload(v.data, now, depth + 1);
-    if (nested) return nested;
-  }
-  const single = parseProcess(v.process, now);
-  if (single) return { kind: 'partial', processes: [single] };
-  if (depth > 0) {
-    const self = parseProcess(v, now);
-    if (self && self.status !== 'unknown') return { kind: 'partial', processes: [self] };
-  }
-  return null;
+export function parseProcessesPayload(v: unknown, now: number): ProcessInfo[] | null {
+  return parseList(Array.isArray(v) ? v : isObj(v) && v.kind === 'list' ? v.processes : undefined, now);
 }
