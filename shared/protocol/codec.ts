@@ -4,6 +4,7 @@
  */
 import { channelNameError } from './channels';
 import { MESSAGE_TYPES, type Message, type MessageType } from './messages';
+import { LEVELS } from './payloads/logs';
 
 /** The contract's default frame limit: 64 KiB. */
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
@@ -41,7 +42,7 @@ export interface DecodeOptions {
   maxBytes?: number;
 }
 
-type FieldKind = 'string' | 'integer' | 'id' | 'stream' | 'any' | 'object' | 'boolean';
+type FieldKind = 'string' | 'integer' | 'id' | 'stream' | 'level' | 'any' | 'object' | 'boolean';
 
 const COMMON_FIELDS: Record<string, FieldKind> = {
   type: 'string',
@@ -52,7 +53,7 @@ const COMMON_FIELDS: Record<string, FieldKind> = {
   seq: 'integer',
 };
 const EXTRA_FIELDS: Partial<Record<MessageType, Record<string, FieldKind>>> = {
-  process_output: { stream: 'stream' },
+  process_output: { stream: 'stream', level: 'level' },
   subscribe: { since: 'integer', epoch: 'string' },
   request: { id: 'id' },
   response: { id: 'id', error: 'object' },
@@ -60,6 +61,7 @@ const EXTRA_FIELDS: Partial<Record<MessageType, Record<string, FieldKind>>> = {
 };
 
 const KNOWN_TYPES = new Set<string>(MESSAGE_TYPES);
+const LEVEL_SET = new Set<string>(LEVELS);
 const encoder = new TextEncoder();
 
 /** UTF-8 length of a string without allocating when it is clearly small. */
@@ -183,6 +185,9 @@ function isPlainOutput(value: unknown): boolean {
       case 'stream':
         if (v !== 'stdout' && v !== 'stderr') return false;
         break;
+      case 'level':
+        if (!LEVEL_SET.has(v as string)) return false;
+        break;
       default:
         return false;
     }
@@ -212,6 +217,7 @@ function checkType(type: MessageType, obj: Record<string, unknown>): Problem {
     case 'publish':
       return obj.channel === undefined ? missing('channel') : null;
     case 'process_output':
+    case 'terminal_output':
       return typeof obj.data !== 'string' ? (obj.data === undefined ? missing('data') : wrong('data', 'a string')) : null;
     case 'error':
       return typeof obj.data !== 'string' ? (obj.data === undefined ? missing('data') : wrong('data', 'a string')) : null;
@@ -263,6 +269,8 @@ function kindError(kind: FieldKind, v: unknown): string | null {
       return (typeof v === 'string' && v.length <= 200) || Number.isSafeInteger(v) ? null : 'a string or an integer';
     case 'stream':
       return v === 'stdout' || v === 'stderr' ? null : '"stdout" or "stderr"';
+    case 'level':
+      return LEVEL_SET.has(v as string) ? null : `one of ${LEVELS.join(', ')}`;
     case 'object':
       return isPlainObject(v) ? null : 'an object';
     case 'boolean':

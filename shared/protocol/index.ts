@@ -1,4 +1,10 @@
-/** The wire protocol: the one source of truth for the hub, the client and the UI. */
+/** The wire protocol: the one source of truth for the hub, the client, the CLI and the UI. */
 export * from './messages';
 export * from './channels';
 export * from './codec';
+export type { RequestId } from './request-id';
+export * from './payloads/process';
+export * from './payloads/hub';
+export * from './payloads/logs';
+export * from './payloads/events';
+export * from './method-map';

@@ -1,7 +1,11 @@
 /**
  * The wire messages of Switchyard's hub (../shared/docs/CONTRACT.md): the seed's eight types plus
- * `subscribed`, `publish`, `request` and `response`. One JSON object per message.
+ * `subscribed`, `publish`, `request`, `response` and `terminal_output`. One JSON object per
+ * message. The payloads they carry are typed in `payloads/`, the methods in `method-map.ts`.
  */
+import type { Level, OutputStream } from './payloads/logs';
+import type { ProcessStatusData } from './payloads/process';
+import type { RequestId } from './request-id';
 
 /** Every message type on the wire. */
 export const MESSAGE_TYPES = [
@@ -17,16 +21,11 @@ export const MESSAGE_TYPES = [
   'publish',
   'request',
   'response',
+  'terminal_output',
 ] as const;
 
 /** One of {@link MESSAGE_TYPES}. */
 export type MessageType = (typeof MESSAGE_TYPES)[number];
-
-/** The output stream a `process_output` line came from. */
-export type OutputStream = 'stdout' | 'stderr';
-
-/** The id that ties a `request` to its `response`. */
-export type RequestId = string | number;
 
 /** Fields every message may carry (the seed's shape plus the contract's additions). */
 export interface MessageBase {
@@ -49,20 +48,14 @@ export interface ProcessOutputMessage extends MessageBase {
   type: 'process_output';
   data: string;
   stream?: OutputStream;
+  /** Where the line says it (a JSON or logfmt level field, a level word near its start). */
+  level?: Level;
 }
 
-/** The statuses a supervised process goes through. */
-export type ProcessState = 'starting' | 'running' | 'exited' | 'failed' | 'stopped' | 'restarting';
-
-/** Payload of `process_status` (the seed's `{status, exitCode}` plus extras). */
-export interface ProcessStatusData {
-  status: string;
-  exitCode?: number;
-  pid?: number;
-  signal?: string;
-  reason?: string;
-  delayMs?: number;
-  [extra: string]: unknown;
+/** Bytes a process with a terminal wrote, escapes intact (`data`: UTF-8 text). */
+export interface TerminalOutputMessage extends MessageBase {
+  type: 'terminal_output';
+  data: string;
 }
 
 /** A process status change. */
@@ -170,7 +163,8 @@ export type Message =
   | SubscribedMessage
   | PublishMessage
   | RequestMessage
-  | ResponseMessage;
+  | ResponseMessage
+  | TerminalOutputMessage;
 
 /** Narrow {@link Message} by its type. */
 export type MessageOf<T extends MessageType> = Extract<Message, { type: T }>;
