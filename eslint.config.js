@@ -14,6 +14,34 @@ const runtimes = [
   { group: ['**/electron/**', '../electron', '../../electron'], message: `${ROOM}: shared/ may not import electron/.` },
   { group: ['**/renderer/**', '../renderer', '../../renderer'], message: `${ROOM}: shared/ may not import renderer/.` },
 ];
+// The layer table of the rooms inside electron/ (VS Code's code-layering, HOUSE-STYLE.md): a room
+// imports shared/ and the rooms below it, never one above it or beside it. Lowest first.
+const LAYERS = [['hub'], ['store'], ['supervisor'], ['alerts'], ['http'], ['core'], ['serve', 'main'], ['cli']];
+// Test support may reach across layers (a hub test serves its hub through the HTTP front).
+const TEST_SUPPORT = ['**/*.test.ts', '**/*.test.tsx', '**/test-helpers.ts', '**/test-support/**', '**/fixtures/**', '**/recording-hub.ts', '**/engine-contract.ts'];
+const roomsAbove = (level) => LAYERS.flatMap((rooms, i) => (i >= level ? rooms : []));
+const layerRules = LAYERS.flatMap((rooms, level) =>
+  rooms.map((room) => ({
+    files: [`electron/${room}/**/*.{ts,tsx}`],
+    ignores: TEST_SUPPORT,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/renderer', '**/renderer/**'], message: `${ROOM}: electron/ never imports renderer/.` },
+            ...roomsAbove(level)
+              .filter((other) => other !== room)
+              .map((other) => ({
+                group: [`../${other}`, `../${other}/**`, `**/electron/${other}/**`],
+                message: `${ROOM}: electron/${room} may not import electron/${other} (layers, lowest first: ${LAYERS.map((l) => l.join('|')).join(' < ')}).`,
+              })),
+          ],
+        },
+      ],
+    },
+  })),
+);
 const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'events', 'stream', 'url', 'util', 'buffer', 'process'];
 const domOnly = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'location', 'HTMLElement', 'requestAnimationFrame'];
 
@@ -54,6 +82,20 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         { patterns: [{ group: ['**/renderer', '**/renderer/**'], message: `${ROOM}: electron/ never imports renderer/.` }] },
+      ],
+    },
+  },
+  ...layerRules,
+  {
+    files: ['electron/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: LAYERS.flat().flatMap((room) => [`../${room}`, `../${room}/**`]), message: `${ROOM}: the preload imports only shared/ (and electron).` },
+          ],
+        },
       ],
     },
   },

@@ -21,7 +21,17 @@ describe('room rule', () => {
     ['shared/protocol/x.ts', "import 'ws';\n"],
     ['shared/protocol/x.ts', "import 'react';\n"],
     ['shared/protocol/x.ts', "import 'fs';\n"],
-    ['shared/protocol/x.ts', "import '../../electron/hub/types';\n"],
+    ['shared/protocol/x.ts', "import '../../electron/hub/hub';\n"],
+    // The layer table inside electron/: lower rooms never import higher ones, nor neighbours.
+    ['electron/hub/x.ts', "import '../supervisor/supervisor';\n"],
+    ['electron/hub/x.ts', "import '../http/http-front';\n"],
+    ['electron/supervisor/x.ts', "import '../core/switchyard-app';\n"],
+    ['electron/supervisor/x.ts', "import '../http/metrics';\n"],
+    ['electron/http/x.ts', "import '../core/switchyard-app';\n"],
+    ['electron/core/x.ts', "import '../serve/index';\n"],
+    ['electron/serve/x.ts', "import '../main/desktop-app';\n"],
+    ['electron/main/x.ts', "import '../cli/commands';\n"],
+    ['electron/preload/x.ts', "import '../hub/hub';\n"],
     ['shared/protocol/x.ts', "import '../../renderer/src/app';\n"],
     ['shared/protocol/x.ts', 'export const w = window.innerWidth;\n'],
     ['shared/protocol/x.ts', 'export const d = document.title;\n'],
@@ -33,6 +43,12 @@ describe('room rule', () => {
     ['electron/hub/x.ts', "import '../../shared/protocol';\nimport 'node:fs';\n"],
     ['renderer/src/x.ts', "import '../../shared/protocol';\n"],
     ['shared/client/x.ts', "import '../protocol';\n"],
+    ['electron/supervisor/x.ts', "import '../hub/hub-api';\n"],
+    ['electron/http/x.ts', "import '../hub/hub';\n"],
+    ['electron/core/x.ts', "import '../http/http-front';\nimport '../supervisor/supervisor';\n"],
+    ['electron/serve/x.ts', "import '../core/switchyard-app';\n"],
+    ['electron/cli/x.ts', "import '../core/cli-options';\n"],
+    ['electron/hub/x.test.ts', "import '../http/hub-server';\n"],
   ])('%s: %s is allowed', async (file, code) => {
     expect(await roomErrors(file, code)).toEqual([]);
   });

@@ -88,7 +88,7 @@ describe('cross-site WebSocket hijacking: a foreign Origin gets 403 even with a 
     for (const origin of [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://LOCALHOST:${port}`, `http://[::1]:${port}`]) {
       expect(await upgradeStatus(url, { headers: { Origin: origin } })).toBe(101);
     }
-    await until(() => hub.clientCount() === 1, 5000, 'the accepted probes gone');
+    await until(() => hub.clientCount() === 1, 'the accepted probes gone', 5000);
   });
 
   it('a session cookie does not help a foreign Origin (the cookie is what a browser sends for free)', async () => {
@@ -156,7 +156,7 @@ describe('credentials', () => {
   it('accepts the scheme in any case ("bearer", "BEARER"): RFC 9110 §11.1 makes auth schemes case-insensitive', async () => {
     expect(await upgradeStatus(url, { token: null, headers: { Authorization: `bearer ${TOKEN}` } })).toBe(101);
     expect(await upgradeStatus(url, { token: null, headers: { Authorization: `BEARER ${TOKEN}` } })).toBe(101);
-    await until(() => hub.clientCount() === 1, 5000, 'the accepted probes gone');
+    await until(() => hub.clientCount() === 1, 'the accepted probes gone', 5000);
   });
 
   it('never takes a token from the query string (it would end up in logs, history and Referer)', async () => {
@@ -256,7 +256,7 @@ describe('a viewer stays a viewer', () => {
     }
     viewer.send({ type: 'process_output', channel: 'process:idle', data: 'forged', stream: 'stdout' });
     viewer.send({ type: 'process_status', channel: 'process:idle', data: { status: 'running' } });
-    await until(() => viewer.messages.filter((m) => m.type === 'error').length >= 7, 5000, 'seven refusals');
+    await until(() => viewer.messages.filter((m) => m.type === 'error').length >= 7, 'seven refusals', 5000);
     expect(viewer.messages.filter((m) => m.type === 'error')).toHaveLength(7);
     await stillServing();
     expect(healthy.messages.some((m) => m.data === 'forged')).toBe(false);
@@ -269,7 +269,7 @@ describe('a viewer stays a viewer', () => {
     for (const channel of ['process:idle', 'processes', 'hub:stats', 'hub:anything']) {
       operator.send({ type: 'publish', channel, data: 'forged' });
     }
-    await until(() => operator.messages.filter((m) => m.type === 'error').length >= 4, 5000, 'four refusals');
+    await until(() => operator.messages.filter((m) => m.type === 'error').length >= 4, 'four refusals', 5000);
     expect(operator.messages.filter((m) => m.type === 'error').every((m) => String(m.data).includes('reserved'))).toBe(true);
     await stillServing();
     operator.ws.terminate();
@@ -284,7 +284,7 @@ describe('floods', () => {
   it('a subscribe flood to fresh channels ends that connection with 4029; nothing of it stays subscribed, memory stays bounded', async () => {
     const known = new Set(hub.stats().clientList.map((c) => c.id));
     const flooder = await TestClient.open(url);
-    await until(() => hub.stats().clientList.some((c) => !known.has(c.id)), 5000, 'the flooder registered');
+    await until(() => hub.stats().clientList.some((c) => !known.has(c.id)), 'the flooder registered', 5000);
     const flooderId = hub.stats().clientList.find((c) => !known.has(c.id))?.id ?? '';
     const heapBefore = process.memoryUsage().heapUsed;
     const total = 20_000;
@@ -301,7 +301,7 @@ describe('floods', () => {
     expect(flooder.messages.filter((m) => m.type === 'subscribed').length).toBeLessThanOrEqual(1000);
     expect(flooder.messages.every((m) => m.type === 'subscribed' || m.type === 'error')).toBe(true);
     expect(hub.stats().counters.rateLimitClosed).toBeGreaterThanOrEqual(1);
-    await until(() => hub.client(flooderId) === undefined, 5000, 'the flooder gone');
+    await until(() => hub.client(flooderId) === undefined, 'the flooder gone', 5000);
     // Its subscriptions went with it: no channel of the flood is left with a subscriber.
     expect(hub.stats().channelList.filter((c) => c.name.startsWith('flood-') && c.subscribers > 0)).toEqual([]);
     expect(hub.stats().queuedBytes).toBe(0);
@@ -314,7 +314,7 @@ describe('floods', () => {
     try {
       const c = await TestClient.open(started.url);
       for (let i = 0; i < 8; i++) c.send({ type: 'subscribe', channel: `s${i}` });
-      await until(() => c.messages.length >= 8, 5000, 'eight answers');
+      await until(() => c.messages.length >= 8, 'eight answers', 5000);
       expect(c.messages.filter((m) => m.type === 'subscribed')).toHaveLength(5);
       expect(c.messages.filter((m) => m.type === 'error').every((m) => String(m.data).includes('too many subscriptions'))).toBe(true);
       c.ws.terminate();

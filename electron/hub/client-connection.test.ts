@@ -119,7 +119,7 @@ describe('ClientConnection delivery', () => {
       const s = hub.stats().clientList.find((c) => c.id === stalledId);
       maxStalledQueue = Math.max(maxStalledQueue, s?.queuedBytes ?? 0);
       // The healthy subscriber keeps reading: wait until it has everything so far.
-      await until(() => healthy.on('process:flood', 'process_output').length === published, 10_000, 'healthy subscriber');
+      await until(() => healthy.on('process:flood', 'process_output').length === published, 'healthy subscriber', 10_000);
     }
     const stats = hub.stats();
     expect(stats.counters.slowConsumers).toBe(1);
@@ -186,7 +186,7 @@ describe('interop with the seed', () => {
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
-      await until(() => hub.channelSubscriberCount('process:web') === 1, 10_000, 'the Go client to subscribe');
+      await until(() => hub.channelSubscriberCount('process:web') === 1, 'the Go client to subscribe', 10_000);
       for (let i = 0; i < 1000; i++) hub.sendProcessOutput('web', `line ${i}`, 'stdout');
       expect(await exit).toBe(0);
       const lines = out

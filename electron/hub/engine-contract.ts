@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../shared/test-support/until';
 import type { ChannelEngine, EngineEvents, Publication, RetentionLimits } from './engine';
 
 /** How the suite gets engines. */
@@ -48,13 +49,6 @@ export function describeEngineContract(name: string, factory: EngineFactory): vo
       return { engine, got };
     }
 
-    async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
-      const end = Date.now() + ms;
-      while (!check()) {
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    }
 
     afterEach(async () => {
       for (const engine of open.splice(0)) await engine.close();

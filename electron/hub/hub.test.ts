@@ -90,7 +90,7 @@ describe('Hub (seed parity)', () => {
     // `y` had no history and no subscriber left: gone. `x` still has a subscriber.
     expect(hub.channelCount()).toBe(1);
     a.send({ type: 'unsubscribe', channel: 'x' });
-    await until(() => hub.channelCount() === 0, 5000, 'empty channel removed');
+    await until(() => hub.channelCount() === 0, 'empty channel removed', 5000);
   });
 
   it('calls onConnect and onDisconnect with the client', async () => {
@@ -162,7 +162,7 @@ describe('Hub (seed parity)', () => {
     );
     await until(() => hub.clientCount() === 2);
     raw.pause();
-    await until(() => hub.stats().counters.pongTimeouts === 1, 5000, 'pong timeout');
+    await until(() => hub.stats().counters.pongTimeouts === 1, 'pong timeout', 5000);
     expect(hub.clientCount()).toBe(1);
     expect(pings).toBeGreaterThan(0);
     raw.destroy();
@@ -179,7 +179,7 @@ describe('Hub (seed parity)', () => {
       hub.sendProcessOutput('flood', line, 'stdout');
       if (i % 1000 === 999) await new Promise((r) => setTimeout(r, 20));
     }
-    await until(() => hub.stats().counters.writeTimeouts === 1, 5000, 'write timeout');
+    await until(() => hub.stats().counters.writeTimeouts === 1, 'write timeout', 5000);
     expect(hub.clientCount()).toBe(0);
     expect(hub.stats().queuedBytes).toBe(0);
   });

@@ -56,7 +56,7 @@ class RawPeer {
       `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${p}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
         `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\nAuthorization: Bearer ${TOKEN}\r\n\r\n`,
     );
-    await until(() => peer.received.includes('\r\n\r\n'), 5000, 'the handshake answer');
+    await until(() => peer.received.includes('\r\n\r\n'), 'the handshake answer', 5000);
     const head = peer.received.subarray(0, peer.received.indexOf('\r\n\r\n')).toString();
     expect(head).toMatch(/^HTTP\/1\.1 101 /);
     const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
@@ -135,7 +135,7 @@ describe('a valid handshake, then bad frames: that connection ends with the righ
   it('a well-formed raw frame is answered (the harness itself is sound)', async () => {
     const peer = await RawPeer.handshake();
     peer.socket.write(frame(TEXT, '{"type":"ping"}'));
-    await until(() => peer.received.toString().includes('"pong"'), 5000, 'a pong');
+    await until(() => peer.received.toString().includes('"pong"'), 'a pong', 5000);
     peer.socket.destroy();
   });
 
@@ -161,11 +161,11 @@ describe('a valid handshake, then bad frames: that connection ends with the righ
     ['fragments that add up past the limit', 1009, () => Buffer.concat([frame(TEXT, 'a'.repeat(40_000), { fin: false }), frame(CONTINUATION, 'a'.repeat(40_000))])],
   ])('%s → close %i', async (_name, code, bytes) => {
     const peer = await RawPeer.handshake();
-    await until(() => hub.clientCount() === 2, 5000, 'the raw peer registered');
+    await until(() => hub.clientCount() === 2, 'the raw peer registered', 5000);
     peer.socket.write(bytes());
     await peer.ended;
     expect(peer.closeCode()).toBe(code);
-    await until(() => hub.clientCount() === 1, 5000, 'the raw peer gone');
+    await until(() => hub.clientCount() === 1, 'the raw peer gone', 5000);
     await stillServing();
   });
 
@@ -174,7 +174,7 @@ describe('a valid handshake, then bad frames: that connection ends with the righ
     peer.socket.write(frame(BINARY, randomBytes(100)));
     peer.socket.write(frame(TEXT, '\u0000\u0001{{{]]]'));
     peer.socket.write(frame(TEXT, '{"type":"ping"}'));
-    await until(() => peer.received.toString().includes('"pong"'), 5000, 'a pong after the errors');
+    await until(() => peer.received.toString().includes('"pong"'), 'a pong after the errors', 5000);
     expect(peer.received.toString().match(/"type":"error"/g)).toHaveLength(2);
     peer.socket.destroy();
     await stillServing();
@@ -216,12 +216,12 @@ describe('bad handshakes are answered or dropped, never left hanging', () => {
       `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${TOKEN}\r\n${headers}Upgrade: websocket\r\n` +
         `Connection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
     );
-    await until(() => peer.status() !== 0, 5000, 'an answer');
+    await until(() => peer.status() !== 0, 'an answer', 5000);
     // Node keeps the first 2,000 headers (maxHeadersCount): the upgrade fields after them are
     // dropped, so the request is no valid upgrade. Any answer but a hang is a pass.
     expect([101, 400, 401, 403, 426, 431]).toContain(peer.status());
     peer.socket.destroy();
-    await until(() => hub.clientCount() === 1, 5000, 'no extra client');
+    await until(() => hub.clientCount() === 1, 'no extra client', 5000);
     await stillServing();
   });
 
@@ -229,7 +229,7 @@ describe('bad handshakes are answered or dropped, never left hanging', () => {
     for (const extra of ['Sec-WebSocket-Version: 13\r\n', `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 7\r\n`]) {
       const peer = await RawPeer.open();
       peer.socket.write(`GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${TOKEN}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n${extra}\r\n`);
-      await until(() => peer.status() !== 0, 5000, 'an answer');
+      await until(() => peer.status() !== 0, 'an answer', 5000);
       expect(peer.status()).toBe(400);
       peer.socket.destroy();
     }
@@ -243,7 +243,7 @@ describe('bad handshakes are answered or dropped, never left hanging', () => {
     ]) {
       const peer = await RawPeer.open();
       peer.socket.write(request);
-      await until(() => peer.status() !== 0, 5000, 'an answer');
+      await until(() => peer.status() !== 0, 'an answer', 5000);
       expect(peer.status()).toBe(403);
       peer.socket.destroy();
     }

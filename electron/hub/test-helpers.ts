@@ -125,13 +125,7 @@ export function upgradeStatus(url: string, options: ConnectOptions = {}): Promis
 }
 
 /** Poll a condition on the hub's state (not a timing claim: it waits for an event with no signal). */
-export async function until(cond: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export { until } from '../../shared/test-support/until';
 
 function headersOf(options: ConnectOptions): Record<string, string> {
   const headers: Record<string, string> = { ...options.headers };

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { forgetCredentialVariables } from '../core/credentials';
 import { startSwitchyard, type RunningSwitchyard } from '../core/switchyard-app';
-import { parseCliOptions } from '../serve/cli-options';
+import { parseCliOptions } from '../core/cli-options';
 import { runDesktopApp } from './desktop-app';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { forgetCredentialVariables } from '../core/credentials';
 import { startSwitchyard } from '../core/switchyard-app';
-import { USAGE, parseCliOptions } from './cli-options';
+import { USAGE, parseCliOptions } from '../core/cli-options';
 
 const appRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 

@@ -32,12 +32,12 @@ async function startWithChildren(): Promise<{ serve: ServeProcess; groups: numbe
   const serve = await startServe(['--config', config, '--port', '0', '--token', TOKEN, '--token-file', tokenFile], {}, dir);
   const client = await TestClient.open(serve.hubUrl, { token: TOKEN });
   for (const id of ['plain', 'forker', 'stubborn']) await client.subscribe(`process:${id}`, { since: 0 });
-  await until(() => ['plain', 'forker', 'stubborn'].every((id) => client.on(`process:${id}`, 'process_output').some((m) => m.data === 'ready')), 15_000, 'every child ready');
+  await until(() => ['plain', 'forker', 'stubborn'].every((id) => client.on(`process:${id}`, 'process_output').some((m) => m.data === 'ready')), 'every child ready', 15_000);
   const list = (await client.request('process.list')).data as { id: string; pid?: number }[];
   await client.close();
   const groups = list.map((p) => p.pid).filter((p): p is number => typeof p === 'number');
   expect(groups).toHaveLength(3);
-  await until(() => groupMembers(groups[1] as number).length >= 3, 5000, 'the forker and its two grandchildren');
+  await until(() => groupMembers(groups[1] as number).length >= 3, 'the forker and its two grandchildren', 5000);
   return { serve, groups, tokenFile };
 }
 
@@ -55,7 +55,7 @@ describe('serve killed', () => {
     serve.child.kill('SIGKILL');
     expect(await serve.exited).toEqual({ code: null, signal: 'SIGKILL' });
     // The watchdog sends each group its stop signal at once and SIGKILL after the grace (1 s here).
-    await until(() => groups.every((g) => groupMembers(g).length === 0), 15_000, `every group gone (left: ${JSON.stringify(groups.map((g) => groupMembers(g)))})`);
+    await until(() => groups.every((g) => groupMembers(g).length === 0), `every group gone (left: ${JSON.stringify(groups.map((g) => groupMembers(g)))})`, 15_000);
     // Documented limit: no code of serve runs, so the token file of the dead server stays (mode
     // 0600, its token accepted by nothing any more); the next serve on that port overwrites it.
     expect(existsSync(tokenFile)).toBe(true);

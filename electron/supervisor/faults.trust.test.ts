@@ -88,7 +88,7 @@ describe('misbehaving children, through serve and a real subscriber', () => {
     const running = await client.waitFor((m) => m.channel === 'process:noline' && m.type === 'process_status' && (m.data as { status: string }).status === 'running');
     // Stop only once the shell has printed and exec'd sleep; a stop before printf ran has no line to deliver.
     const pid = (running.data as { pid: number }).pid;
-    await until(() => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep'), 10_000, 'the shell to exec sleep');
+    await until(() => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep'), 'the shell to exec sleep', 10_000);
     expect(await client.request('process.stop', { id: 'noline' })).toMatchObject({ data: { status: 'stopped' } });
     await client.waitFor((m) => m.channel === 'process:noline' && m.data === 'partial line, no newline', 10_000);
     const channel = client.on('process:noline');
@@ -102,9 +102,9 @@ describe('misbehaving children, through serve and a real subscriber', () => {
     await start('endless');
     const bytes = () => outputOf('endless').reduce((n, p) => n + p.length, 0);
     // Four full 64 KiB pieces come at once; the last 37,856 bytes wait for a newline, 64 KiB or the end.
-    await until(() => bytes() >= 4 * 65_536, 15_000, `four 64 KiB pieces (have ${bytes()} bytes)`);
+    await until(() => bytes() >= 4 * 65_536, `four 64 KiB pieces (have ${bytes()} bytes)`, 15_000);
     await client.request('process.stop', { id: 'endless' });
-    await until(() => bytes() >= 300_000, 10_000, `the tail after the stop (have ${bytes()} bytes)`);
+    await until(() => bytes() >= 300_000, `the tail after the stop (have ${bytes()} bytes)`, 10_000);
     const pieces = outputOf('endless');
     expect(pieces.join('') === 'x'.repeat(300_000)).toBe(true);
     expect(Math.max(...pieces.map((p) => Buffer.byteLength(p)))).toBeLessThanOrEqual(64 * 1024);
@@ -113,14 +113,14 @@ describe('misbehaving children, through serve and a real subscriber', () => {
   it('a process that exits the instant it starts: every status is published, restarts stop at the cap', async () => {
     await start('instant');
     // Polled, not a waitFor predicate: a predicate runs once per message already received.
-    await until(() => statusesOf(client, 'instant').filter((s) => s === 'exited').length >= 4, 15_000, 'four exits');
+    await until(() => statusesOf(client, 'instant').filter((s) => s === 'exited').length >= 4, 'four exits', 15_000);
     const list = (await client.request('process.list')).data as { id: string; status: string; restarts: number; exitCode?: number }[];
     expect(list.find((p) => p.id === 'instant')).toMatchObject({ status: 'exited', exitCode: 3, restarts: 3 });
     expect(contiguous(client.on('process:instant'))).toBe(true);
     // A subscriber that comes later still gets the whole story from the retained history.
     const late = await TestClient.open(serve.hubUrl, { token: TOKEN });
     await late.subscribe('process:instant', { since: 0 });
-    await until(() => late.on('process:instant').length >= client.on('process:instant').length, 10_000, 'the late subscriber caught up');
+    await until(() => late.on('process:instant').length >= client.on('process:instant').length, 'the late subscriber caught up', 10_000);
     expect(statusesOf(late, 'instant')).toEqual(statusesOf(client, 'instant'));
     await late.close();
   });

@@ -25,6 +25,8 @@ import { statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { resolve } from 'node:path';
 import type { OutputStream, ProcessInfo, ProcessState, ProcessStatusData } from '../../shared/protocol';
+import { baseDelay } from '../../shared/client/backoff';
+import { replacesPrevious, visibleText } from '../../shared/logs/progress-rule';
 import { OutputSplitter } from './output-splitter';
 import { DEFAULT_STOP_GRACE_MS, restartPolicyOf, type ProcessDefinition } from './process-definition';
 import { groupAlive, signalGroup, terminateGroup } from './process-group';
@@ -294,7 +296,7 @@ export class ManagedProcess {
     // A `\r` update replaces the previous line of the process. When the other stream wrote a line
     // in between, that previous line is not ours to replace: append the update instead, and later
     // updates replace it. So viewers can apply the rule per process, without tracking streams.
-    if (line.charCodeAt(0) === 13 && this.lastStream !== stream) line = line.slice(1);
+    if (replacesPrevious(line) && this.lastStream !== stream) line = visibleText(line);
     this.lastStream = stream;
     try {
       this.hooks.output(this.id, line, stream);
@@ -360,7 +362,7 @@ export class ManagedProcess {
     if (this.closed || !(p.mode === 'always' || (p.mode === 'on-failure' && failed))) return null;
     if (livedMs >= p.resetAfterMs) this.streak = 0; // it ran fine for a while: a fresh crash, not a loop
     if (this.streak >= p.maxRestarts) return 'limit';
-    return Math.min(p.initialDelayMs * p.multiplier ** this.streak, p.maxDelayMs);
+    return baseDelay(this.streak + 1, { ...p, jitter: 0 }); // the client's reconnect curve, without jitter
   }
 
   private scheduleRestart(delayMs: number): void {

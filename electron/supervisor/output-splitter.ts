@@ -20,6 +20,7 @@
  * `coalesced`, and the latest state always goes out (a trailing timer, and the line's end). Data
  * never starts with `\r` otherwise, because every `\r` of the input is consumed here.
  */
+import { asReplacement } from '../../shared/logs/progress-rule';
 import { StringDecoder } from 'node:string_decoder';
 
 /** Default longest line piece: 64 KiB of UTF-8. */
@@ -159,7 +160,7 @@ export class OutputSplitter {
   }
 
   private send(visible: string): void {
-    this.emit(this.sent === null ? visible : '\r' + visible);
+    this.emit(this.sent === null ? visible : asReplacement(visible));
     this.sent = visible;
     this.lastSentAt = this.now();
   }
@@ -168,7 +169,7 @@ export class OutputSplitter {
     const final = this.lastState !== null && this.cur === '' ? this.lastState : this.cur;
     if (this.lastState !== null && this.sent !== this.lastState && this.lastState !== final) this.coalesced++;
     if (this.sent === null) this.emit(final);
-    else if (this.sent !== final) this.emit('\r' + final);
+    else if (this.sent !== final) this.emit(asReplacement(final));
     this.cur = '';
     this.lastState = null;
     this.sent = null;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { build } from 'rolldown';
 import { afterAll, expect, it } from 'vitest';
 import { groupMembers, signalGroup } from './process-group';
+import { until as waitUntil } from '../../shared/test-support/until';
 
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-watchdog-'));
 const leftovers: number[] = [];
@@ -55,10 +56,4 @@ function alive(pid: number): boolean {
   }
 }
 
-async function until(cond: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const until = (cond: () => boolean, what: string, timeoutMs = 15_000): Promise<void> => waitUntil(cond, what, timeoutMs);

@@ -1,5 +1,6 @@
 /** Validation of the client's options and their defaults, in one place. */
 import { checkBackoffOptions, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
+import { realTimers } from '../timers';
 import type { ClientTimers, ReconnectingClientOptions } from './client-types';
 
 /** Defaults of the options that have one (see {@link ReconnectingClientOptions} for what each does). */
@@ -38,7 +39,7 @@ export function resolveOptions(options: ReconnectingClientOptions): ResolvedOpti
     ...defined,
     backoff,
     // Globals are looked up at call time, so fake timers installed after construction still apply.
-    timers: options.timers ?? { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
+    timers: options.timers ?? realTimers,
     now: options.now ?? (() => Date.now()),
     random: options.random ?? (() => Math.random()),
   };

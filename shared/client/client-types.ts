@@ -4,6 +4,7 @@
  * callers (the dashboard's store, scripts) can depend on the shapes alone.
  */
 import type { Message } from '../protocol';
+import type { Timers as ClientTimers } from '../timers';
 
 /** `readyState` values of the standard WebSocket API (the browser's and ws's agree). */
 export const READY_STATE = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 } as const;
@@ -38,11 +39,8 @@ export type WebSocketConstructor = new (
   options?: { headers?: Record<string, string> },
 ) => WebSocketLike;
 
-/** Timer functions, injectable so that tests can count what is left behind. */
-export interface ClientTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+/** The client's timers (shared/timers.ts), injectable so that tests can count what is left behind. */
+export type { Timers as ClientTimers } from '../timers';
 
 /** Options of {@link ReconnectingClient}. Only `url` and `WebSocket` are required. */
 export interface ReconnectingClientOptions {

@@ -17,6 +17,7 @@ import {
   type ReconnectingClientOptions,
   type WebSocketLike,
 } from './reconnecting-client';
+import { until as waitUntil } from '../test-support/until';
 
 const TOKEN = 'client-test-operator-token-0123456789';
 const VIEWER = 'client-test-viewer-token-0123456789';
@@ -60,13 +61,7 @@ function waitForState(client: ReconnectingClient, pred: (s: ConnectionInfo) => b
   });
 }
 
-async function until(cond: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = (cond: () => boolean, what: string, timeoutMs = 20_000): Promise<void> => waitUntil(cond, what, timeoutMs);
 
 const tick = () => new Promise((r) => setImmediate(r));
 const rawSocket = (c: ClientConnection) => (c.ws as unknown as { _socket: Socket })._socket;

@@ -16,6 +16,7 @@ import {
   type ReconnectingClientOptions,
   type WebSocketConstructor,
 } from './reconnecting-client';
+import { until as waitUntil } from '../test-support/until';
 
 // Both runtimes' constructors fit the option's type without a cast (checked by the compiler here).
 const WS: WebSocketConstructor = WebSocket;
@@ -96,13 +97,7 @@ function nextState(client: ReconnectingClient, pred: (s: ConnectionInfo) => bool
   });
 }
 
-async function until(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = (cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> => waitUntil(cond, what, timeoutMs);
 
 /** Real timers that remember which are still pending, to prove that nothing is left behind. */
 function countingTimers(): { timers: ClientTimers; pending: Set<unknown> } {

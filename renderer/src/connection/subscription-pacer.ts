@@ -6,12 +6,8 @@
  * reads the first ones, and the first lines arrive at once. A few in flight, not one, so that a
  * distant hub does not cost one round trip per process.
  */
+import { realTimers, type Timers } from '../../../shared/timers';
 
-/** Timers of {@link SubscriptionPacer}; the global ones by default. */
-export interface PacerTimers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
 
 interface Waiting {
   channel: string;
@@ -25,19 +21,16 @@ export class SubscriptionPacer {
   private readonly inFlight = new Map<string, unknown>();
   private readonly maxInFlight: number;
   private readonly stallMs: number;
-  private readonly timers: PacerTimers;
+  private readonly timers: Timers;
 
   /**
    * `maxInFlight`: subscribes out at once (default 4). `stallMs`: a subscribe the hub never
    * answers (refused) holds the others back this long at most (default 1 s).
    */
-  constructor(maxInFlight = 4, stallMs = 1000, timers?: PacerTimers) {
+  constructor(maxInFlight = 4, stallMs = 1000, timers: Timers = realTimers) {
     this.maxInFlight = maxInFlight;
     this.stallMs = stallMs;
-    this.timers = timers ?? {
-      setTimeout: (fn, ms) => setTimeout(fn, ms),
-      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-    };
+    this.timers = timers;
   }
 
   /** Run `start` (which subscribes to `channel`) now, or once the subscribes before it are answered. Returns a function that drops it if it has not run. */

@@ -2,6 +2,7 @@
  * Every log line the dashboard holds, outside React: one bounded ring per process plus one merged
  * ring for the "all processes" view. Components read it when the store's `logVersion` changes.
  */
+import { replacesPrevious, visibleText } from '../../../shared/logs/progress-rule';
 import { LineRing } from './line-ring';
 import { stripAnsi, type LogLine } from './log-line';
 
@@ -62,8 +63,8 @@ export class LogBook {
   addOutput(line: IncomingLine): void {
     const stream = line.stream ?? 'stdout';
     const timestamp = line.timestamp ?? new Date(this.now()).toISOString();
-    if (line.data.startsWith('\r')) {
-      const text = lastSegment(line.data);
+    if (replacesPrevious(line.data)) {
+      const text = visibleText(line.data);
       const ring = this.ring(line.processId);
       const previous = ring.last();
       if (previous && previous.kind === 'out') {
@@ -114,9 +115,3 @@ export class LogBook {
   }
 }
 
-/** What a terminal would show after carriage returns: the last non-empty `\r` segment. */
-function lastSegment(data: string): string {
-  const parts = data.split('\r');
-  for (let i = parts.length - 1; i >= 0; i--) if (parts[i]) return parts[i] as string;
-  return '';
-}

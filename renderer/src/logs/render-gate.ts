@@ -7,6 +7,7 @@
  * replay of history is a flood whatever its rate (drawing it line by line would slow it down
  * below any rate), and it is drawn in full as soon as it ends.
  */
+import { realTimers, type Timers } from '../../../shared/timers';
 
 /** Options of {@link RenderGate}. */
 export interface RenderGateOptions {
@@ -26,7 +27,7 @@ export interface RenderGateOptions {
   /** Clock. Default `Date.now`. */
   now?: () => number;
   /** Timer for the redraw that ends a flood. Default the global timers. */
-  timers?: { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
+  timers?: Timers;
 }
 
 /** Calls `render` for applied lines, at most once per `floodIntervalMs` while lines flood in. */
@@ -50,10 +51,7 @@ export class RenderGate {
     this.floodIntervalMs = options.floodIntervalMs ?? 200;
     this.backlogIntervalMs = options.backlogIntervalMs ?? 500;
     this.now = options.now ?? Date.now;
-    this.timers = options.timers ?? {
-      setTimeout: (fn, ms) => setTimeout(fn, ms),
-      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-    };
+    this.timers = options.timers ?? realTimers;
   }
 
   /**
