@@ -7,7 +7,8 @@
  * 60 s, checked every 30 s), a whole request within 30 s, headers past 16 KiB get 431. Sockets
  * that have not authenticated (no upgrade accepted yet) are capped per address and in total, and
  * one that sends nothing for `silentSocketMs` is cut, so that a flood of idle connections cannot
- * take the descriptors valid clients and the processes need.
+ * take the descriptors valid clients and the processes need (at a cap the oldest silent one is
+ * cut to make room, never the newcomer).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -108,6 +109,8 @@ function listenOnce(server: Server, host: string, port: number): Promise<void> {
 interface Tracked {
   address: string;
   timer: NodeJS.Timeout | undefined;
+  /** It sent a byte (a request under way, or keep-alive between requests). */
+  spoke: boolean;
 }
 
 /** The caps on sockets that have not authenticated (see the file comment). */
@@ -124,16 +127,15 @@ class SocketGuard {
     this.silentMs = options.silentSocketMs ?? 5_000;
   }
 
+  // At a cap the newcomer is admitted and the oldest silent socket (else the oldest one still
+  // unauthenticated) is cut instead: a flood of idle sockets then cannot keep a valid client out,
+  // since a valid client speaks at once and only the silent ones are cut first.
   admit(socket: Socket): void {
     const address = socket.remoteAddress ?? '?';
-    const count = this.perAddress.get(address) ?? 0;
-    if (count >= this.maxPerAddress || this.sockets.size >= this.maxTotal) {
-      this.cut();
-      socket.destroy();
-      return;
-    }
-    this.perAddress.set(address, count + 1);
-    const tracked: Tracked = { address, timer: undefined };
+    if ((this.perAddress.get(address) ?? 0) >= this.maxPerAddress) this.evictFrom(address);
+    if (this.sockets.size >= this.maxTotal) this.evictFrom(undefined);
+    this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
+    const tracked: Tracked = { address, timer: undefined, spoke: false };
     tracked.timer = setTimeout(() => {
       this.cut();
       socket.destroy();
@@ -147,7 +149,9 @@ class SocketGuard {
   /** The socket sent something: not silent (a slow request is Node's headersTimeout's, keep-alive idleness its keepAliveTimeout's). */
   spoke(socket: Socket): void {
     const tracked = this.sockets.get(socket);
-    if (tracked?.timer) {
+    if (!tracked) return;
+    tracked.spoke = true;
+    if (tracked.timer) {
       clearTimeout(tracked.timer);
       tracked.timer = undefined;
     }
@@ -162,6 +166,23 @@ class SocketGuard {
     for (const tracked of this.sockets.values()) clearTimeout(tracked.timer);
     this.sockets.clear();
     this.perAddress.clear();
+  }
+
+  // Map order is admission order: the first match is the oldest.
+  private evictFrom(address: string | undefined): void {
+    let victim: Socket | undefined;
+    for (const [socket, tracked] of this.sockets) {
+      if (address !== undefined && tracked.address !== address) continue;
+      if (!tracked.spoke) {
+        victim = socket;
+        break;
+      }
+      victim ??= socket;
+    }
+    if (!victim) return;
+    this.untrack(victim);
+    this.cut();
+    victim.destroy();
   }
 
   private untrack(socket: Socket): void {

@@ -4,6 +4,7 @@ import { app } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { forgetCredentialVariables } from '../core/credentials';
+import { raiseOpenFileLimit } from '../core/open-file-limit';
 import { startSwitchyard, type RunningSwitchyard } from '../core/switchyard-app';
 import { parseCliOptions } from '../core/cli-options';
 import { runDesktopApp } from './desktop-app';
@@ -16,6 +17,7 @@ runDesktopApp(
   async () => {
     const options = parseCliOptions(process.argv.slice(app.isPackaged ? 1 : 2), process.env, { ignoreUnknown: true });
     forgetCredentialVariables();
+    raiseOpenFileLimit();
     running = await startSwitchyard({ ...options, appRoot, cwd: process.env.INIT_CWD ?? process.cwd(), log: (line) => console.error(line) });
     console.log(`Hub: ${running.hubUrl}`);
     console.log(`Dashboard: ${running.loginLink('operator')}`);

@@ -4,6 +4,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { forgetCredentialVariables } from '../core/credentials';
+import { raiseOpenFileLimit } from '../core/open-file-limit';
 import { startSwitchyard } from '../core/switchyard-app';
 import { USAGE, parseCliOptions } from '../core/cli-options';
 
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+  const files = raiseOpenFileLimit();
+  if (files && files.soft < 4096) console.error(`switchyard: only ${files.soft} open files allowed (ulimit -n); many clients or processes may fail`);
   // Under `npm run serve`, npm runs us in the package root: INIT_CWD is where the user was.
   const cwd = process.env.INIT_CWD ?? process.cwd();
   const app = await startSwitchyard({ ...options, appRoot, cwd, log: (line) => console.error(line) });

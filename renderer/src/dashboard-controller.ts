@@ -30,6 +30,8 @@ export interface ControllerOptions {
   knownRole?: Role;
   /** Asks the hub whether the session still holds (browsers); absent: never end the session. */
   checkSession?: () => Promise<SessionState>;
+  /** There is no credential at all (a browser that never logged in): say so at once instead of connecting. Default false. */
+  noSession?: boolean;
   /** How many refused checks in a row end the session. Default 1 (the client already saw several silent refusals). */
   refusalsToEnd?: number;
   /** Request timeout. Default 10,000 ms. */
@@ -95,6 +97,11 @@ export class DashboardController implements DashboardActions {
     if (this.started) return;
     this.started = true;
     if (this.options.knownRole) this.store.getState().setRole(this.options.knownRole);
+    if (this.options.noSession) {
+      this.ended = true;
+      this.store.getState().setConnection({ kind: 'session-ended', reason: 'no login session' });
+      return;
+    }
     this.cleanups.push(
       this.conn.onStatus((s) => this.onStatus(s)),
       this.conn.onGap((gap) => {

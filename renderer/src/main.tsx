@@ -5,6 +5,7 @@ import { ReconnectingClient, type WebSocketConstructor } from '../../shared/clie
 import type { HubConnectionInfo } from '../../shared/bridge';
 import { App } from './app';
 import { ClientConnection } from './connection/client-adapter';
+import { browserSession, forgetSession } from './connection/browser-session';
 import { checkSession } from './connection/session-check';
 import { DashboardContext } from './dashboard-context';
 import { DashboardController } from './dashboard-controller';
@@ -26,19 +27,27 @@ async function boot(): Promise<void> {
   if (!root) throw new Error('missing #root element');
   const bridge = window.switchyard;
   // The desktop window gets the hub address and launch token from the preload; a browser talks
-  // to the hub that served it and authenticates with the session cookie from /login.
+  // to the hub that served it with the page token traded for its login cookie (browser-session.ts).
   const hub: HubConnectionInfo | null = bridge ? await bridge.hubConnection() : null;
   const url = hub?.url ?? `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
   const origin = new URL(url.replace(/^ws/, 'http')).origin;
-  const maxLines = Number(new URLSearchParams(location.search).get('maxLines')) || undefined;
+  const token = hub ? hub.token : await browserSession(fetch, location.href, localStorage);
+  const maxLines = pageNumber('maxLines', 1000, 10_000_000);
 
-  const client = new ReconnectingClient({ url, WebSocket: WebSocket as unknown as WebSocketConstructor, token: hub?.token });
+  const client = new ReconnectingClient({ url, WebSocket: WebSocket as unknown as WebSocketConstructor, token });
   const store = createDashboardStore();
   const book = new LogBook({ maxLines });
   const controller = new DashboardController(new ClientConnection(client), store, book, {
     schedule: frameScheduler(),
     knownRole: hub ? 'operator' : undefined,
-    checkSession: hub ? undefined : () => checkSession(fetch, location.href),
+    checkSession: hub
+      ? undefined
+      : async () => {
+          const state = await checkSession(fetch, location.href, token);
+          if (state === 'refused') forgetSession(localStorage);
+          return state;
+        },
+    noSession: !hub && token === undefined,
   });
   controller.start();
   window.addEventListener('pagehide', () => controller.close());
@@ -55,6 +64,19 @@ async function boot(): Promise<void> {
       </DashboardContext.Provider>
     </StrictMode>,
   );
+}
+
+/**
+ * A whole-number page parameter within bounds; anything else (`1.5`, `-1`, `abc`) is ignored with
+ * a console note, so that a mistyped link still opens the dashboard.
+ */
+function pageNumber(name: string, min: number, max: number): number | undefined {
+  const raw = new URLSearchParams(location.search).get(name);
+  if (raw === null) return undefined;
+  const value = Number(raw);
+  if (Number.isInteger(value) && value >= min && value <= max) return value;
+  console.warn(`switchyard: ignoring ?${name}=${raw.slice(0, 40)}: it must be a whole number from ${min} to ${max}`);
+  return undefined;
 }
 
 void boot();
