@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { Alerting, defaultAlertRules, loadAlertRules, type AlertRule } from '../alerts';
 import { secret } from '../hub/auth';
 import { checkHost } from '../hub/http-guard';
 import { Hub } from '../hub/hub';
@@ -63,6 +64,8 @@ export interface RunningSwitchyard {
   hub: Hub;
   /** The supervisor. */
   supervisor: Supervisor;
+  /** Alerts and the audit (`alerting.engine.onAlert` for native notifications). */
+  alerting: Alerting;
   /** A fresh one-time login link for a role. */
   loginLink(role: Role): string;
   /** Stop every process group, then close the hub and the server. Twice is harmless. */
@@ -77,10 +80,10 @@ export function demoConfigPath(appRoot: string): string {
 }
 
 /** Which definitions to run: an explicit file, else `./Procfile`, else the demo set. */
-export function resolveDefinitions(options: Pick<SwitchyardOptions, 'procfile' | 'config' | 'cwd' | 'appRoot'>): { source: string; definitions: ProcessDefinition[] } {
+export function resolveDefinitions(options: Pick<SwitchyardOptions, 'procfile' | 'config' | 'cwd' | 'appRoot'>): { source: string; definitions: ProcessDefinition[]; alerts?: AlertRule[] } {
   if (options.config) {
     const path = resolve(options.cwd, options.config);
-    return { source: path, definitions: loadConfig(path) };
+    return { source: path, definitions: loadConfig(path), alerts: loadAlertRules(path) };
   }
   if (options.procfile) {
     const path = resolve(options.cwd, options.procfile);
@@ -89,12 +92,13 @@ export function resolveDefinitions(options: Pick<SwitchyardOptions, 'procfile' |
   const local = join(options.cwd, 'Procfile');
   if (existsSync(local)) return { source: local, definitions: loadProcfile(local) };
   const demo = demoConfigPath(options.appRoot);
-  return { source: `${demo} (demo)`, definitions: loadConfig(demo) };
+  return { source: `${demo} (demo)`, definitions: loadConfig(demo), alerts: loadAlertRules(demo) };
 }
 
 /** Start the hub, the supervisor and the HTTP server. */
 export async function startSwitchyard(options: SwitchyardOptions): Promise<RunningSwitchyard> {
-  const { source, definitions } = resolveDefinitions(options);
+  const { source, definitions, alerts } = resolveDefinitions(options);
+  const alerting = new Alerting({ rules: alerts ?? defaultAlertRules(), webhook: { log: options.log } });
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? secret();
   const allowedHosts = options.allowedHosts ?? [];
@@ -115,7 +119,9 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
     allowedHosts,
     allowedOrigins,
     loginUrlBase: () => `${origin}/login?ticket=`,
+    onMethodCall: (call) => alerting.audit.onCall(call),
   });
+  alerting.attach(hub);
   const metrics = createMetrics(() => hub.stats());
   const routes = createHttpRoutes({
     hostAllowed: (req) => checkHost(req, { port, allowedHosts }),
@@ -128,7 +134,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
   server.on('request', routes.request);
   server.on('upgrade', routes.upgrade);
 
-  const supervisor = new Supervisor({ hub, definitions, cwd: options.cwd });
+  const supervisor = new Supervisor({ hub: alerting.tap(hub), definitions, cwd: options.cwd });
   supervisor.start();
 
   const tokenFile = options.tokenFile === '' ? '' : writeTokenFile(options.tokenFile ?? defaultTokenFile(port), token);
@@ -143,11 +149,13 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
     processSource: source,
     hub,
     supervisor,
+    alerting,
     loginLink: (role) => `${origin}/login?ticket=${hub.auth.issueTicket(role)}`,
     close() {
       closing ??= (async () => {
         // Children first: a process must never outlive the app, whatever fails after.
         await supervisor.close();
+        alerting.close();
         await hub.close();
         // Stop listening, then end kept-alive HTTP connections, or close() would wait for them.
         const closed = new Promise<void>((done) => server.close(() => done()));

@@ -19,7 +19,8 @@ export function registerHubMethods(hub: Hub, methods: MethodRegistry, options: H
   methods.register('hub.loginLink', (params) => {
     const role = field(params, 'role');
     if (role !== 'operator' && role !== 'viewer') throw new MethodError('bad_params', 'params.role must be "operator" or "viewer"');
-    return { url: options.loginUrlBase() + encodeURIComponent(hub.auth.issueTicket(role)) };
+    const url = options.loginUrlBase() + encodeURIComponent(hub.auth.issueTicket(role));
+    return { url, expiresAt: new Date(Date.now() + hub.auth.ticketTtlMs).toISOString() };
   });
 
   methods.register('hub.disconnect', (params) => {

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AuthResult, Authenticator, TokenIdentity } from './auth';
 import type { ClientConnection } from './client-connection';
 import type { ChannelEngine, RetentionLimits } from './engine';
+import type { MethodCallRecord } from './methods';
 import type { RateLimitOptions } from './rate-limit';
 
 /** WebSocket close codes the hub uses. */
@@ -41,6 +42,8 @@ export interface HubOptions {
    * itself fails on a client's message (`method` is then `(receive)`). Default none.
    */
   onMethodError?: (method: string, err: unknown) => void;
+  /** Called for every request once answered, refused ones included (the audit of control actions). Default none. */
+  onMethodCall?: (call: MethodCallRecord) => void;
   /** The hub's port for the Host/Origin checks. Default: the port each request arrived on. */
   port?: number;
   /** Hosts accepted besides the loopback ones (`name` or `name:port`). Default none. */

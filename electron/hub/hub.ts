@@ -92,7 +92,7 @@ export class Hub implements HubApi {
       clientTracking: false,
       handleProtocols: (protocols) => (protocols.has(PROTOCOL_V1) ? PROTOCOL_V1 : false),
     });
-    this.methods = new MethodRegistry(options.onMethodError);
+    this.methods = new MethodRegistry(options.onMethodError, options.onMethodCall);
     this.owner = {
       queued: (delta) => this.queued(delta),
       slowConsumer: (client) => this.drop(client, CloseCode.slowConsumer, 'slow consumer', 'slowConsumers'),

@@ -10,6 +10,15 @@ interface Registered {
 /** The outcome of a call: the response's `data`, or its `error`. */
 export type CallResult = { data: unknown } | { error: ResponseError };
 
+/** One finished call, as a registry's `onCall` hook hears it (the audit records control actions from it). */
+export interface MethodCallRecord {
+  method: string;
+  ctx: MethodContext;
+  /** The params as the caller sent them (unchecked). */
+  params: unknown;
+  outcome: CallResult;
+}
+
 /** Longest method name accepted by {@link MethodRegistry.register}. */
 const MAX_METHOD_NAME = 100;
 
@@ -17,8 +26,15 @@ const MAX_METHOD_NAME = 100;
 export class MethodRegistry {
   private readonly methods = new Map<string, Registered>();
 
-  /** `onInternalError` hears of every handler failure that is not a {@link MethodError}. */
-  constructor(private readonly onInternalError: (method: string, err: unknown) => void = () => {}) {}
+  /**
+   * `onInternalError` hears of every handler failure that is not a {@link MethodError}; `onCall`
+   * of every call once answered, refused ones included (unknown method, role). A throw in `onCall`
+   * is ignored: recording a call never changes its answer.
+   */
+  constructor(
+    private readonly onInternalError: (method: string, err: unknown) => void = () => {},
+    private readonly onCall?: (call: MethodCallRecord) => void,
+  ) {}
 
   /** Add a method; registering a name twice throws. */
   register(name: string, handler: MethodHandler, options: MethodOptions = {}): void {
@@ -42,6 +58,20 @@ export class MethodRegistry {
    * among the caller's messages); a promise is awaited. Never throws.
    */
   call(request: RequestMessage, ctx: MethodContext): CallResult | Promise<CallResult> {
+    const outcome = this.dispatch(request, ctx);
+    if (!this.onCall) return outcome;
+    const report = (result: CallResult): CallResult => {
+      try {
+        this.onCall?.({ method: request.data.method, ctx, params: request.data.params, outcome: result });
+      } catch {
+        // See the constructor: the answer stands.
+      }
+      return result;
+    };
+    return outcome instanceof Promise ? outcome.then(report) : report(outcome);
+  }
+
+  private dispatch(request: RequestMessage, ctx: MethodContext): CallResult | Promise<CallResult> {
     const { method, params } = request.data;
     const entry = this.methods.get(method);
     if (!entry) return { error: { code: 'unknown_method', message: `unknown method "${method.slice(0, 100)}"` } };
