@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Alerting, defaultAlertRules, loadAlertRules, type AlertRule } from '../alerts';
+import type { AlertEvent } from '../../shared/protocol';
 import { secret } from '../hub/auth';
 import { checkHost } from '../hub/http-guard';
 import { Hub } from '../hub/hub';
@@ -64,8 +65,10 @@ export interface RunningSwitchyard {
   hub: Hub;
   /** The supervisor. */
   supervisor: Supervisor;
-  /** Alerts and the audit (`alerting.engine.onAlert` for native notifications). */
+  /** Alerts and the audit. */
   alerting: Alerting;
+  /** Hear every alert (the desktop window's native notifications); returns an unsubscribe. */
+  onAlert(listener: (alert: AlertEvent) => void): () => void;
   /** A fresh one-time login link for a role. */
   loginLink(role: Role): string;
   /** Stop every process group, then close the hub and the server. Twice is harmless. */
@@ -150,6 +153,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
     hub,
     supervisor,
     alerting,
+    onAlert: (listener) => alerting.engine.onAlert(listener),
     loginLink: (role) => `${origin}/login?ticket=${hub.auth.issueTicket(role)}`,
     close() {
       closing ??= (async () => {
