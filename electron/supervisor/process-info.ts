@@ -39,4 +39,6 @@ export interface ProcessInfo {
   pauses: number;
   /** Whether output is paused right now. */
   paused: boolean;
+  /** Where it came from: the config or Procfile, or `process.add` at run time (removable from the dashboard). */
+  origin?: 'config' | 'added';
 }
