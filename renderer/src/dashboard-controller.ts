@@ -3,7 +3,7 @@
  * channels, feeds output through the batching buffer into the LogBook (outside React), keeps the
  * store's process list and role current, and carries out the operators' actions.
  */
-import { HUB_STATS_CHANNEL, HubStatsSchema, PROCESSES_CHANNEL, PROCESS_CHANNEL_PREFIX, processChannel, type AlertEvent, type Message, type ProcessInfo } from '../../shared/protocol';
+import { HUB_STATS_CHANNEL, PROCESSES_CHANNEL, PROCESS_CHANNEL_PREFIX, processChannel, type AlertEvent, type Message, type ProcessInfo } from '../../shared/protocol';
 import type { ConnectionStatus, HubConnection } from './connection/hub-connection';
 import type { SessionState } from './connection/session-check';
 import type { LogBook } from './logs/log-book';
@@ -13,6 +13,7 @@ import { ReplayTracker } from './logs/replay-tracker';
 import { SubscriptionPacer } from './connection/subscription-pacer';
 import type { DashboardStore, Role } from './state/dashboard-store';
 import { EventFeed } from './state/event-feed';
+import { readHubStats } from './state/hub-stats-view';
 import { applyStatus, readProcessList, readStatus } from './state/process-list';
 import { statusNote } from './state/status-text';
 
@@ -310,8 +311,8 @@ export class DashboardController implements DashboardActions {
   }
 
   private onStats(data: unknown): void {
-    const parsed = HubStatsSchema.safeParse(data);
-    if (parsed.success) this.store.getState().setStats(parsed.data, this.now());
+    const stats = readHubStats(data);
+    if (stats) this.store.getState().setStats(stats, this.now());
   }
 
   /** Draw what was applied: the status changes and the new lines, in one React update. */

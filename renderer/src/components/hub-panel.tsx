@@ -46,7 +46,7 @@ export function HubPanel() {
               <td>{c.role}</td>
               <td className="mono">{c.remote}</td>
               <td className="mono">{formatClock(c.connectedAt)}</td>
-              <td className="subs" title={c.subscriptions.join(', ')}>{c.subscriptionCount} {c.subscriptions.length > 0 && <span className="muted">({c.subscriptions.slice(0, 3).join(', ')}{c.subscriptionCount > 3 ? ', …' : ''})</span>}</td>
+              <td className="subs" title={c.subscriptions.join(', ')}>{c.subscriptionCount ?? c.subscriptions.length} {c.subscriptions.length > 0 && <span className="muted">({c.subscriptions.slice(0, 3).join(', ')}{(c.subscriptionCount ?? c.subscriptions.length) > 3 ? ', …' : ''})</span>}</td>
               <td className="num">{c.sent.toLocaleString('en-US')}</td>
               <td className={c.dropped > 0 ? 'num warn' : 'num'}>{c.dropped.toLocaleString('en-US')}</td>
               <td className="num">{formatBytes(c.queuedBytes)}</td>

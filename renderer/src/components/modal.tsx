@@ -13,6 +13,16 @@ export interface ModalProps {
 /** See the file comment. */
 export function Modal({ title, onClose, children, testId }: ModalProps) {
   const ref = useRef<HTMLDivElement>(null);
+  const close = useRef(onClose);
+  close.current = onClose;
+  // Escape closes it wherever the focus went (a button that vanished leaves it on the body).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') close.current();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
     const first = ref.current?.querySelector<HTMLElement>('[data-autofocus], button, input, select, a[href]');
@@ -28,12 +38,6 @@ export function Modal({ title, onClose, children, testId }: ModalProps) {
         aria-modal="true"
         aria-label={title}
         data-testid={testId}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.stopPropagation();
-            onClose();
-          }
-        }}
       >
         <header className="modal-head">
           <h2>{title}</h2>

@@ -35,7 +35,9 @@ export class BrowserNotifier {
   async ask(): Promise<NotifyPermission> {
     const N = this.host?.Notification;
     if (!N) return 'unsupported';
-    if (N.permission !== 'default') return N.permission as NotifyPermission;
+    // Denied stays denied (the browser would not ask again anyway); otherwise ask, which answers at
+    // once without a prompt when the permission was already given elsewhere.
+    if (N.permission === 'denied') return 'denied';
     return (await N.requestPermission()) as NotifyPermission;
   }
 

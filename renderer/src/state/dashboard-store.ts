@@ -5,10 +5,11 @@
  * per frame. Processes and statistics are the wire's own types (shared/protocol).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AlertCounters, AlertEvent, AuditEvent, HubStats, ProcessInfo, Role } from '../../../shared/protocol';
+import type { AlertCounters, AlertEvent, AuditEvent, ProcessInfo, Role } from '../../../shared/protocol';
 import type { ConnectionStatus } from '../connection/hub-connection';
 import { ALL_PROCESSES } from '../logs/log-book';
 import { msOf } from './clock';
+import type { HubStatsView } from './hub-stats-view';
 import { appendSample, emptySeries, type Series } from './series';
 import { storedTheme, type ThemeChoice } from './theme';
 
@@ -40,7 +41,7 @@ export interface DashboardState {
   tab: Tab;
   /** Bumped whenever the LogBook changed. */
   logVersion: number;
-  stats: HubStats | null;
+  stats: HubStatsView | null;
   /** Our own client id (`hub.whoami`), to mark ourselves in lists. */
   selfClientId: string | null;
   /** Messages per second per channel, one sample per snapshot. */
@@ -75,7 +76,7 @@ export interface DashboardState {
   select(id: string): void;
   setTab(tab: Tab): void;
   bumpLogs(): void;
-  setStats(stats: HubStats, nowMs?: number): void;
+  setStats(stats: HubStatsView, nowMs?: number): void;
   /** Add alerts (the list at connect, or live ones), without duplicates. */
   addAlerts(alerts: AlertEvent[], counters?: AlertCounters): void;
   /** The alert list was looked at. */
