@@ -58,7 +58,7 @@ export function StartupView() {
   return (
     <section className="startup-view" aria-label="Startup">
       <h2>Startup</h2>
-      <p className="muted">Since {formatClock(t0)}: <span className="legend seg-waiting">waiting</span> <span className="legend seg-starting">starting, not yet healthy</span> <span className="legend seg-up">up</span> <span className="legend seg-ended">ended</span></p>
+      <p className="muted">Since {formatClock(t0)}: <span className="legend legend-waiting">waiting</span> <span className="legend legend-starting">starting, not yet healthy</span> <span className="legend legend-up">up</span> <span className="legend legend-ended">ended</span></p>
       <table className="data-table startup-table" data-testid="startup-table">
         <thead>
           <tr>

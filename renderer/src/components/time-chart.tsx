@@ -88,7 +88,7 @@ export function TimeChart({ title, t, lines, format, height = 150, testId }: Tim
             ...lines.map((l) => ({ label: l.label, stroke: cssVar(l.colourVar, fg), width: 1.5, points: { show: false }, value: (_u: uPlot, v: number | null) => (v == null ? '–' : format(v)) })),
           ],
           axes: [
-            { ...axis, values: (_u, ticks) => ticks.map((v) => formatClock(v * 1000)) },
+            { ...axis, space: 90, values: (_u, ticks) => ticks.map((v) => formatClock(v * 1000)) },
             { ...axis, size: 64, values: (_u, ticks) => ticks.map((v) => format(v)) },
           ],
           scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
