@@ -2,7 +2,8 @@
 import { useMemo } from 'react';
 import { useDashboard, useServices } from '../dashboard-context';
 import { formatClock } from '../state/clock';
-import { PALETTE_SIZE } from '../state/process-colours';
+import { PROCESS_CHANNEL_PREFIX } from '../../../shared/protocol';
+import { colourIndexes } from '../state/process-colours';
 import { AuditList } from './audit-list';
 import { formatBytes } from './format-bytes';
 import { TimeChart, type ChartLine } from './time-chart';
@@ -18,13 +19,22 @@ export function HubPanel() {
   const rates = useDashboard((s) => s.rates);
   const self = useDashboard((s) => s.selfClientId);
   const operator = useDashboard((s) => s.role === 'operator');
+  const processes = useDashboard((s) => s.processes);
   const lines = useMemo<ChartLine[]>(() => {
     const busiest = [...(stats?.channelList ?? [])].sort((a, b) => b.ratePerSec - a.ratePerSec || a.name.localeCompare(b.name)).slice(0, CHARTED);
+    // A process's channel is drawn in that process's colour; the hub's own channels in neutral tones.
+    const colours = colourIndexes(processes);
+    const neutral = ['--fg-muted', '--accent', '--warn'];
+    let n = 0;
     return busiest
       .map((c) => c.name)
       .sort()
-      .map((name, i) => ({ label: name, colourVar: `--pc-${i % PALETTE_SIZE}`, values: rates.values[name] ?? rates.t.map(() => null) }));
-  }, [stats, rates]);
+      .map((name) => {
+        const idx = name.startsWith(PROCESS_CHANNEL_PREFIX) ? colours.get(name.slice(PROCESS_CHANNEL_PREFIX.length)) : undefined;
+        const colourVar = idx !== undefined ? `--pc-${idx}` : (neutral[n++ % neutral.length] as string);
+        return { label: name, colourVar, values: rates.values[name] ?? rates.t.map(() => null) };
+      });
+  }, [stats, rates, processes]);
   if (!stats) return <section className="hub-panel" aria-label="Hub"><p>Waiting for hub statistics…</p></section>;
   return (
     <section className="hub-panel" aria-label="Hub">
