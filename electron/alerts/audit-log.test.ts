@@ -84,6 +84,21 @@ describe('audit of control actions', () => {
     ]);
   });
 
+  it('a flood of refused calls from one client is folded: it cannot wash the real entries out', async () => {
+    const { script, entries, url, alerting } = await setup(300);
+    const viewer = await TestClient.open(url, { token: VIEWER_TOKEN });
+    cleanups.push(() => viewer.close());
+    for (let i = 0; i < 50; i++) await viewer.request('process.stop', { id: `p${i}` });
+    await script.request('process.stop', { id: 'web' });
+    await until(() => entries().length >= 3, 5000, 'the folded refusals');
+    expect(entries().map((e) => [e.action, e.target, e.userId, e.ok, e.detail])).toEqual([
+      ['process.stop', 'p0', 'victor', false, 'forbidden'],
+      ['process.stop', 'web', 'alice', true, undefined],
+      ['process.stop', 'p49', 'victor', false, '49 more refused, last: forbidden'],
+    ]);
+    expect(alerting.audit.list()).toHaveLength(3);
+  });
+
   it('input to a terminal: the first keystroke at once, the burst folded into one entry, never the content', async () => {
     const { script, entries, hub, alerting } = await setup(300);
     // Stands in for the terminal helper's `process.input` (not in this branch): the audit only sees the call.

@@ -77,7 +77,8 @@ export class AuditLog {
     };
     const detail = 'error' in call.outcome ? call.outcome.error.code : detailOf(action, params);
     if (detail) entry.detail = detail;
-    if (FOLDED.has(action) && entry.ok) return this.fold(entry, params);
+    if (!entry.ok) return this.fold(entry, params, `refused\0${entry.clientId}`);
+    if (FOLDED.has(action)) return this.fold(entry, params, `${action}\0${entry.clientId}\0${entry.target}`);
     this.record(entry);
   }
 
@@ -93,8 +94,12 @@ export class AuditLog {
     this.closed = true;
   }
 
-  private fold(entry: AuditEvent, params: Record<string, unknown>): void {
-    const key = `${entry.action}\0${entry.clientId}\0${entry.target}`;
+  /**
+   * The first entry of a burst at once (who typed into what is known immediately), the rest as one
+   * entry when it ends. Refusals fold per client whatever they aim at: a viewer sending forbidden
+   * requests in a loop cannot wash the real entries out of the record.
+   */
+  private fold(entry: AuditEvent, params: Record<string, unknown>, key: string): void {
     const bytes = typeof params.data === 'string' ? utf8Length(params.data) : 0;
     const open = this.folds.get(key);
     if (open) {
@@ -103,7 +108,7 @@ export class AuditLog {
       open.entry = entry;
       return;
     }
-    this.record(entry); // the first of a burst at once: who typed into what is known immediately
+    this.record(entry);
     const timer = setTimeout(() => this.endFold(key), this.foldMs);
     timer.unref();
     this.folds.set(key, { entry, calls: 0, bytes: 0, timer });
@@ -115,7 +120,11 @@ export class AuditLog {
     clearTimeout(fold.timer);
     this.folds.delete(key);
     if (fold.calls === 0) return;
-    const what = fold.entry.action === 'process.input' ? `${fold.calls} more inputs, ${fold.bytes} bytes` : `${fold.calls} more resizes, last ${fold.entry.detail ?? ''}`;
+    const what = !fold.entry.ok
+      ? `${fold.calls} more refused, last: ${fold.entry.detail ?? ''}`
+      : fold.entry.action === 'process.input'
+        ? `${fold.calls} more inputs, ${fold.bytes} bytes`
+        : `${fold.calls} more resizes, last ${fold.entry.detail ?? ''}`;
     this.record({ ...fold.entry, detail: what });
   }
 
