@@ -17,7 +17,7 @@ afterEach(async () => {
 
 async function setup(rules: unknown, definitions: ProcessDefinition[], throttleMs = 60_000) {
   const alerting = new Alerting({ rules: parseAlertRules(rules, 'test.yaml'), throttleMs });
-  const { hub, url } = await startHub({ onMethodCall: (c) => alerting.audit.onCall(c) });
+  const { hub, url, port } = await startHub({ onMethodCall: (c) => alerting.audit.onCall(c) });
   alerting.attach(hub);
   cleanups.push(() => hub.close(), () => alerting.close());
   const client = await TestClient.open(url);
@@ -26,7 +26,7 @@ async function setup(rules: unknown, definitions: ProcessDefinition[], throttleM
   const supervisor = new Supervisor({ hub: alerting.tap(hub), watchdog: false, definitions, settleMs: 200 });
   cleanups.push(() => supervisor.close());
   const alerts = (): AlertEvent[] => client.on('alerts', 'event').map((m: Message) => AlertEventSchema.parse(m.data));
-  return { alerting, hub, client, supervisor, alerts };
+  return { alerting, hub, port, client, supervisor, alerts };
 }
 
 describe('alert rules through the supervisor and the hub', () => {
@@ -114,18 +114,18 @@ describe('alert rules through the supervisor and the hub', () => {
   it('unhealthy: when a probe turns unhealthy (status fed through the tapped hub: probes are not in the supervisor yet)', async () => {
     const { alerting, hub, alerts } = await setup([{ on: 'unhealthy' }], []);
     const tapped = alerting.tap(hub);
-    tapped.sendProcessStatus('db', { status: 'running', health: 'checking' });
-    tapped.sendProcessStatus('db', { status: 'running', health: 'unhealthy' });
-    tapped.sendProcessStatus('db', { status: 'running', health: 'unhealthy' });
+    tapped.publishStatus('db', { status: 'running', health: 'checking' });
+    tapped.publishStatus('db', { status: 'running', health: 'unhealthy' });
+    tapped.publishStatus('db', { status: 'running', health: 'unhealthy' });
     await until(() => alerts().length >= 1, 5000, 'the unhealthy alert');
     expect(alerts()).toEqual([expect.objectContaining({ rule: 'unhealthy', process: 'db', message: 'db is unhealthy', count: 1 })]);
   });
 
   it('alerts.list answers the latest alerts with the counters, to viewers too', async () => {
-    const { supervisor, alerts, hub } = await setup(undefined, [{ id: 'bad', command: 'exit 1' }]);
+    const { supervisor, alerts, port } = await setup(undefined, [{ id: 'bad', command: 'exit 1' }]);
     supervisor.start();
     await until(() => alerts().length >= 1, 10_000, 'the crash alert');
-    const viewer = await TestClient.open(`ws://127.0.0.1:${hub.port}/ws`, { token: VIEWER_TOKEN });
+    const viewer = await TestClient.open(`ws://127.0.0.1:${port}/ws`, { token: VIEWER_TOKEN });
     cleanups.push(() => viewer.close());
     const res = await viewer.request('alerts.list');
     expect((res.data as { alerts: AlertEvent[] }).alerts.map((a) => a.process)).toEqual(['bad']);

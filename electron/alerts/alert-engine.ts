@@ -8,7 +8,6 @@
  * rule watches it, one clock read; statuses are rare.
  */
 import { ALERTS_CHANNEL, LEVELS, hasGivenUp, type AlertCounters, type AlertEvent, type AlertRuleKind, type Level, type ProcessStatusData } from '../../shared/protocol';
-import type { Publishable } from '../hub/types';
 import type { AlertRule } from './alert-rules';
 import { AlertThrottle } from './alert-throttle';
 import { WebhookSender, type WebhookSenderOptions } from './webhook-sender';
@@ -33,8 +32,8 @@ export interface AlertInputs {
 /** Options of {@link AlertEngine}. */
 export interface AlertEngineOptions {
   rules: readonly AlertRule[];
-  /** Publish into the hub (`hub.publish`). */
-  publish: (channel: string, message: Publishable) => unknown;
+  /** Publish an `event` into the hub (`hub.publishEvent`: failures are the hub's to count and report). */
+  publishEvent: (channel: string, data: unknown) => void;
   /** Throttle window per rule and process, ms. Default 60,000. */
   throttleMs?: number;
   /** How often `silence` rules are checked, ms. Default 1,000 (or a quarter of the shortest silence). */
@@ -80,11 +79,10 @@ export class AlertEngine implements AlertInputs {
   private readonly silent = new Set<string>();
   private readonly silenceTimer: NodeJS.Timeout | null = null;
   private published = 0;
-  private publishFailures = 0;
   private closed = false;
 
   constructor(private readonly options: AlertEngineOptions) {
-    if (typeof options?.publish !== 'function') throw new TypeError('AlertEngine needs options.publish');
+    if (typeof options?.publishEvent !== 'function') throw new TypeError('AlertEngine needs options.publishEvent');
     this.rules = options.rules;
     this.matchRules = this.rules.filter((r) => r.on === 'match');
     this.silenceRules = this.rules.filter((r) => r.on === 'silence');
@@ -221,12 +219,8 @@ export class AlertEngine implements AlertInputs {
     if (p.level !== undefined) alert.level = p.level;
     this.recent.push(alert);
     if (this.recent.length > (this.options.keep ?? 200)) this.recent.shift();
-    try {
-      this.options.publish(ALERTS_CHANNEL, { type: 'event', data: alert });
-      this.published++;
-    } catch {
-      this.publishFailures++; // the hub refused (closing); listeners and webhooks still hear it
-    }
+    this.options.publishEvent(ALERTS_CHANNEL, alert);
+    this.published++;
     for (const l of this.listeners) {
       try {
         l(alert);

@@ -10,18 +10,18 @@
  * alerting.engine.onAlert((a) => notify(a));               // the desktop window's notifications
  * ```
  */
-import type { HubApi } from '../hub/types';
+import type { HubApi } from '../hub/hub-api';
 import { AlertEngine, type AlertEngineOptions } from './alert-engine';
 import { defaultAlertRules, type AlertRule } from './alert-rules';
 import { AuditLog, type AuditLogOptions } from './audit-log';
 import { tapHub } from './hub-tap';
 
 /** Options of {@link Alerting}. */
-export interface AlertingOptions extends Omit<AlertEngineOptions, 'rules' | 'publish'> {
+export interface AlertingOptions extends Omit<AlertEngineOptions, 'rules' | 'publishEvent'> {
   /** The rules. Default {@link defaultAlertRules}. */
   rules?: readonly AlertRule[];
   /** Options of the audit log. */
-  audit?: Omit<AuditLogOptions, 'publish'>;
+  audit?: Omit<AuditLogOptions, 'publishEvent'>;
 }
 
 /** See the file comment. */
@@ -31,7 +31,7 @@ export class Alerting {
   private hub: HubApi | null = null;
 
   constructor(options: AlertingOptions = {}) {
-    this.engine = new AlertEngine({ ...options, rules: options.rules ?? defaultAlertRules(), publish: (channel, message) => this.hub?.publish(channel, message) });
+    this.engine = new AlertEngine({ ...options, rules: options.rules ?? defaultAlertRules(), publishEvent: (channel, data) => this.hub?.publishEvent(channel, data) });
     this.audit = new AuditLog(options.audit);
   }
 
@@ -39,9 +39,10 @@ export class Alerting {
   attach(hub: HubApi): void {
     if (this.hub) throw new Error('Alerting is already attached to a hub');
     this.hub = hub;
-    this.audit.attach((channel, message) => hub.publish(channel, message));
-    hub.registerMethod('alerts.list', () => ({ alerts: this.engine.list(), counters: this.engine.counters() }), { role: 'viewer' });
-    hub.registerMethod('audit.list', () => ({ entries: this.audit.list() }), { role: 'viewer' });
+    this.audit.attach((channel, data) => hub.publishEvent(channel, data));
+    // Both are in the method map (viewers may call them): their role and params come from there.
+    hub.registerMethod('alerts.list', () => ({ alerts: this.engine.list(), counters: this.engine.counters() }));
+    hub.registerMethod('audit.list', () => ({ entries: this.audit.list() }));
   }
 
   /** The hub as the supervisor should see it: the same hub, whose statuses and lines also reach the engine. */

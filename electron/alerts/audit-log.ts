@@ -10,13 +10,12 @@
  * the rest in one entry when the burst ends.
  */
 import { AUDIT_ACTIONS, AUDIT_CHANNEL, type AuditAction, type AuditEvent } from '../../shared/protocol';
-import type { MethodCallRecord } from '../hub/methods';
-import type { Publishable } from '../hub/types';
+import type { CallRecord } from '../hub/methods';
 
 /** Options of {@link AuditLog}. */
 export interface AuditLogOptions {
-  /** Publish into the hub (`hub.publish`); may be set later with {@link AuditLog.attach}. */
-  publish?: (channel: string, message: Publishable) => unknown;
+  /** Publish an `event` into the hub (`hub.publishEvent`); may be set later with {@link AuditLog.attach}. */
+  publishEvent?: (channel: string, data: unknown) => void;
   /** Latest entries kept for `audit.list`. Default 500. */
   keep?: number;
   /** How long a burst of input or resizes from one client to one process is folded, ms. Default 10,000. */
@@ -38,9 +37,7 @@ interface Fold {
 
 /** See the file comment. */
 export class AuditLog {
-  /** Entries the hub refused to publish (it was closing); they are still in {@link list}. */
-  publishFailures = 0;
-  private publishFn: AuditLogOptions['publish'];
+  private publishFn: AuditLogOptions['publishEvent'];
   private readonly entries: AuditEvent[] = [];
   private readonly folds = new Map<string, Fold>();
   private readonly keep: number;
@@ -49,19 +46,19 @@ export class AuditLog {
   private closed = false;
 
   constructor(options: AuditLogOptions = {}) {
-    this.publishFn = options.publish;
+    this.publishFn = options.publishEvent;
     this.keep = options.keep ?? 500;
     this.foldMs = options.foldMs ?? 10_000;
     this.now = options.now ?? Date.now;
   }
 
   /** Where entries go, for a hub built after this log (its `onMethodCall` calls {@link onCall}). */
-  attach(publish: (channel: string, message: Publishable) => unknown): void {
+  attach(publish: (channel: string, data: unknown) => void): void {
     this.publishFn = publish;
   }
 
   /** The hub's hook: records the control actions among all calls. */
-  onCall(call: MethodCallRecord): void {
+  onCall(call: CallRecord): void {
     if (this.closed || !ACTIONS.has(call.method)) return;
     const action = call.method as AuditAction;
     const params = (typeof call.params === 'object' && call.params !== null ? call.params : {}) as Record<string, unknown>;
@@ -73,9 +70,9 @@ export class AuditLog {
       role: call.ctx.role,
       clientId: call.ctx.clientId,
       time: new Date(this.now()).toISOString(),
-      ok: 'data' in call.outcome,
+      ok: call.error === undefined,
     };
-    const detail = 'error' in call.outcome ? call.outcome.error.code : detailOf(action, params);
+    const detail = call.error ?? detailOf(action, params);
     if (detail) entry.detail = detail;
     if (!entry.ok) return this.fold(entry, params, `refused\0${entry.clientId}`);
     if (FOLDED.has(action)) return this.fold(entry, params, `${action}\0${entry.clientId}\0${entry.target}`);
@@ -131,11 +128,7 @@ export class AuditLog {
   private record(entry: AuditEvent): void {
     this.entries.push(entry);
     if (this.entries.length > this.keep) this.entries.shift();
-    try {
-      this.publishFn?.(AUDIT_CHANNEL, { type: 'event', data: entry });
-    } catch {
-      this.publishFailures++;
-    }
+    this.publishFn?.(AUDIT_CHANNEL, entry);
   }
 }
 

@@ -1,31 +1,30 @@
 /**
  * Feeds the alert engine from what the supervisor sends the hub, without a change to the
- * supervisor: the supervisor is given this wrapper instead of the hub. Statuses and lines pass
- * through unchanged (same return values, same throws), and the engine hears them after the hub.
- * Removed processes are seen in the `processes` list events.
+ * supervisor: the supervisor is given this wrapper instead of the hub. Statuses and output pass
+ * through unchanged, and the engine hears them after the hub. Removed processes are seen in the
+ * `processes` list events. Every other member of the hub (present or added later) is the hub's own.
  */
-import { PROCESSES_CHANNEL, type OutputStream, type ProcessStatusData } from '../../shared/protocol';
-import type { HubApi, Publishable } from '../hub/types';
+import { PROCESSES_CHANNEL, type ProcessStatusData } from '../../shared/protocol';
+import type { HubApi } from '../hub/hub-api';
+import type { OutputLine } from '../hub/wire-frame';
 import type { AlertEngine } from './alert-engine';
 
-/** A HubApi that also feeds `engine`; every other member (present or added later) is the hub's own. */
+/** A HubApi that also feeds `engine`. */
 export function tapHub<H extends HubApi>(hub: H, engine: AlertEngine): H {
   let known = new Set<string>();
   const tapped: Partial<Record<keyof HubApi, unknown>> = {
-    publish(channel: string, message: Publishable): number {
-      const seq = hub.publish(channel, message);
-      if (channel === PROCESSES_CHANNEL) known = forgetRemoved(known, message.data, engine);
-      return seq;
+    publishEvent(channel: string, data: unknown): void {
+      hub.publishEvent(channel, data);
+      if (channel === PROCESSES_CHANNEL) known = forgetRemoved(known, data, engine);
     },
-    sendProcessOutput(processId: string, line: string, stream: OutputStream, ...rest: unknown[]): number {
-      const seq = (hub.sendProcessOutput as (...args: unknown[]) => number)(processId, line, stream, ...rest);
-      // The per-line cost when no rule watches this process: one Map lookup and a short loop.
-      if (engine.wantsLines(processId)) engine.onLines(processId, [{ data: line }]);
-      return seq;
+    publishOutput(processId: string, lines: readonly OutputLine[]): void {
+      hub.publishOutput(processId, lines);
+      // The per-chunk cost when no rule watches this process: one Map lookup and a short loop.
+      if (engine.wantsLines(processId)) engine.onLines(processId, lines);
     },
-    sendProcessStatus(processId: string, data: ProcessStatusData): number {
+    publishStatus(processId: string, data: ProcessStatusData): void {
       try {
-        return hub.sendProcessStatus(processId, data);
+        hub.publishStatus(processId, data);
       } finally {
         engine.onStatus(processId, data);
       }
@@ -41,7 +40,7 @@ export function tapHub<H extends HubApi>(hub: H, engine: AlertEngine): H {
 }
 
 function forgetRemoved(known: Set<string>, data: unknown, engine: AlertEngine): Set<string> {
-  const processes = (data as { kind?: unknown; processes?: unknown } | null)?.processes;
+  const processes = (data as { processes?: unknown } | null)?.processes;
   if (!Array.isArray(processes)) return known;
   const now = new Set(processes.map((p) => (p as { id?: unknown }).id).filter((id): id is string => typeof id === 'string'));
   for (const id of known) if (!now.has(id)) engine.onRemoved(id);

@@ -11,10 +11,12 @@ export const PROCESSES_CHANNEL = 'processes';
 export const HUB_CHANNEL_PREFIX = 'hub:';
 /** A statistics snapshot every second while anyone is subscribed. */
 export const HUB_STATS_CHANNEL = 'hub:stats';
-/** Alerts (`event` messages, `data.kind: "alert"`), published by the hub's alert engine. */
+/** Alerts (version 2). */
 export const ALERTS_CHANNEL = 'alerts';
-/** The record of control actions (`data.kind: "audit"`): only the hub writes it, so nobody can forge an entry. */
+/** The record of control actions (version 2). */
 export const AUDIT_CHANNEL = 'audit';
+/** Channels whose latest message a new subscriber gets at once, without `since`: their value is their latest state. */
+export const LATEST_VALUE_CHANNELS: readonly string[] = [PROCESSES_CHANNEL, HUB_STATS_CHANNEL];
 
 const CHANNEL_RE = /^[A-Za-z0-9_\-.:/@]+$/;
 /** Process ids as Foreman and honcho accept Procfile names. */
@@ -36,7 +38,9 @@ export function isValidChannel(name: unknown): name is string {
 
 /** Whether a channel belongs to the hub itself (`process:*`, `processes`, `hub:*`, `alerts`, `audit`): clients never publish there. */
 export function isReservedChannel(name: string): boolean {
-  return name.startsWith(PROCESS_CHANNEL_PREFIX) || name === PROCESSES_CHANNEL || name.startsWith(HUB_CHANNEL_PREFIX) || name === ALERTS_CHANNEL || name === AUDIT_CHANNEL;
+  return (
+    name.startsWith(PROCESS_CHANNEL_PREFIX) || name === PROCESSES_CHANNEL || name.startsWith(HUB_CHANNEL_PREFIX) || name === ALERTS_CHANNEL || name === AUDIT_CHANNEL
+  );
 }
 
 /** Whether a string is a valid process id (a Procfile name). */

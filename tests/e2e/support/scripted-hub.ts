@@ -4,13 +4,11 @@
  * it wants to show. For states the supervisor of this branch cannot produce yet (`stopping` with
  * `killAt`); everything else runs against real serve.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { PROCESSES_CHANNEL, type ProcessInfo } from '../../../shared/protocol';
 import { checkHost } from '../../../electron/hub/http-guard';
 import { Hub } from '../../../electron/hub/hub';
-import { createHttpRoutes } from '../../../electron/serve/http-routes';
+import { startHttpFront } from '../../../electron/http/http-front';
 import { REPO_ROOT } from '../../../electron/serve/serve-process';
 
 /** A running scripted hub. */
@@ -25,34 +23,31 @@ export interface ScriptedHub {
 
 /** Start one on a free port. */
 export async function startScriptedHub(initial: ProcessInfo[]): Promise<ScriptedHub> {
-  const server: Server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  const origin = `http://127.0.0.1:${port}`;
-  const hub = new Hub({ port, loginUrlBase: () => `${origin}/login?ticket=` });
+  let origin = '';
+  const hub = new Hub({ loginUrlBase: () => `${origin}/login?ticket=` });
   let list = initial;
-  hub.registerMethod('process.list', () => list, { role: 'viewer' });
-  const routes = createHttpRoutes({
-    hostAllowed: (req) => checkHost(req, { port, allowedHosts: [] }),
-    auth: hub.auth,
-    handleUpgrade: (req, socket, head) => hub.handleUpgrade(req, socket, head),
-    stats: () => hub.stats(),
-    metrics: async () => ({ contentType: 'text/plain', body: '' }),
-    staticDir: join(REPO_ROOT, 'out', 'renderer'),
-  });
-  server.on('request', routes.request);
-  server.on('upgrade', routes.upgrade);
+  hub.registerMethod('process.list', () => list);
+  const front = await startHttpFront(
+    {
+      hostAllowed: (req, port) => checkHost(req, { port, allowedHosts: [] }),
+      auth: hub.auth,
+      handleUpgrade: (req, socket, head) => hub.handleUpgrade(req, socket, head),
+      stats: () => hub.stats(),
+      staticDir: join(REPO_ROOT, 'out', 'renderer'),
+    },
+    { host: '127.0.0.1', port: 0 },
+  );
+  origin = `http://127.0.0.1:${front.port}`;
   return {
     hub,
     loginLink: () => `${origin}/login?ticket=${hub.auth.issueTicket('operator')}`,
     setProcesses(next) {
       list = next;
-      hub.publish(PROCESSES_CHANNEL, { type: 'event', data: { kind: 'list', processes: next } });
+      hub.publishEvent(PROCESSES_CHANNEL, { kind: 'list', processes: next });
     },
     async close() {
       await hub.close();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await front.close();
     },
   };
 }
