@@ -174,8 +174,7 @@ export class HubAuth implements HubAuthApi {
   readonly tokens: ApiKeyAuthenticator;
   private readonly tickets = new Map<string, Grant>();
   private readonly sessions = new Map<string, Grant>();
-  /** How long a ticket stays redeemable, ms (`hub.loginLink` says when its link expires). */
-  readonly ticketTtlMs: number;
+  private readonly ticketTtlMs: number;
   private readonly maxTickets: number;
   private readonly sessionTtlMs: number;
   private readonly maxSessions: number;
