@@ -8,3 +8,14 @@ export interface HubConnectionInfo {
 
 /** The IPC channel the preload invokes for {@link HubConnectionInfo}. */
 export const HUB_CONNECTION_CHANNEL = 'switchyard:hub-connection';
+
+/** The IPC channel on which the main process asks the window to show a process (a clicked notification). */
+export const FOCUS_PROCESS_CHANNEL = 'switchyard:focus-process';
+
+/** What the preload exposes on `window.switchyard`. */
+export interface DesktopBridge {
+  /** The hub's address and this window's launch token. */
+  hubConnection(): Promise<HubConnectionInfo>;
+  /** Hear which process a clicked native notification was about; returns an unsubscribe. */
+  onFocusProcess(listener: (processId: string) => void): () => void;
+}

@@ -4,7 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Role } from '../../shared/protocol';
+import type { AlertEvent, Role } from '../../shared/protocol';
+import { Alerting, defaultAlertRules, loadAlertRules, type AlertRule } from '../alerts';
 import { secret } from '../hub/auth';
 import { checkHost } from '../hub/http-guard';
 import { Hub } from '../hub/hub';
@@ -64,6 +65,10 @@ export interface RunningSwitchyard {
   hub: Hub;
   /** The supervisor. */
   supervisor: Supervisor;
+  /** Alerts and the audit. */
+  alerting: Alerting;
+  /** Hear every alert (the desktop window's native notifications); returns an unsubscribe. */
+  onAlert(listener: (alert: AlertEvent) => void): () => void;
   /** A fresh one-time login link for a role. */
   loginLink(role: Role): string;
   /** Stop every process group, then close the hub and the server. Twice is harmless. */
@@ -78,10 +83,10 @@ export function demoConfigPath(appRoot: string): string {
 }
 
 /** Which definitions to run: an explicit file, else `./Procfile`, else the demo set. */
-export function resolveDefinitions(options: Pick<SwitchyardOptions, 'procfile' | 'config' | 'cwd' | 'appRoot'>): { source: string; definitions: ProcessDefinition[] } {
+export function resolveDefinitions(options: Pick<SwitchyardOptions, 'procfile' | 'config' | 'cwd' | 'appRoot'>): { source: string; definitions: ProcessDefinition[]; alerts?: AlertRule[] } {
   if (options.config) {
     const path = resolve(options.cwd, options.config);
-    return { source: path, definitions: loadConfig(path) };
+    return { source: path, definitions: loadConfig(path), alerts: loadAlertRules(path) };
   }
   if (options.procfile) {
     const path = resolve(options.cwd, options.procfile);
@@ -90,12 +95,13 @@ export function resolveDefinitions(options: Pick<SwitchyardOptions, 'procfile' |
   const local = join(options.cwd, 'Procfile');
   if (existsSync(local)) return { source: local, definitions: loadProcfile(local) };
   const demo = demoConfigPath(options.appRoot);
-  return { source: `${demo} (demo)`, definitions: loadConfig(demo) };
+  return { source: `${demo} (demo)`, definitions: loadConfig(demo), alerts: loadAlertRules(demo) };
 }
 
 /** Start the hub, the supervisor and the HTTP server. */
 export async function startSwitchyard(options: SwitchyardOptions): Promise<RunningSwitchyard> {
-  const { source, definitions } = resolveDefinitions(options);
+  const { source, definitions, alerts } = resolveDefinitions(options);
+  const alerting = new Alerting({ rules: alerts ?? defaultAlertRules(), webhook: { log: options.log } });
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? secret();
   const allowedHosts = options.allowedHosts ?? [];
@@ -109,7 +115,9 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
     allowedHosts,
     allowedOrigins,
     loginUrlBase: () => `${origin}/login?ticket=`,
+    onMethodCall: (call) => alerting.audit.onCall(call),
   });
+  alerting.attach(hub);
   const metrics = createMetrics(() => hub.stats());
   const front = await startHttpFront(
     {
@@ -132,7 +140,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
   const printableHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   origin = `http://${printableHost}:${port}`;
 
-  const supervisor = new Supervisor({ hub, definitions, cwd: options.cwd, env: options.env ?? childEnvironment(process.env) });
+  const supervisor = new Supervisor({ hub: alerting.tap(hub), definitions, cwd: options.cwd, env: options.env ?? childEnvironment(process.env) });
   supervisor.start();
 
   const tokenFile = options.tokenFile === '' ? '' : writeTokenFile(options.tokenFile ?? defaultTokenFile(port), token);
@@ -147,11 +155,14 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
     processSource: source,
     hub,
     supervisor,
+    alerting,
+    onAlert: (listener) => alerting.engine.onAlert(listener),
     loginLink: (role) => `${origin}/login?ticket=${hub.auth.issueTicket(role)}`,
     close() {
       closing ??= (async () => {
         // Children first: a process must never outlive the app, whatever fails after.
         await supervisor.close();
+        alerting.close();
         await hub.close();
         await front.close();
         if (tokenFile) removeTokenFile(tokenFile);

@@ -1,9 +1,10 @@
-// The desktop shell's wiring, checked with the `electron` module REPLACED BY A FAKE: the Electron
+// The desktop shell's wiring (window, IPC, native notifications), checked with the `electron` module REPLACED BY A FAKE: the Electron
 // binary cannot run on these machines. The fake records what the shell asks of electron; the
 // real window is covered by tests/electron where a binary exists.
 import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { HUB_CONNECTION_CHANNEL } from '../../shared/bridge';
+import { FOCUS_PROCESS_CHANNEL, HUB_CONNECTION_CHANNEL } from '../../shared/bridge';
+import type { AlertEvent } from '../../shared/protocol';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -15,6 +16,10 @@ class FakeContents extends EventEmitter {
   }
   getURL() {
     return this.url;
+  }
+  sent: Array<[string, unknown]> = [];
+  send(channel: string, arg: unknown) {
+    this.sent.push([channel, arg]);
   }
 }
 
@@ -28,6 +33,9 @@ const fake = vi.hoisted(() => {
     permissionRequest: undefined as undefined | Listener,
     permissionCheck: undefined as undefined | Listener,
     appEvents: undefined as unknown as EventEmitter,
+    notifications: [] as Array<{ options: { title: string; body: string }; shown: boolean; emit(e: string): void }>,
+    focused: false,
+    focusCalls: 0,
     ready: undefined as unknown as () => void,
   };
   return state;
@@ -63,11 +71,23 @@ vi.mock('electron', async () => {
     show() {}
     isMinimized() { return false; }
     restore() {}
-    focus() {}
+    focus() { fake.focusCalls++; }
+    isFocused() { return fake.focused; }
+  }
+  // The fake of Electron's main-process Notification: records what would be shown.
+  class Notification extends Emitter {
+    static isSupported() { return true; }
+    shown = false;
+    constructor(public options: { title: string; body: string }) {
+      super();
+      fake.notifications.push(this as never);
+    }
+    show() { this.shown = true; }
   }
   return {
     app,
     BrowserWindow,
+    Notification,
     dialog: { showErrorBox: vi.fn() },
     ipcMain: { handle: (channel: string, h: Listener) => fake.handlers.set(channel, h) },
     session: {
@@ -81,6 +101,7 @@ vi.mock('electron', async () => {
 });
 
 const ORIGIN = 'http://127.0.0.1:7420';
+const alertListeners: Array<(a: AlertEvent) => void> = [];
 const { runDesktopApp } = await import('./desktop-app');
 
 describe('desktop shell wiring (fake electron)', () => {
@@ -94,6 +115,10 @@ describe('desktop shell wiring (fake electron)', () => {
       closed.push('close');
       releaseClose = resolve;
     }),
+    onAlert: (listener: (a: AlertEvent) => void) => {
+      alertListeners.push(listener);
+      return () => {};
+    },
   };
 
   beforeEach(() => undefined);
@@ -145,6 +170,27 @@ describe('desktop shell wiring (fake electron)', () => {
     fake.permissionRequest?.({ getURL: () => 'https://evil.example/' }, 'clipboard-sanitized-write', (ok: boolean) => answers.push(ok));
     expect(answers.at(-1)).toBe(false);
     expect(fake.permissionCheck?.(null, 'media', ORIGIN)).toBe(false);
+  });
+
+  it('shows an alert as a native notification (fake Notification); a click focuses the window on that process', () => {
+    expect(alertListeners).toHaveLength(1);
+    const alert: AlertEvent = { kind: 'alert', rule: 'gave_up', ruleIndex: 1, process: 'api', message: 'api gave up after 5 restarts in a row', time: new Date().toISOString(), count: 1 };
+    alertListeners[0]?.(alert);
+    expect(fake.notifications).toHaveLength(1);
+    const [n] = fake.notifications;
+    expect(n?.shown).toBe(true);
+    expect(n?.options).toMatchObject({ title: 'Switchyard: api (gave up)', body: 'api gave up after 5 restarts in a row' });
+    const focusBefore = fake.focusCalls;
+    n?.emit('click');
+    expect(fake.focusCalls).toBe(focusBefore + 1);
+    expect(fake.windows[0]?.webContents.sent).toEqual([[FOCUS_PROCESS_CHANNEL, 'api']]);
+    // A focused window shows alerts in its own list, not as notifications; repeats say their count.
+    fake.focused = true;
+    alertListeners[0]?.({ ...alert, process: 'db' });
+    expect(fake.notifications).toHaveLength(1);
+    fake.focused = false;
+    alertListeners[0]?.({ ...alert, rule: 'crash', count: 4, message: 'db exited with code 1' });
+    expect(fake.notifications[1]?.options.body).toBe('db exited with code 1 (4 times in the last minute)');
   });
 
   it('holds the quit until every process is stopped, then quits once', async () => {

@@ -4,7 +4,9 @@
  * the app quits. Kept apart from index.ts so that it can be tested with a fake electron module.
  */
 import { BrowserWindow, app, dialog, ipcMain, session, shell } from 'electron';
+import type { AlertEvent } from '../../shared/protocol';
 import { HUB_CONNECTION_CHANNEL, type HubConnectionInfo } from '../../shared/bridge';
+import { AlertNotifier } from './alert-notifier';
 import { hardenSession, hardenWebContents, isTrustedSender } from './window-security';
 
 /** What the shell needs from the running core (hub, supervisor, HTTP server). */
@@ -17,6 +19,8 @@ export interface DesktopCore {
   token: string;
   /** Stop every process group, close the hub and the HTTP server. */
   close(): Promise<void>;
+  /** Hear every alert (shown as native notifications); returns an unsubscribe. */
+  onAlert?(listener: (alert: AlertEvent) => void): () => void;
 }
 
 /** Paths the shell needs. */
@@ -105,6 +109,8 @@ export function runDesktopApp(startCore: () => Promise<DesktopCore>, paths: Desk
       return { url: running.hubUrl, token: running.token };
     });
     openWindow(running);
+    const notifier = new AlertNotifier(() => window);
+    running.onAlert?.((alert) => notifier.notify(alert));
   }).catch((err: unknown) => {
     dialog.showErrorBox('Switchyard could not start', err instanceof Error ? err.message : String(err));
     app.exit(1);

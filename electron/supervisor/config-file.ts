@@ -24,7 +24,8 @@ import { parse as parseYaml } from 'yaml';
 import { DefinitionError, validateDefinition, validateEnv, type ProcessDefinition } from './process-definition';
 import { loadProcfile } from './procfile';
 
-const TOP_KEYS = new Set(['procfile', 'env', 'processes']);
+// `alerts` is read by electron/alerts (loadAlertRules); here it is only allowed.
+const TOP_KEYS = new Set(['procfile', 'env', 'processes', 'alerts']);
 
 /** Options of {@link loadConfig}. */
 export interface LoadConfigOptions {
@@ -53,7 +54,7 @@ export function parseConfig(text: string, file: string, options: LoadConfigOptio
   if (typeof doc !== 'object' || Array.isArray(doc)) throw new DefinitionError(`${file}: must be a map with "processes"`);
   const top = doc as Record<string, unknown>;
   for (const key of Object.keys(top)) {
-    if (!TOP_KEYS.has(key)) throw new DefinitionError(`${file}: field "${key}": unknown (known: procfile, env, processes)`);
+    if (!TOP_KEYS.has(key)) throw new DefinitionError(`${file}: field "${key}": unknown (known: procfile, env, processes, alerts)`);
   }
   if (top.procfile !== undefined && (typeof top.procfile !== 'string' || top.procfile === '')) {
     throw new DefinitionError(`${file}: field "procfile": must be a path`);

@@ -58,6 +58,8 @@ export class Supervisor {
   private readonly settings: ConstructorParameters<typeof ManagedProcess>[1];
   private readonly watchdog: Watchdog | null;
   private readonly waitingForDrain = new Set<ManagedProcess>();
+  /** Processes added at run time (`origin: 'added'`; the dashboard offers to remove them). */
+  private readonly added = new Set<ManagedProcess>();
   private drainRegistered = false;
   private listDirty = false;
   /** Lines read in this turn of the event loop, per process: published together (one engine call per chunk). */
@@ -115,12 +117,16 @@ export class Supervisor {
 
   /** Every process, in definition order. */
   list(): ProcessInfo[] {
-    return [...this.procs.values()].map((p) => p.info());
+    return [...this.procs.values()].map((p) => this.infoOf(p));
   }
 
   /** One process; throws MethodError `not_found` for an unknown id. */
   get(id: string): ProcessInfo {
-    return this.proc(id).info();
+    return this.infoOf(this.proc(id));
+  }
+
+  private infoOf(proc: ManagedProcess): ProcessInfo {
+    return { ...proc.info(), origin: this.added.has(proc) ? 'added' : 'config' };
   }
 
   /** Start a process (no-op when it runs). Throws `not_found` for an unknown id. */
@@ -151,9 +157,10 @@ export class Supervisor {
   add(def: ProcessDefinition): ProcessInfo {
     if (this.closing) throw new Error('the supervisor is closed');
     const proc = this.addDefinition(checked(def, 'process.add'));
+    this.added.add(proc);
     if (this.started && def.autostart !== false) proc.start();
     this.listChanged();
-    return proc.info();
+    return this.infoOf(proc);
   }
 
   /** Stop a process and forget it; resolves once its group is gone. Throws `not_found` for an unknown id. */
@@ -161,6 +168,7 @@ export class Supervisor {
     const proc = this.proc(id);
     await proc.close();
     if (this.procs.get(id) === proc) this.procs.delete(id);
+    this.added.delete(proc);
     this.waitingForDrain.delete(proc);
     this.listChanged();
   }

@@ -2,23 +2,23 @@
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_PROCESSES } from './logs/log-book';
-import type { HubStats } from './state/hub-stats';
+import { clientStats, hubStats, processInfo } from './test-support/fixtures';
 import { fakeLayout, renderDashboard } from './test-support/render-dashboard';
 
 beforeAll(() => fakeLayout());
 afterEach(cleanup);
 
 const processes = [
-  { id: 'web', status: 'running', pid: 42, restarts: 2, startedAt: Date.now() - 65_000 },
-  { id: 'worker', status: 'exited', exitCode: 3 },
+  processInfo({ id: 'web', status: 'running', pid: 42, restarts: 2, startedAt: new Date(Date.now() - 65_000).toISOString() }),
+  processInfo({ id: 'worker', status: 'exited', exitCode: 3 }),
 ];
-const stats: HubStats = {
-  clients: [
-    { id: 'c1', userId: 'launch', role: 'operator', remote: '127.0.0.1', subscriptions: ['processes'], sent: 10, dropped: 0, queuedBytes: 0, self: true },
-    { id: 'c2', userId: 'viewer-1', role: 'viewer', remote: '127.0.0.1', subscriptions: [], sent: 5, dropped: 3, queuedBytes: 2048, self: false },
+const stats = hubStats({
+  clientList: [
+    clientStats({ id: 'c1', userId: 'launch', subscriptions: ['processes'], subscriptionCount: 1, sent: 10 }),
+    clientStats({ id: 'c2', userId: 'viewer-1', role: 'viewer', sent: 5, dropped: 3, queuedBytes: 2048 }),
   ],
-  channels: [{ name: 'process:web', subscribers: 2, seq: 99, epoch: 'e', retained: 99, ratePerSec: 12.5 }],
-};
+  channelList: [{ name: 'process:web', subscribers: 2, seq: 99, epoch: 'e', retained: 99, retainedBytes: 0, ratePerSec: 12.5 }],
+});
 
 describe('process sidebar', () => {
   it('shows status, pid, uptime, exit code and restarts', () => {
@@ -80,27 +80,120 @@ describe('connection state', () => {
 
 describe('hub panel', () => {
   it('lists clients and channels, and lets operators disconnect a client', () => {
-    const { actions } = renderDashboard({ role: 'operator', stats, rates: { 'process:web': [1, 5, 12.5] }, tab: 'hub' });
+    const { actions } = renderDashboard({ role: 'operator', stats, selfClientId: 'c1', rates: { t: [1, 2, 3], values: { 'process:web': [1, 5, 12.5] } }, tab: 'hub' });
     const rows = screen.getAllByTestId('hub-client-row');
     expect(within(rows[1] as HTMLElement).getByText('viewer-1')).toBeTruthy();
     expect(rows[1]?.textContent).toContain('2.0 KiB');
     fireEvent.click(screen.getByRole('button', { name: 'Disconnect client c2' }));
     expect(actions.disconnectClient).toHaveBeenCalledWith('c2');
     expect(screen.getByTestId('hub-channel-row').textContent).toContain('12.5');
-    expect(screen.getByRole('img', { name: 'messages per second of process:web' }).querySelector('polyline')).toBeTruthy();
+    expect(screen.getByRole('figure', { name: 'Messages per second, busiest channels' })).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Disconnect client c1' }) as HTMLButtonElement).disabled).toBe(true);
   });
 
-  it('issues a login link for operators and shows it', async () => {
+  it('issues a login link for operators and shows it in a dialog that says how long it lasts', async () => {
     const { actions } = renderDashboard({ role: 'operator' });
     await act(async () => {
       fireEvent.click(screen.getByRole('button', { name: 'Copy viewer login link' }));
     });
     expect(actions.loginLink).toHaveBeenCalledWith('viewer');
-    expect((screen.getByRole('textbox', { name: 'Login link' }) as HTMLInputElement).value).toBe('http://127.0.0.1:7420/login?ticket=t');
+    const dialog = screen.getByRole('dialog', { name: 'Viewer login link' });
+    expect((within(dialog).getByRole('textbox', { name: 'Login link' }) as HTMLInputElement).value).toBe('http://127.0.0.1:7420/login?ticket=t');
+    expect(within(dialog).getByTestId('login-link-expiry').textContent).toMatch(/^It works once, until \d\d:\d\d:\d\d \(in 1[45]m \d\ds\)\.$/);
+    expect(within(dialog).getByRole('button', { name: 'Copy link' })).toBeTruthy();
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('lists the control actions, newest first', () => {
+    renderDashboard({ stats, tab: 'hub', selfClientId: 'c1', audit: [
+      { kind: 'audit', action: 'process.stop', target: 'web', userId: 'launch', role: 'operator', clientId: 'c1', time: '2026-12-01T18:00:00.000Z', ok: true },
+      { kind: 'audit', action: 'process.restart', target: 'web', userId: 'viewer-1', role: 'viewer', clientId: 'c2', time: '2026-12-01T18:01:00.000Z', ok: false, detail: 'forbidden' },
+    ] });
+    const rows = screen.getAllByTestId('audit-row');
+    expect(rows.map((r) => r.getAttribute('data-action'))).toEqual(['process.restart', 'process.stop']);
+    expect(rows[0]?.textContent).toMatch(/viewer-1 \(viewer\).*process\.restart.*web.*refused · forbidden/);
+    expect(rows[1]?.textContent).toContain('(operator, you)');
+  });
+});
+
+describe('presence, alerts, removal, theme', () => {
+  it('shows who is connected, ourselves marked and first', () => {
+    renderDashboard({ stats, selfClientId: 'c2' });
+    const chips = screen.getAllByTestId('presence-chip').map((c) => c.textContent);
+    expect(chips).toEqual(['viewer-1 viewer (you)', 'launch operator']);
+  });
+
+  it('badges unread alerts; the list shows them and clears the badge; a row keeps its mark until shown', () => {
+    const alerts = [{ kind: 'alert' as const, rule: 'crash' as const, ruleIndex: 0, process: 'worker', message: 'worker exited with code 3', time: new Date().toISOString(), count: 2 }];
+    const { store } = renderDashboard({ processes, alerts, unreadAlerts: 1, marks: { worker: 1 } });
+    expect(screen.getByTestId('alerts-unread').textContent).toBe('1');
+    expect(screen.getByTestId('alert-mark-worker').getAttribute('aria-label')).toBe('1 new alert');
+    fireEvent.click(screen.getByRole('button', { name: 'Alerts (1 unread)' }));
+    const item = screen.getByTestId('alert-item');
+    expect(item.textContent).toMatch(/\d\d:\d\d:\d\dworkercrashworker exited with code 3×2/);
+    expect(screen.queryByTestId('alerts-unread')).toBeNull();
+    expect(screen.getByTestId('alert-mark-worker')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Show logs of worker (alert)' }));
+    expect(store.getState().selected).toBe('worker');
+    expect(screen.queryByTestId('alert-mark-worker')).toBeNull();
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('lets operators remove a process added from the dashboard, after a confirmation', async () => {
+    const added = [...processes, processInfo({ id: 'adhoc', origin: 'added' })];
+    const { actions } = renderDashboard({ processes: added, role: 'operator' });
+    expect(screen.queryByRole('button', { name: 'Remove web' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Remove adhoc' }));
+    await act(async () => {
+      fireEvent.click(within(screen.getByRole('dialog', { name: 'Remove adhoc?' })).getByRole('button', { name: 'Remove' }));
+    });
+    expect(actions.removeProcess).toHaveBeenCalledWith('adhoc');
+  });
+
+  it('switches the theme and remembers it', () => {
+    renderDashboard();
+    fireEvent.change(screen.getByRole('combobox', { name: 'Theme' }), { target: { value: 'dark' } });
+    expect(document.documentElement.dataset.theme).toBe('dark');
+    expect(localStorage.getItem('switchyard.theme')).toBe('dark');
+    fireEvent.change(screen.getByRole('combobox', { name: 'Theme' }), { target: { value: 'light' } });
+    expect(document.documentElement.dataset.theme).toBe('light');
+  });
+
+  it('shows ports as links and resources in the row', () => {
+    renderDashboard({ processes: [processInfo({ id: 'api', pid: 5, cpuPercent: 12.34, memoryBytes: 31 * 1024 * 1024, ports: [3000, 9229] })] });
+    expect(screen.getByTestId('process-meta-api').textContent).toMatch(/pid 5 · 12% CPU · 31\.0 MiB · :3000 :9229/);
+    expect(screen.getByRole('link', { name: 'Open port 3000 of api' }).getAttribute('href')).toBe('http://127.0.0.1:3000');
+  });
+
+  it('shows the startup timeline: started, healthy, waiting for', () => {
+    const t = Date.now();
+    renderDashboard({ tab: 'startup', processes: [
+      processInfo({ id: 'db', health: 'healthy', startedAt: new Date(t - 10_000).toISOString(), healthyAt: new Date(t - 8_000).toISOString() }),
+      processInfo({ id: 'api', status: 'waiting', waitingFor: ['db'], waitingSince: new Date(t - 10_000).toISOString(), dependsOn: [{ id: 'db', condition: 'healthy', met: false }] }),
+    ] });
+    expect(screen.getByTestId('startup-row-db').textContent).toMatch(/\(\+2s\)/);
+    expect(screen.getByTestId('startup-row-api').textContent).toMatch(/waiting for db.*db.*… db healthy/);
+    expect(screen.getByRole('img', { name: 'timeline of db' }).querySelectorAll('.seg')).toHaveLength(2);
   });
 });
 
 describe('keyboard', () => {
+  it('j/k move the selection, r asks before restarting, ? opens the sheet', async () => {
+    const { store, actions } = renderDashboard({ processes, role: 'operator' });
+    fireEvent.keyDown(window, { key: 'j' });
+    expect(store.getState().selected).toBe('web');
+    fireEvent.keyDown(window, { key: 'r' });
+    const confirm = screen.getByRole('dialog', { name: 'Restart web?' });
+    expect(actions.restartProcess).not.toHaveBeenCalled();
+    await act(async () => {
+      fireEvent.click(within(confirm).getByRole('button', { name: 'Restart' }));
+    });
+    expect(actions.restartProcess).toHaveBeenCalledWith('web');
+    fireEvent.keyDown(window, { key: '?' });
+    expect(screen.getByRole('dialog', { name: 'Keyboard shortcuts' }).textContent).toContain('restart the open process');
+  });
+
   it('moves between processes with the arrow keys', () => {
     renderDashboard({ processes });
     const all = screen.getByRole('button', { name: 'Show logs of all processes' });

@@ -1,17 +1,24 @@
 /** The dashboard's root: top bar, process sidebar, and the log or hub panel. */
+import { useMemo } from 'react';
 import { useDashboard } from './dashboard-context';
 import { HubPanel } from './components/hub-panel';
 import { NoticeBar } from './components/notice-bar';
+import { Overlays } from './components/overlays';
 import { ProcessSidebar } from './components/process-sidebar';
+import { StartupView } from './components/startup-view';
 import { TopBar } from './components/top-bar';
+import { processColourVars } from './state/process-colours';
 import { LogPane } from './logs/log-pane';
 
 /** The whole dashboard; expects a DashboardContext provider above it. */
 export function App() {
   const tab = useDashboard((s) => s.tab);
   const ended = useDashboard((s) => s.connection.kind === 'session-ended');
+  const processes = useDashboard((s) => s.processes);
+  // `--proc-<id>` on the root: every view colours a process the same way (process-colours.ts).
+  const colours = useMemo(() => processColourVars(processes), [processes]);
   return (
-    <div className="app">
+    <div className="app" style={colours}>
       <TopBar />
       {ended && (
         <div className="session-ended" role="alert" data-testid="session-ended">
@@ -22,8 +29,9 @@ export function App() {
       <NoticeBar />
       <div className="body">
         <ProcessSidebar />
-        <main className="main">{tab === 'logs' ? <LogPane /> : <HubPanel />}</main>
+        <main className="main">{tab === 'logs' ? <LogPane /> : tab === 'startup' ? <StartupView /> : <HubPanel />}</main>
       </div>
+      <Overlays />
     </div>
   );
 }

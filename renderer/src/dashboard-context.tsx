@@ -3,6 +3,7 @@ import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { DashboardActions } from './dashboard-controller';
 import type { LogBook } from './logs/log-book';
+import type { BrowserNotifier } from './state/browser-notifier';
 import type { DashboardState, DashboardStore } from './state/dashboard-store';
 
 /** What every component of the dashboard can reach. */
@@ -12,6 +13,8 @@ export interface DashboardServices {
   actions: DashboardActions;
   /** The page's origin, to make a relative login link absolute. */
   origin?: string;
+  /** Browser notifications of alerts (absent in the desktop window, which has native ones). */
+  notifier?: BrowserNotifier;
 }
 
 /** The services' context; main.tsx and tests provide it. */

@@ -4,6 +4,7 @@ import { ALL_PROCESSES, LogBook } from './logs/log-book';
 import { createDashboardStore } from './state/dashboard-store';
 import type { SubscribedInfo } from './connection/hub-connection';
 import { FakeHubConnection, manualScheduler } from './test-support/fake-hub-connection';
+import { clientStats, hubStats, processInfo } from './test-support/fixtures';
 
 /** A fake that also reports the hub's `subscribed` answers. */
 class AnsweringHub extends FakeHubConnection {
@@ -22,8 +23,8 @@ const settle = () => new Promise((r) => setTimeout(r, 0));
 function setup(options: { knownRole?: 'operator'; checkSession?: () => Promise<'valid' | 'refused' | 'unreachable'> } = {}) {
   const conn = new FakeHubConnection();
   conn.answers.set('process.list', [
-    { id: 'web', status: 'running', pid: 42, restarts: 1, startedAt: '2026-11-30T12:00:00Z', extra: { ignored: true } },
-    { id: 'worker', status: 'exited', exitCode: 1 },
+    processInfo({ id: 'web', status: 'running', pid: 42, restarts: 1, startedAt: '2026-11-30T12:00:00Z' }),
+    processInfo({ id: 'worker', status: 'exited', exitCode: 1 }),
   ]);
   const store = createDashboardStore();
   const book = new LogBook({ maxLines: 1000 });
@@ -41,7 +42,7 @@ describe('DashboardController', () => {
     await settle();
     expect(store.getState().processes.map((p) => [p.id, p.status, p.pid, p.restarts])).toEqual([
       ['web', 'running', 42, 1],
-      ['worker', 'exited', undefined, undefined],
+      ['worker', 'exited', undefined, 0],
     ]);
     expect(conn.subscribed()).toEqual(expect.arrayContaining(['processes', 'hub:stats', 'process:web', 'process:worker']));
   });
@@ -61,7 +62,7 @@ describe('DashboardController', () => {
 
   it('draws a replay of history in large batches, and all of it once every channel has caught up', async () => {
     const conn = new AnsweringHub();
-    conn.answers.set('process.list', [{ id: 'web', status: 'running' }, { id: 'worker', status: 'exited' }]);
+    conn.answers.set('process.list', [processInfo({ id: 'web' }), processInfo({ id: 'worker', status: 'exited' })]);
     const store = createDashboardStore();
     const book = new LogBook({ maxLines: 1000 });
     const clock = manualScheduler();
@@ -99,17 +100,28 @@ describe('DashboardController', () => {
     conn.emit('process:worker', { type: 'process_status', data: { status: 'running', pid: 7 }, timestamp: '2026-11-30T12:00:05Z' });
     clock.tick();
     const worker = store.getState().processes.find((p) => p.id === 'worker');
-    expect(worker).toMatchObject({ status: 'running', pid: 7, startedAt: Date.parse('2026-11-30T12:00:05Z') });
+    expect(worker).toMatchObject({ status: 'running', pid: 7, startedAt: '2026-11-30T12:00:05Z' });
+    expect(worker?.exitCode).toBeUndefined();
     expect(book.ring('worker').last()).toMatchObject({ kind: 'status', text: 'worker running (pid 7)' });
+    // A stop in its grace period says when SIGKILL follows; a payload the schema refuses is skipped.
+    conn.emit('process:worker', { type: 'process_status', data: { status: 'stopping', killAt: '2026-11-30T12:00:09Z' }, timestamp: '2026-11-30T12:00:06Z' });
+    conn.emit('process:worker', { type: 'process_status', data: { status: 'running', pid: 'seven' } });
+    clock.tick();
+    expect(store.getState().processes.find((p) => p.id === 'worker')).toMatchObject({ status: 'stopping', killAt: '2026-11-30T12:00:09Z' });
+
   });
 
   it('reads the processes channel and follows added and removed processes', async () => {
     const { conn, store } = setup();
-    conn.emit('processes', { type: 'event', data: { kind: 'list', processes: [{ id: 'web', status: 'stopped', signal: 'SIGTERM' }, { id: 'adhoc', status: 'starting' }] } });
+    conn.emit('processes', { type: 'event', data: { kind: 'list', processes: [processInfo({ id: 'web', status: 'stopped', signal: 'SIGTERM' }), processInfo({ id: 'adhoc', status: 'starting' })] } });
     expect(store.getState().processes.map((p) => p.id)).toEqual(['web', 'adhoc']);
     expect(conn.subscribed()).toContain('process:adhoc');
-    conn.emit('processes', { type: 'event', data: { kind: 'list', processes: [{ id: 'adhoc', status: 'running' }] } });
+    conn.emit('processes', { type: 'event', data: { kind: 'list', processes: [processInfo({ id: 'adhoc', status: 'running' })] } });
     expect(conn.subscribed()).not.toContain('process:web');
+    // A list this dashboard cannot read is reported, not guessed at.
+    conn.emit('processes', { type: 'event', data: { kind: 'list', processes: [{ id: 'x', status: 'running' }] } });
+    expect(store.getState().processes.map((p) => p.id)).toEqual(['adhoc']);
+    expect(store.getState().notice).toMatch(/cannot read \(processes\.0\.command/);
   });
 
   it('marks a gap in the log of the channel that lost history', async () => {
@@ -133,8 +145,9 @@ describe('DashboardController', () => {
     d.conn.answers.set('hub.whoami', { role: 'operator', clientId: 'c2' });
     d.conn.setStatus({ kind: 'connected' });
     await settle();
-    d.conn.emit('hub:stats', { type: 'event', data: { clientList: [{ id: 'c1', role: 'viewer', subscriptions: [] }, { id: 'c2', role: 'operator', subscriptions: ['processes'] }], channelList: [] } });
-    expect(d.store.getState().stats?.clients.map((c) => c.self)).toEqual([false, true]);
+    d.conn.emit('hub:stats', { type: 'event', data: hubStats({ clientList: [clientStats({ id: 'c1', role: 'viewer' }), clientStats({ id: 'c2' })] }) });
+    expect(d.store.getState().stats?.clientList.map((c) => c.id)).toEqual(['c1', 'c2']);
+    expect(d.store.getState().selfClientId).toBe('c2');
 
     const c = setup();
     c.conn.setStatus({ kind: 'connected' });
@@ -165,16 +178,41 @@ describe('DashboardController', () => {
   it('sends operator requests and reports failures as a notice', async () => {
     const { conn, store, controller } = setup({ knownRole: 'operator' });
     conn.answers.set('process.restart', { ok: true });
-    conn.answers.set('hub.loginLink', { url: 'http://127.0.0.1:7420/login?ticket=abc' });
+    conn.answers.set('hub.loginLink', { url: 'http://127.0.0.1:7420/login?ticket=abc', expiresAt: '2026-12-01T18:40:00.000Z' });
     expect(await controller.restartProcess('web')).toBe(true);
     expect(await controller.stopProcess('web')).toBe(false);
     expect(store.getState().notice).toMatch(/process.stop failed/);
-    expect(await controller.loginLink('viewer')).toBe('http://127.0.0.1:7420/login?ticket=abc');
+    expect(await controller.loginLink('viewer')).toEqual({ url: 'http://127.0.0.1:7420/login?ticket=abc', expiresAt: '2026-12-01T18:40:00.000Z' });
     expect(conn.requests.map((r) => [r.method, r.params])).toEqual([
       ['process.restart', { id: 'web' }],
       ['process.stop', { id: 'web' }],
       ['hub.loginLink', { role: 'viewer' }],
     ]);
     expect(store.getState().role).toBe('operator');
+  });
+
+  it('loads the alert and audit lists at connect, takes live ones from their channels, and hands new live alerts on', async () => {
+    const live: string[] = [];
+    const conn = new FakeHubConnection();
+    const crash = { kind: 'alert', rule: 'crash', ruleIndex: 0, process: 'web', message: 'web exited with code 1', time: '2026-12-01T18:00:00.000Z', count: 1 };
+    conn.answers.set('process.list', []);
+    conn.answers.set('alerts.list', { alerts: [crash], counters: { published: 1, throttled: 0, webhookSent: 0, webhookFailures: 0, webhookDropped: 0 } });
+    conn.answers.set('audit.list', { entries: [{ kind: 'audit', action: 'process.stop', target: 'web', userId: 'alice', role: 'operator', clientId: 'c1', time: '2026-12-01T17:59:00.000Z', ok: true }] });
+    const store = createDashboardStore({ alertsSeenAt: 0 });
+    const controller = new DashboardController(conn, store, new LogBook({ maxLines: 10 }), { schedule: manualScheduler().schedule, onLiveAlert: (a) => live.push(a.message) });
+    controller.start();
+    conn.setStatus({ kind: 'connected' });
+    await settle();
+    expect(store.getState().alerts).toHaveLength(1);
+    expect(store.getState().audit.map((e) => e.action)).toEqual(['process.stop']);
+    conn.emit('alerts', { type: 'event', data: crash }); // already known: not new
+    conn.emit('alerts', { type: 'event', data: { ...crash, time: '2026-12-01T18:01:00.000Z', count: 4 } });
+    conn.emit('alerts', { type: 'event', data: { kind: 'alert', rule: 'nonsense' } });
+    conn.emit('audit', { type: 'event', data: { kind: 'audit', action: 'process.start', target: 'web', userId: 'alice', role: 'operator', clientId: 'c1', time: '2026-12-01T18:02:00.000Z', ok: true } });
+    expect(live).toEqual(['web exited with code 1']);
+    expect(store.getState().alerts.map((a) => a.count)).toEqual([1, 4]);
+    expect(store.getState().unreadAlerts).toBe(2);
+    expect(store.getState().audit.map((e) => e.action)).toEqual(['process.stop', 'process.start']);
+    controller.close();
   });
 });

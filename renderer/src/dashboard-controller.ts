@@ -3,7 +3,7 @@
  * channels, feeds output through the batching buffer into the LogBook (outside React), keeps the
  * store's process list and role current, and carries out the operators' actions.
  */
-import { HUB_STATS_CHANNEL, PROCESSES_CHANNEL, PROCESS_CHANNEL_PREFIX, processChannel, type Message } from '../../shared/protocol';
+import { HUB_STATS_CHANNEL, PROCESSES_CHANNEL, PROCESS_CHANNEL_PREFIX, processChannel, type AlertEvent, type Message, type ProcessInfo } from '../../shared/protocol';
 import type { ConnectionStatus, HubConnection } from './connection/hub-connection';
 import type { SessionState } from './connection/session-check';
 import type { LogBook } from './logs/log-book';
@@ -12,8 +12,9 @@ import { RenderGate, type RenderGateOptions } from './logs/render-gate';
 import { ReplayTracker } from './logs/replay-tracker';
 import { SubscriptionPacer } from './connection/subscription-pacer';
 import type { DashboardStore, Role } from './state/dashboard-store';
-import { parseHubStats } from './state/hub-stats';
-import { parseProcessesPayload, parseStatusFields, parseTime, type ProcessInfo } from './state/process-info';
+import { EventFeed } from './state/event-feed';
+import { readHubStats } from './state/hub-stats-view';
+import { applyStatus, readProcessList, readStatus } from './state/process-list';
 import { statusNote } from './state/status-text';
 
 /** What arrives on a `process:<id>` channel, queued for the next frame. */
@@ -40,6 +41,15 @@ export interface ControllerOptions {
   now?: () => number;
   /** When a flood of lines is redrawn (the replay on connecting); see {@link RenderGate}. */
   renderGate?: RenderGateOptions;
+  /** Hears each alert that arrives live (not the list loaded at connect): the browser's notifications. */
+  onLiveAlert?: (alert: AlertEvent) => void;
+}
+
+/** A login link as `hub.loginLink` answers it. */
+export interface LoginLinkInfo {
+  url: string;
+  /** ISO time the link stops working, when the hub says. */
+  expiresAt?: string;
 }
 
 /** The operators' and viewers' actions, as components call them. */
@@ -48,8 +58,10 @@ export interface DashboardActions {
   stopProcess(id: string): Promise<boolean>;
   restartProcess(id: string): Promise<boolean>;
   addProcess(id: string, command: string): Promise<boolean>;
+  /** Remove a process added at run time (`process.remove`). */
+  removeProcess(id: string): Promise<boolean>;
   /** A one-time login link for a role, or null when the hub refused. */
-  loginLink(role: Role): Promise<string | null>;
+  loginLink(role: Role): Promise<LoginLinkInfo | null>;
   disconnectClient(clientId: string): Promise<boolean>;
   clearLogs(processId: string): void;
   /** Reconnect now instead of waiting for the next attempt. */
@@ -64,8 +76,10 @@ export class DashboardController implements DashboardActions {
   private readonly options: ControllerOptions;
   private readonly batcher: OutputBatcher<Inbound>;
   private readonly gate: RenderGate;
-  /** Status changes applied to the LogBook and waiting for the next redraw to reach the store. */
-  private readonly pendingPatches: Array<Partial<ProcessInfo> & { id: string }> = [];
+  /** Processes whose status changed, applied to the LogBook and waiting for the next redraw to reach the store. */
+  private readonly pendingStatus = new Map<string, ProcessInfo>();
+  /** Alerts and audit entries. */
+  private readonly feed: EventFeed;
   /** Which process channels are replaying history; only when the connection reports `subscribed`. */
   private readonly replay: ReplayTracker | null;
   /** Sends process subscribes one at a time; only when the connection reports `subscribed`. */
@@ -77,8 +91,6 @@ export class DashboardController implements DashboardActions {
   private ended = false;
   private started = false;
   private readonly now: () => number;
-  /** Our own client id, from `hub.whoami` (changes at every reconnect). */
-  private selfId: string | undefined;
 
   constructor(conn: HubConnection, store: DashboardStore, book: LogBook, options: ControllerOptions) {
     this.conn = conn;
@@ -90,6 +102,7 @@ export class DashboardController implements DashboardActions {
     this.replay = conn.onSubscribed ? new ReplayTracker() : null;
     this.pacer = conn.onSubscribed ? new SubscriptionPacer() : null;
     this.gate = new RenderGate(() => this.render(), { now: this.now, ...options.renderGate });
+    this.feed = new EventFeed(conn, store, { timeoutMs: options.timeoutMs ?? 10_000, onLiveAlert: options.onLiveAlert });
   }
 
   /** Subscribe and connect. */
@@ -115,6 +128,7 @@ export class DashboardController implements DashboardActions {
       this.conn.subscribe(PROCESSES_CHANNEL, (m) => this.onProcesses(m)),
       this.conn.subscribe(HUB_STATS_CHANNEL, (m) => this.onStats(m.data)),
     );
+    this.feed.start();
     this.conn.start();
   }
 
@@ -130,6 +144,7 @@ export class DashboardController implements DashboardActions {
     this.gate.cancel();
     this.pacer?.close();
     for (const off of this.cleanups.splice(0)) off();
+    this.feed.close();
     for (const off of this.processSubs.values()) off();
     this.processSubs.clear();
     this.conn.close();
@@ -153,12 +168,17 @@ export class DashboardController implements DashboardActions {
     return ok;
   }
 
-  async loginLink(role: Role): Promise<string | null> {
+  async removeProcess(id: string): Promise<boolean> {
+    const ok = await this.run('process.remove', { id });
+    if (ok) void this.loadProcesses();
+    return ok;
+  }
+
+  async loginLink(role: Role): Promise<LoginLinkInfo | null> {
     try {
-      const res = await this.conn.request('hub.loginLink', { role }, { timeoutMs: this.timeout });
-      const url = typeof res === 'string' ? res : (res as { url?: unknown } | null)?.url;
-      if (typeof url !== 'string') throw new Error('the hub sent no url');
-      return url;
+      const res = (await this.conn.request('hub.loginLink', { role }, { timeoutMs: this.timeout })) as { url?: unknown; expiresAt?: unknown } | null;
+      if (typeof res?.url !== 'string') throw new Error('the hub sent no url');
+      return typeof res.expiresAt === 'string' ? { url: res.url, expiresAt: res.expiresAt } : { url: res.url };
     } catch (e) {
       this.store.getState().setNotice(`Could not create a login link: ${errorText(e)}`);
       return null;
@@ -228,9 +248,7 @@ export class DashboardController implements DashboardActions {
 
   private async loadProcesses(): Promise<void> {
     try {
-      const res = await this.conn.request('process.list', undefined, { timeoutMs: this.timeout });
-      const update = parseProcessesPayload(res, this.now());
-      if (update) this.applyProcesses(update);
+      this.onList(await this.conn.request('process.list', undefined, { timeoutMs: this.timeout }));
     } catch (e) {
       this.store.getState().setNotice(`Could not list processes: ${errorText(e)}`);
     }
@@ -240,7 +258,7 @@ export class DashboardController implements DashboardActions {
   private async detectRole(): Promise<void> {
     try {
       const who = (await this.conn.request('hub.whoami', undefined, { timeoutMs: this.timeout })) as { role?: unknown; clientId?: unknown } | null;
-      if (typeof who?.clientId === 'string') this.selfId = who.clientId;
+      if (typeof who?.clientId === 'string') this.store.getState().setSelfClientId(who.clientId);
       if (!this.options.knownRole && (who?.role === 'operator' || who?.role === 'viewer')) this.store.getState().setRole(who.role);
     } catch {
       // Refused or timed out: the role stays unknown and controls stay hidden; the hub enforces roles anyway.
@@ -248,16 +266,20 @@ export class DashboardController implements DashboardActions {
   }
 
   private onProcesses(message: Message): void {
-    const update = parseProcessesPayload(message.data, this.now());
-    if (update) this.applyProcesses(update);
+    this.onList(message.data);
+  }
+
+  private onList(payload: unknown): void {
+    const reading = readProcessList(payload);
+    if (reading.ok) this.applyProcesses(reading.list);
+    else this.store.getState().setNotice(`The hub sent a process list this dashboard cannot read (${reading.error})`);
   }
 
   /** Apply a complete process list: new processes are subscribed, removed ones let go. */
   private applyProcesses(list: ProcessInfo[]): void {
-    const state = this.store.getState();
-    // Status changes that came before this list, still waiting for a redraw, go first.
-    if (this.pendingPatches.length) state.patchProcesses(this.pendingPatches.splice(0));
-    state.setProcesses(list);
+    // The list is newer than any status change still waiting for a redraw: it is the truth.
+    this.pendingStatus.clear();
+    this.store.getState().setProcesses(list, this.now());
     const ids = new Set(this.store.getState().processes.map((p) => p.id));
     for (const id of ids) if (!this.processSubs.has(id)) this.subscribeProcess(id);
     for (const [id, off] of this.processSubs) {
@@ -296,16 +318,17 @@ export class DashboardController implements DashboardActions {
   }
 
   private onStats(data: unknown): void {
-    const stats = parseHubStats(data);
-    if (!stats) return;
-    if (this.selfId !== undefined) for (const c of stats.clients) if (c.id === this.selfId) c.self = true;
-    this.store.getState().setStats(stats);
+    const stats = readHubStats(data);
+    if (stats) this.store.getState().setStats(stats, this.now());
   }
 
   /** Draw what was applied: the status changes and the new lines, in one React update. */
   private render(): void {
     const state = this.store.getState();
-    if (this.pendingPatches.length) state.patchProcesses(this.pendingPatches.splice(0));
+    if (this.pendingStatus.size) {
+      state.updateProcesses([...this.pendingStatus.values()]);
+      this.pendingStatus.clear();
+    }
     state.bumpLogs();
   }
 
@@ -314,19 +337,17 @@ export class DashboardController implements DashboardActions {
    * statuses go with the lines, so a replay's status notes do not redraw the sidebar one by one.
    */
   private apply(batch: Inbound[]): void {
-    const patches = this.pendingPatches;
     for (const item of batch) {
       if (item.kind === 'output') {
         this.book.addOutput(item);
       } else if (item.kind === 'gap') {
         this.book.addGap(item.processId, item.resumed);
       } else {
-        const fields = parseStatusFields(item.data, this.now());
-        const patch: Partial<ProcessInfo> & { id: string } = { ...fields, id: item.processId };
-        if (fields.status === 'running' && fields.startedAt === undefined) patch.startedAt = parseTime(item.timestamp) ?? this.now();
-        if (fields.status && fields.status !== 'running' && fields.status !== 'starting') patch.pid = fields.pid;
-        patches.push(patch);
-        if (fields.status) this.book.addStatus(item.processId, statusNote(item.processId, fields), item.timestamp);
+        const data = readStatus(item.data);
+        if (!data) continue;
+        const known = this.pendingStatus.get(item.processId) ?? this.store.getState().processes.find((p) => p.id === item.processId);
+        if (known) this.pendingStatus.set(item.processId, applyStatus(known, data, item.timestamp ?? new Date(this.now()).toISOString()));
+        this.book.addStatus(item.processId, statusNote(item.processId, data), item.timestamp);
       }
     }
     this.gate.applied(batch.length, this.replay?.replaying ?? false);

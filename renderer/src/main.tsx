@@ -2,7 +2,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ReconnectingClient, type WebSocketConstructor } from '../../shared/client/reconnecting-client';
-import type { HubConnectionInfo } from '../../shared/bridge';
+import type { DesktopBridge, HubConnectionInfo } from '../../shared/bridge';
 import { App } from './app';
 import { ClientConnection } from './connection/client-adapter';
 import { browserSession, forgetSession } from './connection/browser-session';
@@ -11,18 +11,22 @@ import { DashboardContext } from './dashboard-context';
 import { DashboardController } from './dashboard-controller';
 import { LogBook } from './logs/log-book';
 import { frameScheduler } from './logs/output-batcher';
+import { BrowserNotifier } from './state/browser-notifier';
 import { createDashboardStore } from './state/dashboard-store';
 import { firstRenderCue } from './state/first-render-cue';
+import { applyTheme, storedTheme } from './state/theme';
 import './styles/app.css';
 
 declare global {
   interface Window {
     /** Present only in the Electron window (the preload's bridge). */
-    switchyard?: { hubConnection(): Promise<HubConnectionInfo> };
+    switchyard?: DesktopBridge;
   }
 }
 
 async function boot(): Promise<void> {
+  // Before anything renders: no flash of the other theme.
+  applyTheme(storedTheme());
   const root = document.getElementById('root');
   if (!root) throw new Error('missing #root element');
   const bridge = window.switchyard;
@@ -37,6 +41,9 @@ async function boot(): Promise<void> {
   const client = new ReconnectingClient({ url, WebSocket: WebSocket as unknown as WebSocketConstructor, token });
   const store = createDashboardStore();
   const book = new LogBook({ maxLines });
+  // The desktop window gets native notifications from its main process; a browser tab uses the
+  // Notification API, once the user allowed it from the alert list.
+  const notifier = bridge ? undefined : new BrowserNotifier(window, (id) => store.getState().select(id));
   const controller = new DashboardController(new ClientConnection(client), store, book, {
     schedule: frameScheduler(),
     knownRole: hub ? 'operator' : undefined,
@@ -48,8 +55,10 @@ async function boot(): Promise<void> {
           return state;
         },
     noSession: !hub && token === undefined,
+    onLiveAlert: notifier ? (alert) => notifier.notify(alert) : undefined,
   });
   controller.start();
+  bridge?.onFocusProcess((id) => store.getState().select(id));
   window.addEventListener('pagehide', () => controller.close());
   // A page restored from the back/forward cache has a closed connection: start afresh.
   window.addEventListener('pageshow', (e) => {
@@ -59,7 +68,7 @@ async function boot(): Promise<void> {
   await firstRenderCue(store, 300);
   createRoot(root).render(
     <StrictMode>
-      <DashboardContext.Provider value={{ store, book, actions: controller, origin }}>
+      <DashboardContext.Provider value={{ store, book, actions: controller, origin, notifier }}>
         <App />
       </DashboardContext.Provider>
     </StrictMode>,

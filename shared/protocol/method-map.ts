@@ -5,7 +5,7 @@
  * dashboard, the CLI and scripts take their types from it; a test checks every answer against it.
  */
 import { z } from 'zod';
-import { AlertEventSchema, AuditEventSchema } from './payloads/events';
+import { AlertCountersSchema, AlertEventSchema, AuditEventSchema } from './payloads/events';
 import { HubStatsSchema, RoleSchema, WhoAmISchema } from './payloads/hub';
 import { LogsReadParamsSchema, LogsReadResultSchema, LogsSearchParamsSchema, LogsSearchResultSchema } from './payloads/logs';
 import { ProcessInfoSchema } from './payloads/process';
@@ -80,7 +80,7 @@ export const METHODS = {
   'logs.read': { role: 'viewer', params: LogsReadParamsSchema, result: LogsReadResultSchema },
   'logs.search': { role: 'viewer', params: LogsSearchParamsSchema, result: LogsSearchResultSchema },
   /** The latest alerts and audit entries (also on their channels), newest last. */
-  'alerts.list': { role: 'viewer', params: noParams, result: z.strictObject({ alerts: z.array(AlertEventSchema) }) },
+  'alerts.list': { role: 'viewer', params: noParams, result: z.strictObject({ alerts: z.array(AlertEventSchema), counters: z.optional(AlertCountersSchema) }) },
   'audit.list': { role: 'viewer', params: noParams, result: z.strictObject({ entries: z.array(AuditEventSchema) }) },
 } as const satisfies Record<string, MethodSpec>;
 

@@ -1,12 +1,12 @@
 /** The left sidebar: every process with its status, details and (for operators) controls. */
-import { useEffect, useState, type KeyboardEvent } from 'react';
-import { useDashboard, useServices } from '../dashboard-context';
+import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
+import { useDashboard } from '../dashboard-context';
 import { ALL_PROCESSES } from '../logs/log-book';
-import type { ProcessInfo } from '../state/process-info';
-import { formatUptime, isActive, statusDetail } from '../state/status-text';
+import { colourIndexes } from '../state/process-colours';
 import { AddProcessForm } from './add-process-form';
+import { ProcessRow } from './process-row';
 
-/** Re-render once a second for uptimes. */
+/** Re-render once a second for uptimes and countdowns. */
 function useNow(intervalMs = 1000): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -22,19 +22,22 @@ export function ProcessSidebar() {
   const selected = useDashboard((s) => s.selected);
   const select = useDashboard((s) => s.select);
   const operator = useDashboard((s) => s.role === 'operator');
+  const colours = useMemo(() => colourIndexes(processes), [processes]);
   const now = useNow();
   return (
     <nav className="sidebar" aria-label="Processes">
       <ul className="process-list" data-testid="process-list" onKeyDown={moveFocus}>
-        <li className={selected === ALL_PROCESSES ? 'process-row selected' : 'process-row'}>
+        <li className={selected === ALL_PROCESSES ? 'process-row all selected' : 'process-row all'}>
           <button type="button" className="process-select" aria-label="Show logs of all processes" aria-current={selected === ALL_PROCESSES || undefined} onClick={() => select(ALL_PROCESSES)}>
-            <span className="dot dot-all" aria-hidden="true" />
-            <span className="process-name">All processes</span>
-            <span className="process-meta">{processes.length}</span>
+            <span className="process-line">
+              <span className="dot dot-all" aria-hidden="true" />
+              <span className="process-name">All processes</span>
+              <span className="process-count">{processes.length}</span>
+            </span>
           </button>
         </li>
         {processes.map((p) => (
-          <ProcessRow key={p.id} process={p} selected={selected === p.id} operator={operator} now={now} onSelect={() => select(p.id)} />
+          <ProcessRow key={p.id} process={p} colour={colours.get(p.id) ?? 0} selected={selected === p.id} operator={operator} now={now} onSelect={() => select(p.id)} />
         ))}
       </ul>
       {processes.length === 0 && <p className="sidebar-empty">No processes yet.</p>}
@@ -52,53 +55,4 @@ function moveFocus(e: KeyboardEvent<HTMLUListElement>): void {
   e.preventDefault();
   const next = items[Math.max(0, Math.min(items.length - 1, at + (e.key === 'ArrowDown' ? 1 : -1)))];
   next?.focus();
-}
-
-/** Props of {@link ProcessRow}. */
-export interface ProcessRowProps {
-  process: ProcessInfo;
-  selected: boolean;
-  operator: boolean;
-  now: number;
-  onSelect(): void;
-}
-
-/** One process: status dot, name, status text, pid, uptime, restarts and controls. */
-export function ProcessRow({ process: p, selected, operator, now, onSelect }: ProcessRowProps) {
-  const { actions } = useServices();
-  const [busy, setBusy] = useState(false);
-  const active = isActive(p.status);
-  const act = (fn: (id: string) => Promise<boolean>) => () => {
-    setBusy(true);
-    void fn.call(actions, p.id).finally(() => setBusy(false));
-  };
-  const details: string[] = [];
-  if (p.pid !== undefined && active) details.push(`pid ${p.pid}`);
-  if (p.status === 'running' && p.startedAt !== undefined) details.push(`up ${formatUptime(now - p.startedAt)}`);
-  if (p.restarts) details.push(`${p.restarts} ${p.restarts === 1 ? 'restart' : 'restarts'}`);
-  return (
-    <li className={selected ? 'process-row selected' : 'process-row'} data-testid={`process-row-${p.id}`} data-status={p.status}>
-      <button type="button" className="process-select" aria-label={`Show logs of ${p.id}`} aria-current={selected || undefined} onClick={onSelect} title={p.command}>
-        <span className={`dot dot-${p.status}`} aria-hidden="true" />
-        <span className="process-name">{p.id}</span>
-        <span className="process-status" data-testid={`process-status-${p.id}`}>
-          {statusDetail(p)}
-        </span>
-        {details.length > 0 && <span className="process-meta">{details.join(' · ')}</span>}
-      </button>
-      {operator && (
-        <div className="process-controls" role="group" aria-label={`Controls of ${p.id}`}>
-          <button type="button" aria-label={`Start ${p.id}`} title="Start" disabled={busy || active} onClick={act(actions.startProcess)}>
-            ▶
-          </button>
-          <button type="button" aria-label={`Stop ${p.id}`} title="Stop" disabled={busy || !active} onClick={act(actions.stopProcess)}>
-            ■
-          </button>
-          <button type="button" aria-label={`Restart ${p.id}`} title="Restart" disabled={busy} onClick={act(actions.restartProcess)}>
-            ↻
-          </button>
-        </div>
-      )}
-    </li>
-  );
 }

@@ -55,7 +55,7 @@ export const LogRow = memo(function LogRow({ line, showTimestamp, showPrefix, qu
     >
       {showTimestamp && <span className="log-ts">{formatTime(line.timestamp)} </span>}
       {showPrefix && (
-        <span className="log-prefix" style={{ color: `hsl(${processHue(line.processId)} 60% var(--prefix-lightness))` }}>
+        <span className="log-prefix" style={{ color: `var(--proc-${line.processId}, hsl(${processHue(line.processId)} 60% var(--prefix-lightness)))` }}>
           {line.processId} │{' '}
         </span>
       )}

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createDashboardStore } from './dashboard-store';
 import { firstRenderCue } from './first-render-cue';
+import { processInfo } from '../test-support/fixtures';
 
 describe('firstRenderCue', () => {
   it('waits for the process list', async () => {
@@ -10,7 +11,7 @@ describe('firstRenderCue', () => {
     store.getState().setConnection({ kind: 'connected' });
     await Promise.resolve();
     expect(done).toBe(false);
-    store.getState().setProcesses([{ id: 'web', status: 'running' }]);
+    store.getState().setProcesses([processInfo({ id: 'web' })]);
     await cue;
     expect(done).toBe(true);
   });

@@ -29,6 +29,21 @@ export const AlertEventSchema = z.strictObject({
 });
 export type AlertEvent = z.infer<typeof AlertEventSchema>;
 
+/** What the alert engine counts (`alerts.list`): nothing it drops or fails to deliver is silent. */
+export const AlertCountersSchema = z.strictObject({
+  /** Alerts published on `alerts`. */
+  published: z.number().int(),
+  /** Events folded into a later alert by the throttle. */
+  throttled: z.number().int(),
+  /** Webhook posts answered with a 2xx. */
+  webhookSent: z.number().int(),
+  /** Webhook attempts that failed (timeout, refused, non-2xx), retries included. */
+  webhookFailures: z.number().int(),
+  /** Alerts given up for a webhook after the last retry, or dropped because its queue was full. */
+  webhookDropped: z.number().int(),
+});
+export type AlertCounters = z.infer<typeof AlertCountersSchema>;
+
 /** Control actions recorded on `audit`. */
 export const AUDIT_ACTIONS = [
   'process.start',

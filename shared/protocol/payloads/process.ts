@@ -47,6 +47,8 @@ export const ProcessStatusDataSchema = z.object({
   /** While `stopping`: ISO time the group gets SIGKILL if it has not exited. */
   killAt: z.optional(isoTime),
   health: z.optional(HealthSchema),
+  /** On `exited`: the restart policy gave up (its `maxRestarts` in a row were used). */
+  gaveUp: z.optional(z.boolean()),
 });
 export type ProcessStatusData = z.infer<typeof ProcessStatusDataSchema>;
 
@@ -131,3 +133,13 @@ export const ProcessListEventSchema = z.strictObject({
   processes: z.array(ProcessInfoSchema),
 });
 export type ProcessListEvent = z.infer<typeof ProcessListEventSchema>;
+
+/**
+ * Whether a process (a list item or a status) has given up restarting: its `gaveUp`, or, from a
+ * supervisor that does not set it yet, its reason ("gave up after 5 restarts in a row"). The one
+ * place that reads the reason, so the alert engine and the dashboard cannot disagree.
+ */
+export function hasGivenUp(p: { gaveUp?: boolean; reason?: string; status?: ProcessState }): boolean {
+  if (p.gaveUp !== undefined) return p.gaveUp;
+  return p.status === 'exited' && typeof p.reason === 'string' && p.reason.startsWith('gave up');
+}
