@@ -137,13 +137,22 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
     throw err;
   });
   const port = front.port;
-  const printableHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  // Links name an address, never a name (http-front.ts says why); a wildcard is reached by loopback.
+  const linkAddress = front.addresses[0] ?? host;
+  const printableHost = linkAddress === '0.0.0.0' || linkAddress === '::' ? '127.0.0.1' : linkAddress.includes(':') ? `[${linkAddress}]` : linkAddress;
   origin = `http://${printableHost}:${port}`;
 
+  // The token file before any process: when it cannot be written, nothing has run.
+  let tokenFile = '';
+  try {
+    tokenFile = options.tokenFile === '' ? '' : writeTokenFile(options.tokenFile ?? defaultTokenFile(port), token);
+  } catch (err) {
+    await hub.close();
+    await front.close();
+    throw err;
+  }
   const supervisor = new Supervisor({ hub: alerting.tap(hub), definitions, cwd: options.cwd, env: options.env ?? childEnvironment(process.env) });
   supervisor.start();
-
-  const tokenFile = options.tokenFile === '' ? '' : writeTokenFile(options.tokenFile ?? defaultTokenFile(port), token);
 
   let closing: Promise<void> | undefined;
   return {
