@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROCESSES_CHANNEL } from '../../shared/protocol';
-import type { ProcessInfo } from './process-info';
+import type { ProcessInfo } from '../../shared/protocol';
 import { groupMembers } from './process-group';
 import { loadProcfile } from './procfile';
 import { RecordingHub } from './recording-hub';
@@ -226,14 +226,14 @@ describe('Supervisor', () => {
       {
         id: 'crash',
         command: `${NODE} ${fixture('crash.mjs')}`,
-        restart: { mode: 'on-failure', initialDelayMs: 40, multiplier: 2, maxDelayMs: 100, maxRestarts: 3 },
+        restart: { mode: 'on-failure', initialDelayMs: 100, multiplier: 2, maxDelayMs: 300, maxRestarts: 3 },
       },
       { id: 'clean', command: 'exit 0', restart: { mode: 'on-failure', initialDelayMs: 10 } },
     ]);
     sup.start();
     await hub.waitFor(() => hub.statuses('crash').some((s) => s.status === 'exited' && typeof s.reason === 'string'), 'the last exit');
     const statuses = hub.statuses('crash');
-    expect(statuses.filter((s) => s.status === 'restarting').map((s) => s.delayMs)).toEqual([40, 80, 100]);
+    expect(statuses.filter((s) => s.status === 'restarting').map((s) => s.delayMs)).toEqual([100, 200, 300]);
     expect(statuses.filter((s) => s.status === 'exited').map((s) => s.exitCode)).toEqual([1, 1, 1, 1]);
     expect(statuses.at(-1)).toMatchObject({ status: 'exited', exitCode: 1, reason: 'gave up after 3 restarts in a row' });
     expect(hub.lines('crash').map((l) => l.line)).toEqual(['crashing', 'crashing', 'crashing', 'crashing']);
@@ -244,20 +244,20 @@ describe('Supervisor', () => {
     // a user's start begins the count again
     sup.startProcess('crash');
     await hub.waitStatus('crash', 'restarting', 4);
-    expect(hub.statuses('crash').filter((s) => s.status === 'restarting').at(-1)?.delayMs).toBe(40);
+    expect(hub.statuses('crash').filter((s) => s.status === 'restarting').at(-1)?.delayMs).toBe(100);
   });
 
   it('starts the backoff and the cap again after a run that lived resetAfterMs', async () => {
     const { hub, sup } = setup([
-      { id: 'slow', command: 'sleep 0.3; exit 2', restart: { mode: 'on-failure', initialDelayMs: 20, maxRestarts: 1, resetAfterMs: 200 } },
+      { id: 'slow', command: 'sleep 0.3; exit 2', restart: { mode: 'on-failure', initialDelayMs: 100, maxRestarts: 1, resetAfterMs: 200 } },
     ]);
     sup.start();
     await hub.waitStatus('slow', 'restarting', 3);
     const restarting = hub.statuses('slow').filter((s) => s.status === 'restarting');
     expect(restarting.map((s) => [s.delayMs, s.restarts])).toEqual([
-      [20, 1],
-      [20, 2],
-      [20, 3],
+      [100, 1],
+      [100, 2],
+      [100, 3],
     ]);
     expect(hub.statuses('slow').some((s) => typeof s.reason === 'string')).toBe(false);
   });
