@@ -130,27 +130,33 @@ export class Watchdog {
     });
     this.child = child;
     child.on('error', () => {
-      // Reported through the exit below; without a watchdog the supervisor still works.
+      // A spawn that failed (EMFILE, say) emits only 'error': count it as a death, try again later.
+      if (child.pid === undefined) this.died(child, null, null, true);
     });
     child.stdin?.on('error', () => {});
-    child.on('exit', (code, signal) => {
-      if (this.child !== child) return;
-      this.child = null;
-      if (this.closed) return;
-      const now = Date.now();
-      this.deaths.push(now);
-      while (this.deaths.length > 0 && now - (this.deaths[0] as number) > RESPAWN_WINDOW_MS) this.deaths.shift();
-      const respawn = this.deaths.length <= MAX_RESPAWNS;
-      if (respawn) {
-        this.respawns++;
-        this.start();
-      }
-      this.options.onUnexpectedExit?.(code, signal, respawn);
-    });
+    child.on('exit', (code, signal) => this.died(child, code, signal, false));
     child.unref();
     (child.stdin as Socket | null)?.unref?.();
     if (this.options.markerPrefix) this.write(`=${this.options.markerPrefix}`);
     for (const [pgid, g] of this.groups) this.write(`+${pgid} ${g.signal} ${Math.round(g.graceMs)}`);
+  }
+
+  private died(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null, spawnFailed: boolean): void {
+    if (this.child !== child) return;
+    this.child = null;
+    if (this.closed) return;
+    const now = Date.now();
+    this.deaths.push(now);
+    while (this.deaths.length > 0 && now - (this.deaths[0] as number) > RESPAWN_WINDOW_MS) this.deaths.shift();
+    const respawn = this.deaths.length <= MAX_RESPAWNS;
+    if (respawn) {
+      this.respawns++;
+      // A watchdog that was killed is replaced at once; one that could not even start (no
+      // descriptors) is tried again after a pause, when the shortage may have passed.
+      if (spawnFailed) setTimeout(() => this.start(), 1000).unref();
+      else this.start();
+    }
+    this.options.onUnexpectedExit?.(code, signal, respawn);
   }
 
   /** Record a process group to kill if the supervisor dies. */
