@@ -69,6 +69,11 @@ export class FileWatch {
     this.watcher.on('error', (err) => this.options.onError?.(`watching files failed: ${(err as Error).message}`));
   }
 
+  /** The folders watched now, absolute (for diagnostics and tests). */
+  watchedFolders(): string[] {
+    return Object.keys(this.watcher.getWatched());
+  }
+
   /** Stop watching; a pending burst is dropped. Twice is harmless. */
   async close(): Promise<void> {
     if (this.closed) return;
