@@ -116,7 +116,9 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
     allowedOrigins,
     loginUrlBase: () => `${origin}/login?ticket=`,
   });
-  const metrics = createMetrics(() => hub.stats());
+  // Built before the HTTP routes so that /metrics can show each process (it starts below).
+  const supervisor = new Supervisor({ hub, definitions, cwd: options.cwd, log: options.log });
+  const metrics = createMetrics(() => hub.stats(), supervisor);
   const routes = createHttpRoutes({
     hostAllowed: (req) => checkHost(req, { port, allowedHosts }),
     auth: hub.auth,
@@ -128,7 +130,6 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
   server.on('request', routes.request);
   server.on('upgrade', routes.upgrade);
 
-  const supervisor = new Supervisor({ hub, definitions, cwd: options.cwd });
   supervisor.start();
 
   const tokenFile = options.tokenFile === '' ? '' : writeTokenFile(options.tokenFile ?? defaultTokenFile(port), token);

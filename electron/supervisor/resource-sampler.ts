@@ -60,6 +60,8 @@ export class ResourceSampler {
   private timer: NodeJS.Timeout | null = null;
   private figuresById = new Map<string, ResourceFigures>();
   private lastAt = 0;
+  /** The last sample had a previous one to measure CPU against. */
+  private hadInterval = false;
   private lastCpu = new Map<string, number>(); // "pid:startTicks" -> cpu ticks
   private readonly unmarked = new Map<number, number>(); // pid -> startTicks, environ read and not ours
   private readonly marked = new Map<number, { start: number; value: string }>();
@@ -99,12 +101,12 @@ export class ResourceSampler {
    * apart, when no earlier sample can serve as the start of the CPU interval).
    */
   async fresh(maxAgeMs = 1000): Promise<void> {
-    if (this.closed || Date.now() - this.lastAt <= maxAgeMs) return;
-    if (Date.now() - this.lastAt > this.staleAfterMs()) {
-      this.sample();
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    this.sample();
+    if (this.closed) return;
+    if (Date.now() - this.lastAt <= maxAgeMs && this.hadInterval) return;
+    if (Date.now() - this.lastAt > this.staleAfterMs()) this.sample(); // the start of a CPU interval
+    const wait = 250 - (Date.now() - this.lastAt);
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (!this.closed) this.sample();
   }
 
   /** The latest figures of a process, if it was sampled while running and recently (someone looks). */
@@ -170,6 +172,7 @@ export class ResourceSampler {
     this.figuresById = next;
     this.lastCpu = cpu;
     this.lastAt = now;
+    this.hadInterval = elapsedSec > 0;
     this.samples++;
     if (changed) this.options.onChange?.();
   }

@@ -3,10 +3,11 @@
 // the processes that left their group with them (trust item 14). Trust item 15: the watchdog is
 // killed first (as a supervised process could do), then the parent: a new watchdog took over, the
 // death was reported, and the groups still vanish.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { build } from 'rolldown';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { groupMembers, signalGroup } from './process-group';
@@ -27,7 +28,7 @@ afterAll(() => {
 });
 
 interface Parent {
-  child: ChildProcessWithoutNullStreams;
+  child: ChildProcessByStdio<Writable, Readable, null>;
   messages: Record<string, unknown>[];
   info: { pgids: number[]; escapees: number[]; watchdog: number };
 }
