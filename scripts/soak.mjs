@@ -6,7 +6,7 @@
 // resubscribe with `since` and `epoch`). It checks, and exits 1 when any check fails:
 // - no line lost, duplicated or reordered for any client (by `seq` and by the emitter's numbers),
 //   every resubscribe recovered, no close the client did not ask for, every client caught up;
-// - the server's RSS and open file descriptors (/proc/PID) back within 10% of their level before
+// - the server's RSS and open file descriptors (its own /metrics) back within 10% of their level before
 //   the clients came, once they are gone (both measured after a full GC of the server, which the
 //   soak triggers through a preload: soak/gc-on-signal.cjs).
 // The baseline is taken after a warm-up: WARMUP seconds with no client (every channel's retention
@@ -14,13 +14,12 @@
 // It reports the p50/p99/max latency from print to receipt. Everything is bounded: the run stops
 // by itself after its duration plus fixed settle times, and only ever talks to 127.0.0.1.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Histogram } from './soak/histogram.mjs';
-import { sample } from './soak/proc-stats.mjs';
 import { newTotals, SoakClient } from './soak/soak-client.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -80,7 +79,7 @@ async function run() {
   // state the run must come back to; a leak grows with the run's length, a warm-up does not.
   log(`warming up ${opts.warmupSeconds} s, then ${opts.loadWarmupSeconds} s with the clients`);
   await sleep(opts.warmupSeconds * 1000);
-  const cold = await steadySample(pid);
+  const cold = await steadySample(pid, port);
   const totals = newTotals();
   const histogram = new Histogram();
   if (opts.loadWarmupSeconds > 0) {
@@ -90,9 +89,9 @@ async function run() {
     await waitFor(async () => JSON.parse(await httpGet(port, '/api/stats')).clients === 0 || undefined, 15_000, () => 'warm-up clients still registered');
     await sleep(3000);
   }
-  const before = await steadySample(pid);
+  const before = await steadySample(pid, port);
   const heapBefore = await heapSample(port);
-  const cpuBefore = cpuSeconds(pid);
+  const cpuBefore = (await serverSample(port)).cpu;
   log(`baseline: RSS ${mb(before.rss)}, ${before.fds} fds (before any client: RSS ${mb(cold.rss)}, ${cold.fds} fds)`);
 
   const clients = await connectClients(hubUrl, totals, histogram);
@@ -107,7 +106,7 @@ async function run() {
   let lastReceived = totals.received;
   while (Date.now() - started < opts.seconds * 1000) {
     await sleep(Math.min(1000, opts.seconds * 1000 - (Date.now() - started)));
-    const s = sample(pid);
+    const s = await serverSample(port);
     if (s.rss > peakRss) peakRss = s.rss;
     if (s.fds > peakFds) peakFds = s.fds;
     if (Date.now() - lastReport >= 10_000 || Date.now() - started >= opts.seconds * 1000) {
@@ -135,14 +134,14 @@ async function run() {
   await waitFor(async () => JSON.parse(await httpGet(port, '/api/stats')).clients === 0 || undefined, 15_000, () => 'clients still registered after closing');
 
   // Give the server time to release memory: poll until within 10%, at most 60 s.
-  let after = await steadySample(pid);
+  let after = await steadySample(pid, port);
   const endBy = Date.now() + 60_000;
   while (Date.now() < endBy && !(within(after.rss, before.rss) && within(after.fds, before.fds))) {
     await sleep(2000);
-    after = await steadySample(pid);
+    after = await steadySample(pid, port);
   }
 
-  const serverCpu = cpuSeconds(pid) - cpuBefore;
+  const serverCpu = (await serverSample(port)).cpu - cpuBefore;
   const heapAfter = await heapSample(port);
   const report = {
     seconds: opts.seconds,
@@ -208,14 +207,16 @@ async function heapSample(port) {
   return { heapUsed: read('nodejs_heap_size_used_bytes'), heapTotal: read('nodejs_heap_size_total_bytes'), external: read('nodejs_external_memory_bytes') };
 }
 
-// User plus system CPU time of a process, in seconds (/proc/PID/stat, clock ticks of 1/100 s).
-function cpuSeconds(pid) {
+// The server's resident memory, open descriptors and CPU seconds, as it reports them on /metrics
+// (prom-client reads them from /proc/self): one scrape, so the soak parses no /proc of its own.
+// The scrape's own connection counts as one descriptor, at every sample alike.
+async function serverSample(port) {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    const text = await httpGet(port, '/metrics');
+    const read = (name) => Number(new RegExp(`^switchyard_${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    return { rss: read('process_resident_memory_bytes'), fds: read('process_open_fds'), cpu: read('process_cpu_seconds_total') };
   } catch {
-    return NaN;
+    return { rss: NaN, fds: NaN, cpu: NaN }; // gone: the checks below fail
   }
 }
 
@@ -229,7 +230,7 @@ function round(ms) {
 
 // After a full GC in the server (SIGUSR2, see soak/gc-on-signal.cjs), the median of five samples a
 // quarter second apart: both ends of the comparison are measured in the same, collected state.
-async function steadySample(pid) {
+async function steadySample(pid, port) {
   try {
     process.kill(pid, 'SIGUSR2');
   } catch {
@@ -238,7 +239,7 @@ async function steadySample(pid) {
   await sleep(500);
   const samples = [];
   for (let i = 0; i < 5; i++) {
-    samples.push(sample(pid));
+    samples.push(await serverSample(port));
     await sleep(250);
   }
   const median = (k) => samples.map((s) => s[k]).sort((a, b) => a - b)[2];

@@ -9,7 +9,7 @@
  * start), and signalled with the group.
  */
 import * as fs from 'node:fs';
-import { MARKER_VARIABLE, findByEnvironment, groupMemberPids, pidAlive, readStat } from './proc-reader';
+import { MARKER_VARIABLE, findByEnvironment, groupMemberPids, pidAlive, procAvailable, readStat } from './proc-reader';
 
 /** Send `signal` to every process of group `pgid`; false when the group no longer exists. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
@@ -27,7 +27,7 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
 export function groupMembers(pgid: number): number[] {
   if (!signalGroup(pgid, 0)) return [];
   const members = groupMemberPids(pgid);
-  return members.length > 0 || fs.existsSync('/proc/self') ? members : [pgid];
+  return members.length > 0 || procAvailable() ? members : [pgid];
 }
 
 /** Whether any non-zombie process of group `pgid` is left. */
