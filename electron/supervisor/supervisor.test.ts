@@ -1,37 +1,16 @@
 // Supervisor integration tests: real child processes through /bin/sh, recorded by RecordingHub
 // (a recorder standing in for the hub's publishing side; the end-to-end test uses the real Hub).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROCESSES_CHANNEL } from '../../shared/protocol';
-import type { ProcessInfo } from '../../shared/protocol';
+import { PROCESSES_CHANNEL, type ProcessInfo } from '../../shared/protocol';
 import { groupMembers } from './process-group';
 import { loadProcfile } from './procfile';
 import { RecordingHub } from './recording-hub';
-import { Supervisor, type SupervisorOptions } from './supervisor';
-import type { ProcessDefinition } from './process-definition';
+import { Supervisor } from './supervisor';
+import { NODE, cleanups, fixture, runCleanups, setup, tempDir, waitUntil } from './test-support';
 
-const NODE = JSON.stringify(process.execPath);
-const fixture = (name: string): string => JSON.stringify(join(__dirname, 'fixtures', name));
-const cleanups: (() => unknown)[] = [];
-
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function setup(definitions: ProcessDefinition[], options: Partial<SupervisorOptions> = {}): { hub: RecordingHub; sup: Supervisor } {
-  const hub = new RecordingHub();
-  const sup = new Supervisor({ hub, definitions, watchdog: false, ...options });
-  cleanups.push(() => sup.close());
-  return { hub, sup };
-}
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-sup-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+afterEach(runCleanups);
 
 describe('Supervisor', () => {
   it('runs a Procfile: every line with its stream and colours, statuses in order, .env applied', async () => {
@@ -327,13 +306,5 @@ class FlakyHub extends RecordingHub {
       setTimeout(() => this.drain(), 20);
     }
     return super.sendProcessOutput(...args);
-  }
-}
-
-async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
