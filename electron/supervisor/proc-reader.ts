@@ -12,6 +12,7 @@
  * On systems without /proc every function answers "nothing known" (empty lists, undefined).
  */
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import type * as NodeFs from 'node:fs';
 
 /** Linux's USER_HZ: /proc counts CPU time in these ticks (100 on every mainstream architecture). */
 export const CLOCK_TICKS_PER_SECOND = 100;
@@ -234,7 +235,7 @@ export interface MarkedProcess {
  * source text (`findByEnvironment.toString()`), so that there is one implementation of the search.
  */
 export function findByEnvironment(
-  fs: Pick<typeof import('node:fs'), 'readdirSync' | 'readFileSync' | 'statSync'>,
+  fs: Pick<typeof NodeFs, 'readdirSync' | 'readFileSync' | 'statSync'>,
   name: string,
   valuePrefix: string,
   uid: number,
