@@ -4,7 +4,7 @@
  * globs with picomatch. Ignored trees (`node_modules`, `.git`, the user's `ignore`) are never
  * descended into, so that a big node_modules costs nothing. A burst of changes ends in one call of
  * `onChange`, `debounceMs` after its last event (or after 10 × debounceMs, at least 2 s, of
- * changes that never pause), naming the first file that changed.
+ * changes that never pause), naming the first file that changed. Symbolic links are not followed.
  *
  * Why chokidar and not `fs.watch(dir, {recursive: true})`: on Linux, Node 20's recursive watch
  * walks and watches every directory, node_modules included (it has no ignore), and reports paths
@@ -61,6 +61,8 @@ export class FileWatch {
       {
         ignoreInitial: true,
         persistent: true,
+        // A symlink to a big tree (or to /) would be watched whole: links are watched as links.
+        followSymlinks: false,
         ignored: (path: string) => this.isIgnored(path),
       },
     );

@@ -110,6 +110,7 @@ export class ManagedProcess {
   private waitingSince: string | null = null;
   private watcher: FileWatch | null = null;
   private watchRestart: Promise<void> | null = null;
+  private sweepOnStop = true;
 
   constructor(
     /** The definition this process runs. */
@@ -250,9 +251,14 @@ export class ManagedProcess {
     this.start();
   }
 
-  /** Stop for good (no more starts or restarts). Calling it twice is harmless. */
-  close(): Promise<void> {
+  /**
+   * Stop for good (no more starts or restarts). Calling it twice is harmless. With `sweepEscapees:
+   * false`, what an ended run left outside its group is left to the caller (the supervisor's close
+   * sweeps every process's at once).
+   */
+  close(options: { sweepEscapees?: boolean } = {}): Promise<void> {
     this.closed = true;
+    this.sweepOnStop = options.sweepEscapees !== false;
     return this.stop();
   }
 
@@ -300,7 +306,7 @@ export class ManagedProcess {
 
   /** With no run alive: what an earlier run left outside its group (a daemon it started) still goes. */
   private async stopEscapees(): Promise<void> {
-    if (this.closed) return; // the supervisor's close() sweeps every process's escapees at once
+    if (!this.sweepOnStop) return; // the supervisor's close() sweeps every process's escapees at once
     await terminateGroup(0, this.def.stopSignal ?? 'SIGTERM', { graceMs: this.def.stopGraceMs ?? DEFAULT_STOP_GRACE_MS, marker: this.marker });
   }
 

@@ -8,6 +8,9 @@
 import type { ProbeSpec } from './orchestration-definition';
 import { checkExec, checkHttp, checkTcp, stripAnsi, type CheckResult, type ExecContext } from './probe-checks';
 
+/** How much of each output line a `log` probe looks at. */
+export const MAX_LOG_PROBE_CHARS = 4096;
+
 /** What a probe tells its owner. */
 export interface ProbeListener {
   /** A check passed. */
@@ -68,7 +71,9 @@ export class Probe {
   /** One output line of the process (only `log` probes look). */
   line(text: string): void {
     if (!this.pattern || this.matched) return;
-    if (!this.pattern.test(stripAnsi(text))) return;
+    // The pattern is the operator's, the line the process's: only its start is looked at, so that
+    // a pattern that backtracks badly cannot be fed 64 KiB lines to stall the supervisor.
+    if (!this.pattern.test(stripAnsi(text.slice(0, MAX_LOG_PROBE_CHARS)))) return;
     this.matched = true;
     this.matchedLine = text.length > 200 ? `${text.slice(0, 200)}…` : text;
     // A readiness line counts at once: dependants should not wait for the next period.

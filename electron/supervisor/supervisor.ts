@@ -114,13 +114,13 @@ export class Supervisor {
         ? null
         : new Watchdog({
             markerPrefix: this.markerPrefix,
-            onUnexpectedExit: (code, signal, respawned) => {
+            onUnexpectedExit: (code, signal, delayMs) => {
               this.watchdogFailures++;
-              const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+              const how = signal ? `was killed by ${signal}` : code === null ? 'could not start' : `exited with code ${code}`;
               this.log(
-                respawned
+                delayMs === 0
                   ? `switchyard: the watchdog ${how}; a new one took over (processes stay guarded if Switchyard is killed)`
-                  : `switchyard: the watchdog ${how} again; it is not replaced any more: if Switchyard is killed with SIGKILL, its processes will keep running`,
+                  : `switchyard: the watchdog ${how}; a new one starts in ${delayMs / 1000} s (until then, if Switchyard is killed with SIGKILL, its processes keep running)`,
               );
             },
           });
@@ -259,12 +259,13 @@ export class Supervisor {
         if (!done) {
           stopping.set(proc.id, (done = Promise.resolve())); // placeholder: the graph has no cycle, but be safe
           const dependants = dependantsOf(defs, proc.id).flatMap((id) => (this.procs.get(id) ? [this.procs.get(id) as ManagedProcess] : []));
-          done = Promise.all(dependants.map(stop)).then(() => proc.close());
+          done = Promise.all(dependants.map(stop)).then(() => proc.close({ sweepEscapees: false }));
           stopping.set(proc.id, done);
         }
         return done;
       };
       await Promise.all([...this.procs.values()].map(stop));
+      // What left the groups, of every process at once (one search instead of one per process).
       await terminateGroup(0, 'SIGTERM', { graceMs: 2000, marker: this.markerPrefix, markerIsPrefix: true });
       this.watchdog?.close();
     })();

@@ -18,8 +18,8 @@
  *
  * A watchdog that dies while the supervisor lives (killed by a supervised process, say) is
  * reported (`onUnexpectedExit`) and replaced at once by a new one that is told every group, so that
- * a later death of the supervisor is still covered; after 5 deaths within a minute it is not
- * replaced any more, and that is reported too (`respawned: false`).
+ * a later death of the supervisor is still covered; after 5 deaths within a minute (or a spawn that
+ * failed) the next one starts after 5 s, so that a watchdog that cannot live is not forked in a loop.
  *
  * Limits: a process that clears its environment and leaves its group escapes; so does everything
  * when the watchdog and the supervisor are killed at the same instant (the supervisor has no time
@@ -93,15 +93,16 @@ export interface WatchdogOptions {
   /** The marker prefix of the supervisor's processes (`<instance>:`), for the escapee sweep. Default none. */
   markerPrefix?: string;
   /**
-   * Called when the watchdog exits while the supervisor still needs it; `respawned` says whether a
-   * new one took over (false after too many deaths in a row). Default: nothing.
+   * Called when the watchdog exits while the supervisor still needs it; `respawnDelayMs` says when
+   * a new one starts (0: at once). Default: nothing.
    */
-  onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null, respawned: boolean) => void;
+  onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null, respawnDelayMs: number) => void;
 }
 
-/** Most replacements within {@link RESPAWN_WINDOW_MS}: a watchdog that cannot live is not forked forever. */
+/** Replacements at once within {@link RESPAWN_WINDOW_MS}; later ones wait {@link RESPAWN_DELAY_MS}. */
 const MAX_RESPAWNS = 5;
 const RESPAWN_WINDOW_MS = 60_000;
+const RESPAWN_DELAY_MS = 5000;
 
 /** One watchdog process per supervisor; see the file comment. */
 export class Watchdog {
@@ -148,15 +149,13 @@ export class Watchdog {
     const now = Date.now();
     this.deaths.push(now);
     while (this.deaths.length > 0 && now - (this.deaths[0] as number) > RESPAWN_WINDOW_MS) this.deaths.shift();
-    const respawn = this.deaths.length <= MAX_RESPAWNS;
-    if (respawn) {
-      this.respawns++;
-      // A watchdog that was killed is replaced at once; one that could not even start (no
-      // descriptors) is tried again after a pause, when the shortage may have passed.
-      if (spawnFailed) setTimeout(() => this.start(), 1000).unref();
-      else this.start();
-    }
-    this.options.onUnexpectedExit?.(code, signal, respawn);
+    // A watchdog that was killed is replaced at once; one that could not even start (no
+    // descriptors), or keeps dying, after a pause.
+    const delayMs = spawnFailed || this.deaths.length > MAX_RESPAWNS ? RESPAWN_DELAY_MS : 0;
+    this.respawns++;
+    if (delayMs === 0) this.start();
+    else setTimeout(() => this.start(), delayMs).unref();
+    this.options.onUnexpectedExit?.(code, signal, delayMs);
   }
 
   /** Record a process group to kill if the supervisor dies. */
