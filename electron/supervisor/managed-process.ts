@@ -272,6 +272,12 @@ export class ManagedProcess {
     }
   }
 
+  /** Lines the hub could not publish (reported after the fact: publishing is asynchronous). */
+  addSkipped(count: number): void {
+    this.counters.skipped += count;
+    this.counters.linesOut = Math.max(0, this.counters.linesOut - count);
+  }
+
   /** Resume output after the hub drained. */
   resume(): void {
     if (!this.paused) return;

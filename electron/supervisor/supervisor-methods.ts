@@ -5,34 +5,32 @@
  * ProcessInfo, once done), `process.add` ({id, command, cwd?, env?, autostart?, restart?,
  * stopSignal?, stopGraceMs?, dependsOn?, readiness?, liveness?, watch?, tty?, stdin?, store?} →
  * ProcessInfo), `process.remove` ({id} → {id, removed: true}, after the group is stopped).
- * An unknown id is `not_found`, bad params `bad_params`, an id in use (or a process others depend
- * on, for remove) `conflict`.
+ * Roles and params are checked by the hub against the method map (shared/protocol/method-map.ts).
+ * An unknown id is `not_found`, a bad definition `bad_params`, an id in use (or a process others
+ * depend on, for remove) `conflict`.
  */
-import { MethodError, type MethodHandler, type MethodOptions } from '../hub/types';
+import type { MethodRegistrar } from '../hub/methods';
+import { MethodError } from '../hub/methods';
 import { DefinitionError, validateDefinition, type ProcessDefinition } from './process-definition';
 import type { Supervisor } from './supervisor';
 
-/** Register the methods of `sup` through `register` (the hub's registerMethod). */
-export function registerSupervisorMethods(sup: Supervisor, register: (name: string, handler: MethodHandler, options?: MethodOptions) => void): void {
-  register('process.list', () => sup.list(), { role: 'viewer' });
-  register('process.start', (params) => {
-    const id = idParam(params);
+/** Register the methods of `sup` with the hub (roles and params come from the method map). */
+export function registerSupervisorMethods(sup: Supervisor, hub: MethodRegistrar): void {
+  hub.registerMethod('process.list', () => sup.list());
+  hub.registerMethod('process.start', ({ id }) => {
     sup.startProcess(id);
     return sup.get(id);
   });
-  register('process.stop', async (params) => {
-    const id = idParam(params);
+  hub.registerMethod('process.stop', async ({ id }) => {
     await sup.stopProcess(id);
     return sup.get(id);
   });
-  register('process.restart', async (params) => {
-    const id = idParam(params);
+  hub.registerMethod('process.restart', async ({ id }) => {
     await sup.restartProcess(id);
     return sup.get(id);
   });
-  register('process.add', (params) => {
-    const id = idParam(params);
-    const { id: _id, ...rest } = params as Record<string, unknown>;
+  hub.registerMethod('process.add', (params) => {
+    const { id, ...rest } = params;
     try {
       const def: ProcessDefinition = validateDefinition(id, rest, { source: 'process.add' });
       return sup.add(def);
@@ -40,16 +38,8 @@ export function registerSupervisorMethods(sup: Supervisor, register: (name: stri
       throw err instanceof DefinitionError ? new MethodError('bad_params', err.message) : err;
     }
   });
-  register('process.remove', async (params) => {
-    const id = idParam(params);
+  hub.registerMethod('process.remove', async ({ id }) => {
     await sup.remove(id);
-    return { id, removed: true };
+    return { id, removed: true as const };
   });
-}
-
-function idParam(params: unknown): string {
-  if (typeof params !== 'object' || params === null || typeof (params as { id?: unknown }).id !== 'string') {
-    throw new MethodError('bad_params', 'params must be {"id": "<process id>"}');
-  }
-  return (params as { id: string }).id;
 }

@@ -20,9 +20,11 @@
  * hub's API is adapted in one place.
  */
 import { randomBytes } from 'node:crypto';
-import type { HubApi } from '../hub/types';
-import { MethodError } from '../hub/types';
-import { PROCESSES_CHANNEL, type ProcessInfo } from '../../shared/protocol';
+import { PROCESSES_CHANNEL, PROCESS_CHANNEL_PREFIX, type OutputStream, type ProcessInfo } from '../../shared/protocol';
+import { timestamp } from '../hub/clock';
+import type { HubApi } from '../hub/hub-api';
+import { MethodError } from '../hub/methods';
+import type { OutputLine } from '../hub/wire-frame';
 import { DependencyCoordinator } from './dependency-coordinator';
 import { checkDependencies, dependantsOf } from './dependency-graph';
 import { ManagedProcess, type ManagedProcessHooks, type ManagedProcessSettings } from './managed-process';
@@ -77,8 +79,6 @@ export interface ProcessMetrics {
 export class Supervisor {
   /** Times the watchdog exited on its own (it is replaced; see watchdog.ts). */
   watchdogFailures = 0;
-  /** Status and list messages the hub refused (its publish threw); refused output lines count per process as `skipped`. */
-  publishFailures = 0;
   /** This supervisor's instance id, in the marker of every process it starts. */
   readonly instance = randomBytes(12).toString('base64url');
   private readonly hub: HubApi;
@@ -92,6 +92,9 @@ export class Supervisor {
   private readonly waitingForDrain = new Set<ManagedProcess>();
   private drainRegistered = false;
   private listDirty = false;
+  /** Lines read in this turn of the event loop, per process: published together (one engine call per chunk). */
+  private readonly pendingLines = new Map<string, OutputLine[]>();
+  private flushQueued = false;
   private started = false;
   private closing: Promise<void> | null = null;
 
@@ -132,13 +135,9 @@ export class Supervisor {
       onChange: () => this.listChanged(),
     });
     this.hooks = {
-      output: (id, line, stream) => void this.hub.sendProcessOutput(id, line, stream),
+      output: (id, line, stream) => this.queueLine(id, line, stream),
       status: (id, data) => {
-        try {
-          this.hub.sendProcessStatus(id, data);
-        } catch {
-          this.publishFailures++; // e.g. the hub's channel limit; the list below still carries it
-        }
+        this.hub.publishStatus(id, data);
         this.coordinator.changed();
         this.listChanged();
       },
@@ -150,6 +149,11 @@ export class Supervisor {
       warn: (message) => this.log(`switchyard: ${message}`),
     };
     for (const def of options.definitions ?? []) this.addDefinition(checked(def, 'definitions'));
+    // A publish the engine refused is never silent: its lines count as the process's `skipped`.
+    this.hub.onPublishFailure(({ channel, count }) => {
+      if (channel.startsWith(PROCESS_CHANNEL_PREFIX)) this.procs.get(channel.slice(PROCESS_CHANNEL_PREFIX.length))?.addSkipped(count);
+    });
+    this.hub.setProcessLookup((id) => this.procs.has(id));
   }
 
   /** The watchdog's pid while it runs (for diagnostics and tests). */
@@ -171,7 +175,7 @@ export class Supervisor {
     if (this.started || this.closing) return;
     checkDependencies([...this.procs.values()].map((p) => p.def), 'dependsOn');
     this.started = true;
-    registerSupervisorMethods(this, (name, handler, options) => this.hub.registerMethod(name, handler, options));
+    registerSupervisorMethods(this, this.hub);
     this.watchdog?.start();
     for (const proc of this.procs.values()) if (proc.def.autostart !== false) this.coordinator.request(proc.id);
     this.listChanged();
@@ -355,13 +359,30 @@ export class Supervisor {
     this.listDirty = true;
     queueMicrotask(() => {
       this.listDirty = false;
-      try {
-        this.hub.publish(PROCESSES_CHANNEL, { type: 'event', data: { kind: 'list', processes: this.list() } });
-      } catch {
-        this.publishFailures++; // a throw here would be an uncaught exception in a microtask
-      }
+      this.hub.publishEvent(PROCESSES_CHANNEL, { kind: 'list', processes: this.list() });
     });
   }
+
+  // The lines of one pipe chunk are emitted synchronously, one call each: gather them and publish
+  // them together once the chunk is done, stamped with one time.
+  private queueLine(id: string, line: string, stream: OutputStream): void {
+    let lines = this.pendingLines.get(id);
+    if (!lines) this.pendingLines.set(id, (lines = []));
+    lines.push({ data: line, stream, time: '' });
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(this.flushLines);
+  }
+
+  private readonly flushLines = (): void => {
+    this.flushQueued = false;
+    const time = timestamp();
+    for (const [id, lines] of this.pendingLines) {
+      for (const line of lines) line.time = time;
+      this.hub.publishOutput(id, lines);
+    }
+    this.pendingLines.clear();
+  };
 }
 
 /** Validate a definition given in code (a loader's output is already clean; this also catches typos). */
