@@ -13,6 +13,7 @@
  * the last few seconds; with no scraper (and no other viewer) nothing is sampled.
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ProcessMetrics } from '../supervisor/supervisor';
 
 /** The parts of a statistics snapshot that become metrics; other fields are ignored. */
 export interface StatsForMetrics {
@@ -24,20 +25,9 @@ export interface StatsForMetrics {
   counters?: object;
 }
 
-/** One supervised process's figures (electron/supervisor's `ProcessMetrics`). */
-export interface ProcessForMetrics {
-  id: string;
-  up: boolean;
-  linesOut: number;
-  bytesOut: number;
-  restarts: number;
-  cpuPercent?: number;
-  memoryBytes?: number;
-}
-
 /** Where per-process figures come from (the Supervisor). */
 export interface ProcessMetricsSource {
-  metrics(): ProcessForMetrics[];
+  metrics(): ProcessMetrics[];
   /** Keep sampling resources for `ms`. */
   demandResourcesFor(ms: number): void;
   /** Resolve once resource figures are fresh. */
@@ -64,8 +54,8 @@ export function createMetrics(
   // One snapshot per scrape, shared by every metric's collect().
   let snapshot: StatsForMetrics | undefined;
   const stats = (): StatsForMetrics => (snapshot ??= readStats());
-  let procSnapshot: ProcessForMetrics[] | undefined;
-  const procs = (): ProcessForMetrics[] => (procSnapshot ??= processes?.metrics() ?? []);
+  let procSnapshot: ProcessMetrics[] | undefined;
+  const procs = (): ProcessMetrics[] => (procSnapshot ??= processes?.metrics() ?? []);
 
   const gauge = (name: string, help: string, collect: (g: Gauge<string>) => void, labelNames: string[] = []) =>
     new Gauge({ name, help, labelNames, registers: [registry], collect() { collect(this); } });
