@@ -13,7 +13,7 @@ import { OutputSplitter, type OutputSplitterOptions } from './output-splitter';
 import { DEFAULT_STOP_GRACE_MS, type ProcessDefinition } from './process-definition';
 import { groupAlive, terminateGroup } from './process-group';
 import { ProcessProbes } from './process-probes';
-import { spawnPipeRun, type RunIo, type RunSpec } from './run-spawn';
+import { runKindOf, spawnRun, type RunIo, type RunSpec } from './run-spawn';
 
 /** What a run tells its process. */
 export interface ProcessRunHooks {
@@ -83,7 +83,7 @@ export class ProcessRun {
       healthChanged: () => this.hooks.healthChanged(this),
       livenessFailed: (message) => this.hooks.livenessFailed(this, message),
     });
-    this.io = spawnPipeRun(options.spec, {
+    this.io = spawnRun(runKindOf(options.def), options.spec, {
       data: (stream, chunk) => this.data(stream, chunk),
       exit: (code, signal) => this.exit(code, signal),
       close: () => this.close(),

@@ -139,7 +139,8 @@ export class ResourceSampler {
     const elapsedSec = this.lastAt > 0 && now - this.lastAt <= this.staleAfterMs() ? (now - this.lastAt) / 1000 : 0;
     const all = targets.length > 0 ? listProcesses() : [];
     const escapees = targets.length > 0 ? this.findEscapees(all) : new Map<string, ProcStat[]>();
-    const ports = targets.length > 0 ? listeningTcpPorts() : new Map<number, number>();
+    // Reading the TCP tables costs more than the rest (the kernel walks every socket): only when a member holds a socket.
+    let ports: Map<number, number> | null = null;
     const self = all.find((q) => q.pid === process.pid);
     // "Now" in ticks since boot, from our own start time and age: /proc's start times are in those.
     const nowTicks = self ? self.startTicks + process.uptime() * CLOCK_TICKS_PER_SECOND : 0;
@@ -160,6 +161,7 @@ export class ResourceSampler {
         else if (self && p.startTicks >= intervalStartTicks) ticks += p.cpuTicks; // born in the interval
         memoryBytes += rssBytes(p.pid) ?? 0;
         for (const inode of socketInodes(p.pid)) {
+          ports ??= listeningTcpPorts();
           const port = ports.get(inode);
           if (port !== undefined) listening.add(port);
         }

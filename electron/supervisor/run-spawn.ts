@@ -51,6 +51,25 @@ export function runEnvironment(base: NodeJS.ProcessEnv, own: Record<string, stri
   return { ...base, FORCE_COLOR: '1', PYTHONUNBUFFERED: '1', ...own, [MARKER_VARIABLE]: marker };
 }
 
+/** The kinds of run: `pipe` today; `pty` (for `tty: true`) is the next. */
+export type RunKind = 'pipe';
+
+/** The run kind a definition asks for. `tty: true` still runs as `pipe` until the `pty` kind exists. */
+export function runKindOf(_def: { tty?: boolean }): RunKind {
+  return 'pipe';
+}
+
+/**
+ * Spawn a run of `kind`: returns its RunIo, or undefined when the spawn failed in a way Node
+ * reports later (then `events.spawnError` follows). Throws for a failure Node reports at once.
+ */
+export function spawnRun(kind: RunKind, spec: RunSpec, events: RunEvents): RunIo | undefined {
+  switch (kind) {
+    case 'pipe':
+      return spawnPipeRun(spec, events);
+  }
+}
+
 /**
  * Spawn a `pipe` run. Returns its RunIo, or undefined when the spawn failed in a way Node reports
  * later (then `events.spawnError` follows). Throws for a failure Node reports at once.
