@@ -31,13 +31,13 @@ import { statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { resolve } from 'node:path';
 import type { OutputStream, ProcessInfo, ProcessState, ProcessStatusData } from '../../shared/protocol';
-import { FileWatch } from './file-watch';
 import { DEFAULT_STOP_GRACE_MS, restartPolicyOf, type ProcessDefinition } from './process-definition';
 import { terminateGroup } from './process-group';
 import { ProcessRun } from './process-run';
 import { describeSpawnError, isTransientSpawnError, restartDelayMs, spawnRetryDelayMs } from './restart-backoff';
 import type { ResourceFigures } from './resource-sampler';
 import { runEnvironment } from './run-spawn';
+import { WatchRestarts } from './watch-restarts';
 
 /** How a managed process reaches the hub, the watchdog and the resource sampler. */
 export interface ManagedProcessHooks {
@@ -108,8 +108,7 @@ export class ManagedProcess {
   private lastEnd: RunEnd | null = null;
   private gaveUp = false;
   private waitingSince: string | null = null;
-  private watcher: FileWatch | null = null;
-  private watchRestart: Promise<void> | null = null;
+  private readonly watch: WatchRestarts | null;
   private sweepOnStop = true;
 
   constructor(
@@ -117,7 +116,15 @@ export class ManagedProcess {
     readonly def: ProcessDefinition,
     private readonly settings: ManagedProcessSettings,
     private readonly hooks: ManagedProcessHooks,
-  ) {}
+  ) {
+    this.watch = def.watch
+      ? new WatchRestarts(def.watch, () => this.cwd(), {
+          wantsRestart: () => !this.closed && ['running', 'starting', 'exited', 'failed', 'restarting'].includes(this.state),
+          restart: (reason) => this.restartForChange(reason),
+          warn: (message) => this.hooks.warn(`process "${this.id}": ${message}`),
+        })
+      : null;
+  }
 
   /** The process id. */
   get id(): string {
@@ -171,7 +178,7 @@ export class ManagedProcess {
 
   /** Resolves once the file watcher (if any) has scanned its folders. */
   whenWatching(): Promise<void> {
-    return this.watcher?.ready ?? Promise.resolve();
+    return this.watch?.ready() ?? Promise.resolve();
   }
 
   /** A snapshot for `process.list`. */
@@ -215,7 +222,7 @@ export class ManagedProcess {
     this.streak = 0;
     this.spawnFailures = 0;
     this.gaveUp = false;
-    this.openWatch();
+    if (!this.closed) this.watch?.start();
     this.spawnRun();
   }
 
@@ -235,7 +242,7 @@ export class ManagedProcess {
    * is gone. A waiting process becomes `stopped`; the file watcher is closed.
    */
   stop(): Promise<void> {
-    void this.closeWatch();
+    void this.watch?.stop();
     if (this.run && !this.run.spawned) this.run = null; // a failed spawn being reported: no retry after it
     if (this.state === 'waiting' || this.state === 'starting') this.setStatus('stopped', {});
     if (this.restartTimer) {
@@ -243,12 +250,6 @@ export class ManagedProcess {
       this.setStatus('stopped', {});
     }
     return this.stopRun();
-  }
-
-  /** Stop, then start (a user's restart). */
-  async restart(): Promise<void> {
-    await this.stop();
-    this.start();
   }
 
   /**
@@ -412,7 +413,7 @@ export class ManagedProcess {
     if (run.stopRequested) return; // stopRun() reports `stopped` once the group is gone
     void (run.cleanup ?? Promise.resolve()).then(() => this.hooks.groupGone(run.pgid));
     const code = run.exitCode ?? 128 + (osConstants.signals[run.exitSignal ?? 'SIGKILL'] ?? 9);
-    const failure = run.killReason ? null : startFailure(run, code, this.settings.startupWindowMs);
+    const failure = run.killReason ? null : run.startFailure(code);
     if (failure) {
       this.last.exitCode = code;
       return this.fail(failure);
@@ -455,41 +456,15 @@ export class ManagedProcess {
     this.restartTimer = null;
   }
 
-  private openWatch(): void {
-    if (!this.def.watch || this.watcher || this.closed) return;
-    this.watcher = new FileWatch({
-      cwd: this.cwd(),
-      spec: this.def.watch,
-      onChange: (file, count) => void this.onFileChange(`file changed: ${file}${count > 1 ? ` (and ${count - 1} more changes)` : ''}`),
-      onError: (message) => this.hooks.warn(`process "${this.id}": ${message}`),
-    });
-  }
-
-  private async closeWatch(): Promise<void> {
-    const watcher = this.watcher;
-    this.watcher = null;
-    await watcher?.close();
-  }
-
-  /** A burst of file changes settled: one restart (a change during that restart gives one more after it). */
-  private async onFileChange(reason: string): Promise<void> {
-    if (this.closed || !this.watcher) return;
-    if (!['running', 'starting', 'exited', 'failed', 'restarting'].includes(this.state)) return;
-    while (this.watchRestart) await this.watchRestart;
-    this.watchRestart = (async () => {
-      this.cancelRestart();
-      await this.stopRun();
-      if (this.closed || !this.watcher) return;
-      this.restarts++;
-      this.restartsEver++;
-      this.setStatus('restarting', { delayMs: 0, reason });
-      this.spawnRun();
-    })();
-    try {
-      await this.watchRestart;
-    } finally {
-      this.watchRestart = null;
-    }
+  /** A burst of file changes settled (watch-restarts.ts): stop the run if any, and start again. */
+  private async restartForChange(reason: string): Promise<void> {
+    this.cancelRestart();
+    await this.stopRun();
+    if (this.closed || !this.watch?.open) return;
+    this.restarts++;
+    this.restartsEver++;
+    this.setStatus('restarting', { delayMs: 0, reason });
+    this.spawnRun();
   }
 
   private fail(reason: string): void {
@@ -510,17 +485,6 @@ export class ManagedProcess {
     if (status === 'running' && this.run?.probes.health) data.health = this.run.probes.health;
     this.hooks.status(this.id, data);
   }
-}
-
-/** An exit 127/126 soon after the start with a matching stderr line: the command cannot run. */
-function startFailure(run: ProcessRun, code: number, windowMs: number): string | null {
-  if (code !== 127 && code !== 126) return null;
-  if (run.exitedAtMs - run.startedAtMs > windowMs) return null;
-  const re = code === 127 ? /not found|no such file/i : /permission denied|cannot execute|is a directory/i;
-  const line = run.stderrHead.split('\n').find((l) => re.test(l));
-  if (!line) return null;
-  const what = code === 127 ? 'command not found' : 'command cannot be executed';
-  return `${what}: ${line.trim().slice(0, 300)}`;
 }
 
 function sameList(a: readonly string[] | undefined, b: readonly string[]): boolean {

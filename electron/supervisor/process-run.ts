@@ -131,6 +131,17 @@ export class ProcessRun {
     this.cleanup = terminateGroup(this.pgid, signal, { graceMs, marker: this.options.marker });
   }
 
+  /** Why the command cannot run, when it exited 127 or 126 soon after the start with a matching stderr line; else null. */
+  startFailure(code: number): string | null {
+    if (code !== 127 && code !== 126) return null;
+    if (this.exitedAtMs - this.startedAtMs > this.options.startupWindowMs) return null;
+    const re = code === 127 ? /not found|no such file/i : /permission denied|cannot execute|is a directory/i;
+    const line = this.stderrHead.split('\n').find((l) => re.test(l));
+    if (!line) return null;
+    const what = code === 127 ? 'command not found' : 'command cannot be executed';
+    return `${what}: ${line.trim().slice(0, 300)}`;
+  }
+
   /** Report the end now, if the pipes did not close by themselves (a leader stuck in the kernel). */
   forceClose(): void {
     this.close();

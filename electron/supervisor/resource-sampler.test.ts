@@ -27,11 +27,12 @@ it('samples CPU, memory and listening ports of each group while demanded, and on
   expect(sup.list().every((p) => p.cpuPercent === undefined && p.memoryBytes === undefined && p.ports === undefined)).toBe(true);
 
   const release = sup.demandResources();
-  await waitUntil(() => (sup.get('busy').cpuPercent ?? 0) > 30, 'the busy loop to show CPU', 10_000);
+  // the bar is low on purpose: the test shares two cores with whatever else runs
+  await waitUntil(() => (sup.get('busy').cpuPercent ?? 0) > 10, 'the busy loop to show CPU', 10_000);
   const web = sup.get('web');
   expect(web.ports).toEqual([port]);
   expect(web.memoryBytes).toBeGreaterThan(10 * 1024 * 1024); // a node process
-  expect(web.cpuPercent).toBeLessThan(30);
+  expect(web.cpuPercent).toBeLessThan(10); // an idle server
   expect(sup.get('idle')).toMatchObject({ ports: [] });
   expect(sup.get('idle').memoryBytes).toBeGreaterThan(0);
   expect(sup.get('busy').memoryBytes).toBeGreaterThan(10 * 1024 * 1024);
@@ -55,7 +56,7 @@ it('fresh() answers a one-off look (a ps, a scrape) with CPU included', async ()
   await hub.waitStatus('busy', 'running');
   await sleep(200);
   await sup.freshResources();
-  expect(sup.get('busy').cpuPercent).toBeGreaterThan(20);
+  expect(sup.get('busy').cpuPercent).toBeGreaterThan(0); // an idle process shows 0; the window is 250 ms on a shared machine
 });
 
 it('parses /proc lines whose command names hold spaces and parentheses, and LISTEN rows only', () => {
