@@ -6,7 +6,7 @@
 // resubscribe with `since` and `epoch`). It checks, and exits 1 when any check fails:
 // - no line lost, duplicated or reordered for any client (by `seq` and by the emitter's numbers),
 //   every resubscribe recovered, no close the client did not ask for, every client caught up;
-// - the server's RSS and open file descriptors (its own /metrics) back within 10% of their level before
+// - the server's RSS and open file descriptors (/proc/PID) back within 10% of their level before
 //   the clients came, once they are gone (both measured after a full GC of the server, which the
 //   soak triggers through a preload: soak/gc-on-signal.cjs).
 // The baseline is taken after a warm-up: WARMUP seconds with no client (every channel's retention
@@ -18,7 +18,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'rolldown';
 import { Histogram } from './soak/histogram.mjs';
 import { newTotals, SoakClient } from './soak/soak-client.mjs';
 
@@ -36,6 +37,11 @@ if (!existsSync(serveJs)) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-soak-'));
+// Switchyard's one /proc reader (electron/supervisor/proc-reader.ts), bundled for this script: the
+// soak measures the server from outside, so that measuring costs the server nothing.
+const procReaderJs = join(dir, 'proc-reader.mjs');
+await build({ input: join(ROOT, 'electron', 'supervisor', 'proc-reader.ts'), platform: 'node', logLevel: 'silent', output: { file: procReaderJs, format: 'esm' } });
+const procReader = await import(pathToFileURL(procReaderJs).href);
 const procfile = join(dir, 'Procfile');
 const emitter = join(ROOT, 'scripts', 'soak', 'emitter.mjs');
 writeFileSync(
@@ -79,7 +85,7 @@ async function run() {
   // state the run must come back to; a leak grows with the run's length, a warm-up does not.
   log(`warming up ${opts.warmupSeconds} s, then ${opts.loadWarmupSeconds} s with the clients`);
   await sleep(opts.warmupSeconds * 1000);
-  const cold = await steadySample(pid, port);
+  const cold = await steadySample(pid);
   const totals = newTotals();
   const histogram = new Histogram();
   if (opts.loadWarmupSeconds > 0) {
@@ -89,9 +95,9 @@ async function run() {
     await waitFor(async () => JSON.parse(await httpGet(port, '/api/stats')).clients === 0 || undefined, 15_000, () => 'warm-up clients still registered');
     await sleep(3000);
   }
-  const before = await steadySample(pid, port);
+  const before = await steadySample(pid);
   const heapBefore = await heapSample(port);
-  const cpuBefore = (await serverSample(port)).cpu;
+  const cpuBefore = serverSample(pid).cpu;
   log(`baseline: RSS ${mb(before.rss)}, ${before.fds} fds (before any client: RSS ${mb(cold.rss)}, ${cold.fds} fds)`);
 
   const clients = await connectClients(hubUrl, totals, histogram);
@@ -106,7 +112,7 @@ async function run() {
   let lastReceived = totals.received;
   while (Date.now() - started < opts.seconds * 1000) {
     await sleep(Math.min(1000, opts.seconds * 1000 - (Date.now() - started)));
-    const s = await serverSample(port);
+    const s = serverSample(pid);
     if (s.rss > peakRss) peakRss = s.rss;
     if (s.fds > peakFds) peakFds = s.fds;
     if (Date.now() - lastReport >= 10_000 || Date.now() - started >= opts.seconds * 1000) {
@@ -134,14 +140,14 @@ async function run() {
   await waitFor(async () => JSON.parse(await httpGet(port, '/api/stats')).clients === 0 || undefined, 15_000, () => 'clients still registered after closing');
 
   // Give the server time to release memory: poll until within 10%, at most 60 s.
-  let after = await steadySample(pid, port);
+  let after = await steadySample(pid);
   const endBy = Date.now() + 60_000;
   while (Date.now() < endBy && !(within(after.rss, before.rss) && within(after.fds, before.fds))) {
     await sleep(2000);
-    after = await steadySample(pid, port);
+    after = await steadySample(pid);
   }
 
-  const serverCpu = (await serverSample(port)).cpu - cpuBefore;
+  const serverCpu = serverSample(pid).cpu - cpuBefore;
   const heapAfter = await heapSample(port);
   const report = {
     seconds: opts.seconds,
@@ -207,17 +213,9 @@ async function heapSample(port) {
   return { heapUsed: read('nodejs_heap_size_used_bytes'), heapTotal: read('nodejs_heap_size_total_bytes'), external: read('nodejs_external_memory_bytes') };
 }
 
-// The server's resident memory, open descriptors and CPU seconds, as it reports them on /metrics
-// (prom-client reads them from /proc/self): one scrape, so the soak parses no /proc of its own.
-// The scrape's own connection counts as one descriptor, at every sample alike.
-async function serverSample(port) {
-  try {
-    const text = await httpGet(port, '/metrics');
-    const read = (name) => Number(new RegExp(`^switchyard_${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
-    return { rss: read('process_resident_memory_bytes'), fds: read('process_open_fds'), cpu: read('process_cpu_seconds_total') };
-  } catch {
-    return { rss: NaN, fds: NaN, cpu: NaN }; // gone: the checks below fail
-  }
+// The server's resident memory, open descriptors and CPU seconds (NaN once it is gone: the checks fail).
+function serverSample(pid) {
+  return { rss: procReader.rssBytes(pid) ?? NaN, fds: procReader.fdCount(pid) ?? NaN, cpu: procReader.cpuSeconds(pid) ?? NaN };
 }
 
 function within(value, base) {
@@ -230,7 +228,7 @@ function round(ms) {
 
 // After a full GC in the server (SIGUSR2, see soak/gc-on-signal.cjs), the median of five samples a
 // quarter second apart: both ends of the comparison are measured in the same, collected state.
-async function steadySample(pid, port) {
+async function steadySample(pid) {
   try {
     process.kill(pid, 'SIGUSR2');
   } catch {
@@ -239,7 +237,7 @@ async function steadySample(pid, port) {
   await sleep(500);
   const samples = [];
   for (let i = 0; i < 5; i++) {
-    samples.push(await serverSample(port));
+    samples.push(serverSample(pid));
     await sleep(250);
   }
   const median = (k) => samples.map((s) => s[k]).sort((a, b) => a - b)[2];
