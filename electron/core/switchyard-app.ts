@@ -118,7 +118,9 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
     onMethodCall: (call) => alerting.audit.onCall(call),
   });
   alerting.attach(hub);
-  const metrics = createMetrics(() => hub.stats());
+  // Built before the HTTP front so that /metrics can show each process (it starts below, once the token file is written).
+  const supervisor = new Supervisor({ hub: alerting.tap(hub), definitions, cwd: options.cwd, env: options.env ?? childEnvironment(process.env), log: options.log });
+  const metrics = createMetrics(() => hub.stats(), supervisor);
   const front = await startHttpFront(
     {
       hostAllowed: (req, port) => checkHost(req, { port, allowedHosts }),
@@ -151,7 +153,6 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
     await front.close();
     throw err;
   }
-  const supervisor = new Supervisor({ hub: alerting.tap(hub), definitions, cwd: options.cwd, env: options.env ?? childEnvironment(process.env) });
   supervisor.start();
 
   let closing: Promise<void> | undefined;
