@@ -10,10 +10,14 @@ import { secret } from '../hub/auth';
 import { checkHost } from '../hub/http-guard';
 import { Hub } from '../hub/hub';
 import type { Role } from '../hub/types';
-import { Supervisor, loadConfig, loadProcfile, type ProcessDefinition } from '../supervisor';
+import { Supervisor } from '../supervisor';
 import { createHttpRoutes } from '../serve/http-routes';
 import { createMetrics } from '../serve/metrics';
 import { defaultTokenFile, removeTokenFile, writeTokenFile } from '../serve/token-file';
+import { resolveDefinitions } from './definition-source';
+import { publishInstance } from './instance-publisher';
+
+export { demoConfigPath, resolveDefinitions } from './definition-source';
 
 /** Options of {@link startSwitchyard} (the CLI options plus where the app lives). */
 export interface SwitchyardOptions {
@@ -31,6 +35,10 @@ export interface SwitchyardOptions {
   token?: string;
   /** Where to write the token for scripts. Default {@link defaultTokenFile}; `''` writes none. */
   tokenFile?: string;
+  /** The token was read from `tokenFile` (token-input.ts): it is neither written nor removed. Default false. */
+  tokenFromFile?: boolean;
+  /** Which shell runs the core (the instance record says it). Default `serve`. */
+  shell?: 'serve' | 'window';
   /** Extra Host names accepted. Default none. */
   allowedHosts?: string[];
   /** Extra Origins accepted for upgrades. Default none. */
@@ -71,27 +79,6 @@ export interface RunningSwitchyard {
   killAllSync(): void;
 }
 
-/** The demo set shipped in `resources/demo`. */
-export function demoConfigPath(appRoot: string): string {
-  return join(appRoot, 'resources', 'demo', 'switchyard.yaml');
-}
-
-/** Which definitions to run: an explicit file, else `./Procfile`, else the demo set. */
-export function resolveDefinitions(options: Pick<SwitchyardOptions, 'procfile' | 'config' | 'cwd' | 'appRoot'>): { source: string; definitions: ProcessDefinition[] } {
-  if (options.config) {
-    const path = resolve(options.cwd, options.config);
-    return { source: path, definitions: loadConfig(path) };
-  }
-  if (options.procfile) {
-    const path = resolve(options.cwd, options.procfile);
-    return { source: path, definitions: loadProcfile(path) };
-  }
-  const local = join(options.cwd, 'Procfile');
-  if (existsSync(local)) return { source: local, definitions: loadProcfile(local) };
-  const demo = demoConfigPath(options.appRoot);
-  return { source: `${demo} (demo)`, definitions: loadConfig(demo) };
-}
-
 /** Start the hub, the supervisor and the HTTP server. */
 export async function startSwitchyard(options: SwitchyardOptions): Promise<RunningSwitchyard> {
   const { source, definitions } = resolveDefinitions(options);
@@ -108,6 +95,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
   const port = await listen(server, host, options.port ?? 7420, options.portExplicit ?? false);
   const printableHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const origin = `http://${printableHost}:${port}`;
+  const hubUrl = `ws://${printableHost}:${port}/ws`;
 
   const hub = new Hub({
     tokens: { [token]: { userId: 'launch', role: 'operator' } },
@@ -124,18 +112,26 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
     stats: () => hub.stats(),
     metrics: () => metrics.render(),
     staticDir,
+    listenHost: host,
   });
   server.on('request', routes.request);
   server.on('upgrade', routes.upgrade);
 
-  const supervisor = new Supervisor({ hub, definitions, cwd: options.cwd });
-  supervisor.start();
+  // The token file and the instance record before any process runs: scripts and `switchyard`
+  // commands find the instance as soon as its processes do anything.
+  const tokenFile = options.tokenFile === '' ? '' : options.tokenFromFile && options.tokenFile ? options.tokenFile : writeTokenFile(options.tokenFile ?? defaultTokenFile(port), token);
+  const ownsTokenFile = tokenFile !== '' && !options.tokenFromFile;
+  const instance = publishInstance({ folder: options.cwd, port, host, origin, hubUrl, tokenFile, processes: source, shell: options.shell ?? 'serve' }, options.log);
 
-  const tokenFile = options.tokenFile === '' ? '' : writeTokenFile(options.tokenFile ?? defaultTokenFile(port), token);
+  const supervisor = new Supervisor({ hub, definitions, cwd: options.cwd });
+  // After a SIGKILL the watchdog removes what would point to a dead instance.
+  if (instance.path) supervisor.removeOnDeath(instance.path);
+  if (ownsTokenFile) supervisor.removeOnDeath(resolve(tokenFile));
+  supervisor.start();
 
   let closing: Promise<void> | undefined;
   return {
-    hubUrl: `ws://${printableHost}:${port}/ws`,
+    hubUrl,
     origin,
     port,
     token,
@@ -146,6 +142,8 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
     loginLink: (role) => `${origin}/login?ticket=${hub.auth.issueTicket(role)}`,
     close() {
       closing ??= (async () => {
+        // Commands stop finding an instance that is going away.
+        instance.remove();
         // Children first: a process must never outlive the app, whatever fails after.
         await supervisor.close();
         await hub.close();
@@ -153,13 +151,14 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
         const closed = new Promise<void>((done) => server.close(() => done()));
         server.closeAllConnections();
         await closed;
-        if (tokenFile) removeTokenFile(tokenFile);
+        if (ownsTokenFile) removeTokenFile(tokenFile);
       })();
       return closing;
     },
     killAllSync() {
       supervisor.killAllSync();
-      if (tokenFile) removeTokenFile(tokenFile);
+      instance.remove();
+      if (ownsTokenFile) removeTokenFile(tokenFile);
     },
   };
 }

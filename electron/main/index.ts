@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSwitchyard, type RunningSwitchyard } from '../core/switchyard-app';
 import { parseCliOptions } from '../serve/cli-options';
+import { launchLines } from '../serve/launch-lines';
+import { resolveTokenInput } from '../serve/token-input';
 import { runDesktopApp } from './desktop-app';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -13,10 +15,10 @@ let running: RunningSwitchyard | undefined;
 
 runDesktopApp(
   async () => {
-    const options = parseCliOptions(process.argv.slice(app.isPackaged ? 1 : 2), process.env, { ignoreUnknown: true });
-    running = await startSwitchyard({ ...options, appRoot, cwd: process.env.INIT_CWD ?? process.cwd(), log: (line) => console.error(line) });
-    console.log(`Hub: ${running.hubUrl}`);
-    console.log(`Dashboard: ${running.loginLink('operator')}`);
+    const { options, warnings } = resolveTokenInput(parseCliOptions(process.argv.slice(app.isPackaged ? 1 : 2), process.env, { ignoreUnknown: true }));
+    for (const warning of warnings) console.error(warning);
+    running = await startSwitchyard({ ...options, appRoot, cwd: process.env.INIT_CWD ?? process.cwd(), shell: 'window', log: (line) => console.error(line) });
+    for (const line of launchLines(running)) console.log(line);
     return running;
   },
   { preload: join(here, '../preload/index.cjs'), icon: join(appRoot, 'resources', 'icon.png') },

@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { SESSION_COOKIE } from '../hub/auth';
 import { rejectUpgrade } from '../hub/http-guard';
 import type { HubAuthApi } from '../hub/types';
+import { HELP_PAGE_CSP, refusedHostText, usedLinkPage } from './help-pages';
 import { SECURITY_HEADERS, serveStatic } from './static-files';
 
 /** What the routes need from the rest of the app. */
@@ -25,6 +26,8 @@ export interface HttpRouteDeps {
   metrics(): Promise<{ contentType: string; body: string }>;
   /** The built dashboard folder. */
   staticDir: string;
+  /** The listen address: beyond loopback, a refused Host is told how to allow it. Default: loopback. */
+  listenHost?: string;
   /** Count a refused request (for the statistics). */
   onRefused?(reason: 'host' | 'auth' | 'ticket'): void;
 }
@@ -34,7 +37,7 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
   const request = (req: IncomingMessage, res: ServerResponse): void => {
     if (!deps.hostAllowed(req)) {
       deps.onRefused?.('host');
-      return sendText(res, 403, 'Forbidden: unexpected Host header');
+      return sendText(res, 403, refusedHostText(req, deps.listenHost));
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
@@ -90,7 +93,9 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
     const session = ticket ? deps.auth.redeemTicket(ticket) : null;
     if (!session) {
       deps.onRefused?.('ticket');
-      return sendText(res, 401, 'Unauthorized: this login link was already used or is unknown; ask for a new one');
+      res.writeHead(401, { ...SECURITY_HEADERS, 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': HELP_PAGE_CSP, 'Cache-Control': 'no-store' });
+      res.end(usedLinkPage());
+      return;
     }
     res.writeHead(303, {
       ...SECURITY_HEADERS,

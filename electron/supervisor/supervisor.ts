@@ -100,6 +100,11 @@ export class Supervisor {
     return this.watchdog?.pid;
   }
 
+  /** Have the watchdog remove this file if this process dies (the instance record, the token file); see watchdog.ts. */
+  removeOnDeath(path: string): void {
+    this.watchdog?.removeOnDeath(path);
+  }
+
   /** Register the `process.*` methods, start the watchdog and the autostart processes. Twice is harmless. */
   start(): void {
     if (this.started || this.closing) return;

@@ -14,6 +14,9 @@
  * session (detached), so a Ctrl-C or a SIGTERM to the supervisor's group does not take it down
  * first, and it is unref'ed so it never keeps the supervisor's event loop alive.
  *
+ * The supervisor may also name files (`fPATH`: the instance record and the token file) that the
+ * watchdog removes when it reaps, so that nothing points to a dead instance after a SIGKILL.
+ *
  * Limits: a process that leaves its group (setsid, a double-forking daemon) escapes, as it would
  * escape any group kill; if the watchdog itself is SIGKILLed, nothing watches any more.
  */
@@ -24,6 +27,7 @@ import type { Socket } from 'node:net';
 const WATCHDOG_SCRIPT = `
 process.title = 'switchyard-watchdog';
 const groups = new Map();
+const files = new Set();
 let buf = '';
 let reaping = false;
 process.on('SIGINT', () => {});
@@ -36,6 +40,7 @@ process.stdin.on('data', (d) => {
   while ((i = buf.indexOf('\\n')) >= 0) {
     const line = buf.slice(0, i);
     buf = buf.slice(i + 1);
+    if (line[0] === 'f') { files.add(line.slice(1)); continue; }
     const [head, sig, grace] = line.split(' ');
     const pgid = Number(head.slice(1));
     if (!(pgid > 1)) continue;
@@ -47,6 +52,7 @@ const send = (pgid, sig) => { try { process.kill(-pgid, sig); return true; } cat
 const reap = () => {
   if (reaping) return;
   reaping = true;
+  for (const file of files) { try { require('fs').rmSync(file, { force: true }); } catch {} }
   if (groups.size === 0) process.exit(0);
   const start = Date.now();
   for (const [pgid, g] of groups) if (!send(pgid, g.sig)) groups.delete(pgid);
@@ -76,6 +82,7 @@ export class Watchdog {
   private child: ChildProcess | null = null;
   private closed = false;
   private readonly groups = new Set<number>();
+  private readonly files = new Set<string>();
 
   constructor(private readonly options: WatchdogOptions = {}) {}
 
@@ -105,6 +112,14 @@ export class Watchdog {
     child.unref();
     (child.stdin as Socket | null)?.unref?.();
     for (const pgid of this.groups) this.write(`+${pgid}`);
+    for (const file of this.files) this.write(`f${file}`);
+  }
+
+  /** Remove this file when the watchdog reaps (the supervisor's process died, or closed). A symlink is removed, never followed. */
+  removeOnDeath(path: string): void {
+    if (!path.startsWith('/') || path.includes('\n')) throw new TypeError(`removeOnDeath needs an absolute path without a newline, got ${JSON.stringify(path)}`);
+    this.files.add(path);
+    this.write(`f${path}`);
   }
 
   /** Record a process group to kill if the supervisor dies. */

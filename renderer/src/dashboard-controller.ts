@@ -181,7 +181,9 @@ export class DashboardController implements DashboardActions {
       await this.conn.request(method, params, { timeoutMs: this.timeout });
       return true;
     } catch (e) {
-      this.store.getState().setNotice(`${method} failed: ${errorText(e)}`);
+      // The client's message is the cause alone; a hub message that already names the method is not prefixed twice.
+      const cause = errorText(e);
+      this.store.getState().setNotice(cause.startsWith(`${method}:`) ? cause : `${method} failed: ${cause}`);
       return false;
     }
   }
