@@ -8,6 +8,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig, loadProcfile, type ProcessDefinition } from '../supervisor';
+import { demoConfigPath } from './demo-set';
+
+export { demoConfigPath };
 
 /** Where to look and what was asked for. */
 export interface DefinitionChoice {
@@ -19,11 +22,6 @@ export interface DefinitionChoice {
   cwd: string;
   /** The app root (holds `resources/demo`). */
   appRoot: string;
-}
-
-/** The demo set shipped in `resources/demo`. */
-export function demoConfigPath(appRoot: string): string {
-  return join(appRoot, 'resources', 'demo', 'switchyard.yaml');
 }
 
 /** Load the definitions; `source` is what the `Processes:` line says. Throws an Error a user can act on. */

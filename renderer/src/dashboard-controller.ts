@@ -74,6 +74,8 @@ export class DashboardController implements DashboardActions {
   private checking = false;
   private ended = false;
   private started = false;
+  /** Whether this page was ever connected: a refusal before that means "not logged in", not "session ended". */
+  private connectedOnce = false;
   private readonly now: () => number;
   /** Our own client id, from `hub.whoami` (changes at every reconnect). */
   private selfId: string | undefined;
@@ -109,6 +111,11 @@ export class DashboardController implements DashboardActions {
       this.conn.subscribe(HUB_STATS_CHANNEL, (m) => this.onStats(m.data)),
     );
     this.conn.start();
+    // A browser that opens `/` without a session would otherwise learn it only after several
+    // silent refusals; one request says so at once.
+    void this.options.checkSession?.().then((state) => {
+      if (state === 'refused' && !this.connectedOnce) this.endSession();
+    });
   }
 
   /** Apply what is queued now (tests, and before copying the view). */
@@ -197,6 +204,7 @@ export class DashboardController implements DashboardActions {
     this.store.getState().setConnection(status);
     if (status.kind !== 'connected') this.replay?.connectionLost();
     if (status.kind === 'connected') {
+      this.connectedOnce = true;
       // The client has just resubscribed every channel: their replays are to come.
       for (const id of this.processSubs.keys()) this.replay?.expect(processChannel(id));
       this.refusals = 0;
@@ -214,7 +222,7 @@ export class DashboardController implements DashboardActions {
 
   private endSession(): void {
     if (this.ended) return;
-    this.store.getState().setConnection({ kind: 'session-ended', reason: 'the hub refused this session' });
+    this.store.getState().setConnection({ kind: 'session-ended', reason: 'the hub refused this session', neverLoggedIn: !this.connectedOnce });
     this.store.getState().setRole(null);
     this.ended = true;
     // Stop hammering the hub with credentials it will never accept again.

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { demoConfigPath } from '../../core/definition-source';
+import { demoConfigPath } from '../../core/demo-set';
 import { serveOptionsFrom, type CliOptions } from '../../serve/cli-options';
 import { TOKEN_FLAG_WARNING, tokenFromStdin } from '../../serve/token-input';
 import { CliError } from '../cli-error';
