@@ -61,6 +61,8 @@ export default tseslint.config(
     // The command line talks to an instance over the wire (shared/client) like any script: it
     // never reaches into the hub, the supervisor or the core that runs them.
     files: ['electron/cli/**/*.{ts,tsx}'],
+    // Tests start real hubs and instances to talk to.
+    ignores: ['electron/cli/**/*.test.ts', 'electron/cli/test-io.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -74,22 +74,26 @@ export function runShell(shell: Shell, args: readonly string[], token: string | 
 /** Open a link in the default browser (xdg-open; `open` on macOS), or say why not. */
 export function openInBrowser(url: string, io: Pick<CliIo, 'env' | 'err'>): void {
   const opener = process.platform === 'darwin' ? 'open' : 'xdg-open';
-  if (!onPath(opener, io.env.PATH ?? '')) {
+  const path = onPath(opener, io.env.PATH ?? '');
+  if (!path) {
     io.err(`switchyard: --open: no ${opener} on this machine; open the Dashboard link yourself\n`);
     return;
   }
-  const child = spawn(opener, [url], { detached: true, stdio: 'ignore' });
+  const child = spawn(path, [url], { detached: true, stdio: 'ignore', env: io.env });
   child.on('error', (err) => io.err(`switchyard: --open: ${opener} failed: ${err.message}\n`));
   child.unref();
 }
 
-function onPath(name: string, path: string): boolean {
-  return path.split(delimiter).some((dir) => {
+/** The first executable `name` on a PATH, or undefined. */
+function onPath(name: string, path: string): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue;
     try {
       accessSync(join(dir, name), constants.X_OK);
-      return true;
+      return join(dir, name);
     } catch {
-      return false;
+      // not here
     }
-  });
+  }
+  return undefined;
 }

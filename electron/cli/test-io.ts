@@ -12,15 +12,15 @@ export interface RecordedIo extends CliIo {
   stderr: string;
 }
 
-/** An io in `cwd` whose records folder is private to the test (a fresh XDG_RUNTIME_DIR unless given). */
-export function recordingIo(overrides: Partial<CliIo> = {}): RecordedIo {
+/** An io whose records folder is private to the test (a fresh XDG_RUNTIME_DIR and HOME, also its default cwd); `extraEnv` is added to that environment. */
+export function recordingIo(overrides: Partial<CliIo> = {}, extraEnv: Record<string, string> = {}): RecordedIo {
   const runtime = mkdtempSync(join(tmpdir(), 'switchyard-cli-run-'));
   const io: RecordedIo = {
     stdout: '',
     stderr: '',
     out: (text) => void (io.stdout += text),
     err: (text) => void (io.stderr += text),
-    env: { PATH: process.env.PATH, HOME: runtime, XDG_RUNTIME_DIR: runtime },
+    env: { PATH: process.env.PATH, HOME: runtime, XDG_RUNTIME_DIR: runtime, ...extraEnv },
     cwd: runtime,
     stdoutIsTTY: false,
     readStdin: () => '',
@@ -36,4 +36,50 @@ export async function cli(argv: string[], overrides: Partial<CliIo> = {}): Promi
   const io = recordingIo(overrides);
   const code = await runCli(argv, io);
   return { code, io };
+}
+
+/** A `switchyard up` running in-process (its shell is a real child), and how to stop it. */
+export interface RunningUp {
+  io: RecordedIo;
+  /** The exit status, once it ended. */
+  exited: Promise<number>;
+  /** Wait until stdout (and stderr) matches. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  /** Send a signal as a terminal would (up passes it on to its shell), and wait for the end. */
+  stop(signal?: NodeJS.Signals): Promise<number>;
+}
+
+/** Start `switchyard up …` in-process. */
+export function startUp(argv: string[], overrides: Partial<CliIo> = {}, extraEnv: Record<string, string> = {}): RunningUp {
+  const listeners = new Set<(signal: NodeJS.Signals) => void>();
+  const io = recordingIo(
+    {
+      ...overrides,
+      onSignal: (listener) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    },
+    extraEnv,
+  );
+  const exited = runCli(argv, io);
+  let done = false;
+  void exited.then(() => (done = true));
+  return {
+    io,
+    exited,
+    async waitFor(pattern, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const match = pattern.exec(`${io.stdout}${io.stderr}`);
+        if (match) return match;
+        if (done || Date.now() > deadline) throw new Error(`no ${pattern} in:\n${io.stdout}${io.stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async stop(signal = 'SIGTERM') {
+      for (const listener of listeners) listener(signal);
+      return exited;
+    },
+  };
 }

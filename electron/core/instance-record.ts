@@ -10,9 +10,9 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { checkPrivateDir, readPrivateFile, removePrivateFile, writePrivateFile } from './private-files';
+import { checkPrivateDir, ensurePrivateDir, readPrivateFile, removePrivateFile, writePrivateFile } from './private-files';
 
 /** One running instance, as its record file holds it. */
 export const InstanceRecordSchema = z.strictObject({
@@ -76,6 +76,8 @@ export function recordPath(folder: string, port: number, env: Env = process.env)
 /** Write a record; returns its path. Throws PrivatePathError when the folder is not private. */
 export function writeInstanceRecord(record: InstanceRecord, env: Env = process.env): string {
   const path = recordPath(record.folder, record.port, env);
+  // The switchyard folder too: whoever may write there could swap the records' folder.
+  ensurePrivateDir(dirname(instancesDir(env)));
   writePrivateFile(path, `${JSON.stringify(InstanceRecordSchema.parse(record), null, 2)}\n`);
   return path;
 }
@@ -94,6 +96,7 @@ export function listInstanceRecords(env: Env = process.env, folder?: string): Fo
   const dir = instancesDir(env);
   let names: string[];
   try {
+    checkPrivateDir(dirname(dir));
     checkPrivateDir(dir);
     names = readdirSync(dir);
   } catch (err) {

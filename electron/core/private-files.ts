@@ -51,7 +51,13 @@ export function writePrivateFile(path: string, text: string): void {
  * file system's error (`ENOENT` for a missing file).
  */
 export function readPrivateFile(path: string): string {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new PrivatePathError(`${path} is a symlink; refusing to follow it`);
+    throw err;
+  }
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) throw new PrivatePathError(`${path} is not a regular file`);
@@ -60,9 +66,6 @@ export function readPrivateFile(path: string): string {
     // A sticky folder (/tmp) lets nobody else rename or remove our file: reading it there is safe.
     if (!(folder.mode & 0o1000)) checkOwned(dirname(path), folder, 'folder', { anyOwner: true });
     return readFileSync(fd, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new PrivatePathError(`${path} is a symlink; refusing to follow it`);
-    throw err;
   } finally {
     closeSync(fd);
   }
