@@ -55,6 +55,27 @@ function getWithHost(port: number, path: string, host: string): Promise<{ status
   });
 }
 
+/** Serve spawned by hand (for an environment or a stdin startServe does not give); resolves once it printed its lines. */
+async function spawnServe(args: string[], env: NodeJS.ProcessEnv, cwd: string, stdin?: string) {
+  const child = spawn(process.execPath, [SERVE, ...args], { cwd, env: { ...env, INIT_CWD: cwd }, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  if (stdin !== undefined) child.stdin?.end(stdin);
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await exited;
+  };
+  try {
+    await until(() => /^Processes: /m.test(out), 20_000, 'serve started');
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { pid: child.pid as number, output: () => out, stop };
+}
+
 /** Run serve to its end (it is expected to fail at start). */
 function serveFails(args: string[], cwd: string): { code: number | null; stderr: string; stdout: string } {
   const run = spawnSync(process.execPath, [SERVE, ...args], { cwd, env: { ...process.env, INIT_CWD: cwd }, encoding: 'utf8', timeout: 20_000 });
@@ -138,15 +159,11 @@ describe('without XDG_RUNTIME_DIR', () => {
   it('prints the real token file (under ~/.switchyard), and the README\'s Node snippet works with it', async () => {
     const home = mkdtempSync(join(tmpdir(), 'switchyard-home-'));
     const { dir } = project();
-    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, INIT_CWD: dir };
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
     delete env.XDG_RUNTIME_DIR;
-    const child = spawn(process.execPath, [SERVE, '--port', '0'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const serve = await spawnServe(['--port', '0'], env, dir);
+    const out = serve.output();
     try {
-      await until(() => /^Processes: /m.test(out), 20_000, 'serve started');
       const tokenFile = /^Token file: (.+)$/m.exec(out)?.[1] as string;
       const port = /^Hub: ws:\/\/127\.0\.0\.1:(\d+)\/ws$/m.exec(out)?.[1] as string;
       expect(tokenFile).toBe(join(home, '.switchyard', `hub-${port}.token`));
@@ -171,8 +188,7 @@ describe('without XDG_RUNTIME_DIR', () => {
         watch.kill();
       }
     } finally {
-      child.kill('SIGTERM');
-      await exited;
+      await serve.stop();
     }
   });
 });
@@ -195,21 +211,14 @@ describe('the token off the command line', () => {
     expect(flagged.output()).toContain('switchyard: warning: --token is readable by every local user (`ps`)');
 
     const { dir, runtime } = project();
-    const child = spawn(process.execPath, [SERVE, '--port', '0', '--token-stdin'], { cwd: dir, env: { ...process.env, INIT_CWD: dir, XDG_RUNTIME_DIR: runtime }, stdio: ['pipe', 'pipe', 'pipe'] });
-    child.stdin.end(`${TOKEN}\n`);
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const serve = await spawnServe(['--port', '0', '--token-stdin'], { ...process.env, XDG_RUNTIME_DIR: runtime }, dir, `${TOKEN}\n`);
     try {
-      await until(() => /^Processes: /m.test(out), 20_000, 'serve started');
-      const hub = /^Hub: (\S+)$/m.exec(out)?.[1] as string;
+      const hub = /^Hub: (\S+)$/m.exec(serve.output())?.[1] as string;
       await (await TestClient.open(hub, { token: TOKEN })).close();
-      expect(readFileSync(`/proc/${child.pid}/cmdline`, 'utf8')).not.toContain(TOKEN);
-      expect(out).not.toMatch(/warning/);
+      expect(readFileSync(`/proc/${serve.pid}/cmdline`, 'utf8')).not.toContain(TOKEN);
+      expect(serve.output()).not.toMatch(/warning/);
     } finally {
-      child.kill('SIGTERM');
-      await exited;
+      await serve.stop();
     }
   });
 
