@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { listInstanceRecords, realFolder, removeInstanceRecord, type FoundRecord, type InstanceRecord } from '../core/instance-record';
-import { defaultTokenFile } from '../serve/token-file';
+import { defaultTokenFile } from '../http/token-file';
 import { CliError } from './cli-error';
 import { pidAlive } from './pid-alive';
 

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LogLine, LogsReadParams } from '../../shared/protocol/payloads/logs';
 import type { Hub } from '../hub/hub';
 import { TOKEN, startHub, until } from '../hub/test-helpers';
-import { MethodError } from '../hub/types';
+import { MethodError } from '../hub/methods';
 import { runCli } from './program';
 import { recordingIo, type RecordedIo } from './test-io';
 
@@ -22,7 +22,7 @@ afterEach(async () => {
 async function hubWith(ids: string[]): Promise<{ hub: Hub; flags: string[] }> {
   const { hub, port } = await startHub();
   hubs.push(hub);
-  hub.registerMethod('process.list', () => ids.map((id) => ({ id, command: 'x', cwd: '/', status: 'running', restarts: 0, autostart: true, restartMode: 'never', linesOut: 0, bytesOut: 0, skipped: 0, coalesced: 0, pauses: 0, paused: false })), { role: 'viewer' });
+  hub.registerMethod('process.list', () => ids.map((id) => ({ id, command: 'x', cwd: '/', status: 'running', restarts: 0, autostart: true, restartMode: 'never', linesOut: 0, bytesOut: 0, skipped: 0, coalesced: 0, pauses: 0, paused: false })));
   const tokenFile = join(mkdtempSync(join(tmpdir(), 'switchyard-logs-')), 'token');
   writeFileSync(tokenFile, `${TOKEN}\n`, { mode: 0o600 });
   return { hub, flags: ['--port', String(port), '--token-file', tokenFile] };
@@ -49,7 +49,6 @@ function serveStore(hub: Hub, lines: LogLine[]): LogsReadParams[] {
       if (params.after !== undefined) pool = pool.slice(position(params.after) + 1);
       return { lines: pool.slice(0, params.limit), more: pool.length > params.limit };
     },
-    { role: 'viewer' },
   );
   return asked;
 }
@@ -108,7 +107,7 @@ describe('logs with a store (logs.read)', () => {
     const { hub, flags } = await hubWith(['web']);
     hub.registerMethod('logs.read', () => {
       throw new MethodError('internal', 'the store is broken');
-    }, { role: 'viewer' });
+    });
     const { code, io } = await logs(flags, []);
     expect(code).toBe(1);
     expect(io.stderr).toBe('switchyard: the store is broken\n');

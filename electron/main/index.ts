@@ -3,6 +3,7 @@
 import { app } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { forgetCredentialVariables } from '../core/credentials';
 import { startSwitchyard, type RunningSwitchyard } from '../core/switchyard-app';
 import { parseCliOptions } from '../serve/cli-options';
 import { launchLines } from '../serve/launch-lines';
@@ -16,6 +17,7 @@ let running: RunningSwitchyard | undefined;
 runDesktopApp(
   async () => {
     const { options, warnings } = resolveTokenInput(parseCliOptions(process.argv.slice(app.isPackaged ? 1 : 2), process.env, { ignoreUnknown: true }));
+    forgetCredentialVariables();
     for (const warning of warnings) console.error(warning);
     running = await startSwitchyard({ ...options, appRoot, cwd: process.env.INIT_CWD ?? process.cwd(), shell: 'window', log: (line) => console.error(line) });
     for (const line of launchLines(running)) console.log(line);

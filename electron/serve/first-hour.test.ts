@@ -95,7 +95,7 @@ describe('a login link that no longer works', () => {
       expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
       const page = await res.text();
       expect(page).toMatch(/^<!doctype html>/);
-      expect(page).toContain('<h1>This login link no longer works</h1>');
+      expect(page).toContain('<h1>No Switchyard session</h1>');
       expect(page).toContain('<code>switchyard link</code>');
       expect(page).toContain('<strong>Open in a browser</strong>');
       expect(page).not.toContain(ticket);

@@ -3,6 +3,7 @@
 // close the hub, and exit 0.
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { forgetCredentialVariables } from '../core/credentials';
 import { startSwitchyard } from '../core/switchyard-app';
 import { USAGE, parseCliOptions } from './cli-options';
 import { launchLines } from './launch-lines';
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     console.error(`switchyard: ${(err as Error).message}\n${USAGE}`);
     process.exit(2);
   }
+  forgetCredentialVariables();
   if (parsed.help) {
     console.log(USAGE);
     return;

@@ -39,7 +39,7 @@ test('a login link used twice answers a page saying how to get a new one', async
   const other = await browser.newPage();
   const response = await other.goto(serve.dashboardLink);
   expect(response?.status()).toBe(401);
-  await expect(other.getByRole('heading', { level: 1 })).toHaveText('This login link no longer works');
+  await expect(other.getByRole('heading', { level: 1 })).toHaveText('No Switchyard session');
   await expect(other.getByText('switchyard link', { exact: true })).toBeVisible();
   await other.close();
 });
