@@ -19,7 +19,7 @@ import { parseSince } from './since';
 /** Run the command line; resolves with the exit status. Never throws. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let status = 0;
-  const program = buildProgram(io, (code) => (status = code));
+  const program = buildProgram(io, (code) => (status = code), argv);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return status;
@@ -38,7 +38,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 /** The program, with its output going to `io`. `setStatus` receives a command's exit status. */
-export function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
+export function buildProgram(io: CliIo, setStatus: (code: number) => void, argv: readonly string[] = []): Command {
   const program = configure(new Command('switchyard'), io)
     .addHelpCommand(false)
     .description('Run your project\'s processes (Procfile or switchyard.yaml) and watch and drive them live, from a window, a browser or this command.')
@@ -57,7 +57,7 @@ find the one started from this folder (or the nearest folder above it), or the o
     .option('--demo', 'run the demo set instead of this folder\'s processes')
     .option('--no-window', 'never open the desktop window: serve the dashboard and print the link')
     .option('--open', 'open the dashboard link in the default browser (xdg-open)');
-  up.action(async (_options, command: Command) => setStatus(await runUp(command, io)));
+  up.action(async (_options, command: Command) => setStatus(await runUp(command, argv[0] === 'up' ? argv.slice(1) : argv, io)));
 
   const link = instanceOptions(configure(program.command('link'), io))
     .summary('print a fresh one-time login link')

@@ -3,6 +3,7 @@
 // `--demo`, a second start from the same folder, the token kept off argv and out of the
 // environment, and `--open`.
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -124,5 +125,21 @@ describe('--open', () => {
     running.push(up);
     const link = (await up.waitFor(/^Dashboard: (\S+)$/m))[1];
     await expect.poll(() => readFileSync(join(dir, 'opened'), { encoding: 'utf8', flag: 'a+' }).trim(), { timeout: 10_000 }).toBe(link);
+  });
+});
+
+describe('serve options pass through up', () => {
+  it('--allow-host reaches serve as given', async () => {
+    const up = await start(project({ Procfile: `web: ${LONG}\n` }), ['--no-window', '--port', '0', '--allow-host', 'box.test']);
+    const port = Number(/^Hub: ws:\/\/127\.0\.0\.1:(\d+)\/ws$/m.exec(up.io.stdout)?.[1]);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/healthz', headers: { Host: `box.test:${port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(200);
   });
 });

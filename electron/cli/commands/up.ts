@@ -23,7 +23,11 @@ interface UpOptions {
   open?: boolean;
 }
 
-export async function runUp(command: Command, io: CliIo): Promise<number> {
+/**
+ * `argv`: what the user gave after `up` (or after `switchyard`); serve gets it as given, less
+ * `up`'s own flags and the token, so that every serve option (today's and tomorrow's) reaches it.
+ */
+export async function runUp(command: Command, argv: readonly string[], io: CliIo): Promise<number> {
   const own = command.opts<UpOptions>();
   let options: CliOptions;
   try {
@@ -52,30 +56,33 @@ export async function runUp(command: Command, io: CliIo): Promise<number> {
 
   const shell = chooseShell(own.window, io);
   if ('reason' in shell && own.window) io.err(`switchyard: no desktop window (${shell.reason}); serving the dashboard instead: open the Dashboard link below\n`);
-  return runShell(shell, [...definitions, ...serveArgs(options, token !== undefined)], token, io, {
+  return runShell(shell, [...forwardedArgs(argv), ...definitions, ...(token === undefined ? [] : ['--token-stdin'])], token, io, {
     onDashboard: own.open ? (url) => openInBrowser(url, io) : undefined,
   });
 }
 
-/** `--config FILE` or `--procfile FILE` for the child: as given, `--demo`, or found in this folder. */
+/** `--config FILE` or `--procfile FILE` for the child, unless the user gave one (it is forwarded as typed, so errors quote it): `--demo`, or found in this folder. */
 function chooseDefinitions(options: CliOptions, own: UpOptions, io: CliIo): string[] {
-  // As the user typed them (serve resolves them against the same folder), so errors quote them.
-  if (options.config) return ['--config', options.config];
-  if (options.procfile) return ['--procfile', options.procfile];
+  if (options.config || options.procfile) return [];
   if (own.demo) return ['--config', demoConfigPath(io.appRoot)];
   const found = findProjectFiles(io.cwd);
   if (!found) throw new CliError(nothingToRun(io.cwd));
   return [found.kind === 'config' ? '--config' : '--procfile', resolve(found.path)];
 }
 
-/** The serve options again as argv, without the token (that goes to stdin). */
-function serveArgs(options: CliOptions, tokenOnStdin: boolean): string[] {
-  const args = ['--host', options.host];
-  // Only an explicit port: the default one falls back to a free port when busy, an explicit one fails.
-  if (options.portExplicit) args.push('--port', String(options.port));
-  if (options.tokenFile !== undefined) args.push('--token-file', options.tokenFile);
-  if (tokenOnStdin) args.push('--token-stdin');
-  for (const host of options.allowedHosts) args.push('--allow-host', host);
-  for (const origin of options.allowedOrigins) args.push('--allow-origin', origin);
-  return args;
+const OWN_FLAGS = new Set(['--demo', '--no-window', '--open', '--token-stdin']);
+
+/** The user's argv without `up`'s own flags and without `--token T` (the token goes to stdin). */
+function forwardedArgs(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (OWN_FLAGS.has(arg) || arg.startsWith('--token=')) continue;
+    if (arg === '--token') {
+      i++;
+      continue;
+    }
+    out.push(arg);
+  }
+  return out;
 }
