@@ -3,7 +3,7 @@
  * default), `link`, `ps`, `start`, `stop`, `restart`, `logs`, `down`, each with `--help`. Each
  * command's work lives in commands/; this file only declares options and hands them over.
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander14';
 import { addServeOptions, parsePort } from '../serve/cli-options';
 import { CliError } from './cli-error';
 import type { CliIo } from './cli-io';

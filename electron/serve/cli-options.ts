@@ -3,7 +3,9 @@
  * on commander: {@link addServeOptions} puts them on a command (serve's own, or the CLI's `up`),
  * {@link serveOptionsFrom} turns what commander parsed into {@link CliOptions}.
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+// commander 14 under an alias: the name `commander` stays commander 5, which
+// @doyensec/electronegativity uses without declaring it (it breaks under 14).
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander14';
 
 /** Parsed command-line options. */
 export interface CliOptions {

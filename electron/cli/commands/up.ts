@@ -4,7 +4,7 @@
  * passed through. The options are serve's own (one definition, electron/serve/cli-options.ts);
  * the token never goes on the child's argv or into its environment: it is piped to its stdin.
  */
-import type { Command } from 'commander';
+import type { Command } from 'commander14';
 import { resolve } from 'node:path';
 import { demoConfigPath } from '../../core/demo-set';
 import { serveOptionsFrom, type CliOptions } from '../../serve/cli-options';
