@@ -5,15 +5,19 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AlertEvent, Role } from '../../shared/protocol';
-import { Alerting, defaultAlertRules, loadAlertRules, type AlertRule } from '../alerts';
+import { Alerting, defaultAlertRules } from '../alerts';
 import { secret } from '../hub/auth';
 import { checkHost } from '../hub/http-guard';
 import { Hub } from '../hub/hub';
 import { startHttpFront } from '../http/http-front';
 import { createMetrics } from '../http/metrics';
 import { defaultTokenFile, removeTokenFile, writeTokenFile } from '../http/token-file';
-import { Supervisor, loadConfig, loadProcfile, type ProcessDefinition } from '../supervisor';
+import { Supervisor } from '../supervisor';
 import { childEnvironment } from './credentials';
+import { resolveDefinitions } from './definition-source';
+import { publishInstance } from './instance-publisher';
+
+export { demoConfigPath, resolveDefinitions } from './definition-source';
 
 /** Options of {@link startSwitchyard} (the CLI options plus where the app lives). */
 export interface SwitchyardOptions {
@@ -31,6 +35,10 @@ export interface SwitchyardOptions {
   token?: string;
   /** Where to write the token for scripts. Default {@link defaultTokenFile}; `''` writes none. */
   tokenFile?: string;
+  /** The token was read from `tokenFile` (token-input.ts): it is neither written nor removed. Default false. */
+  tokenFromFile?: boolean;
+  /** Which shell runs the core (the instance record says it). Default `serve`. */
+  shell?: 'serve' | 'window';
   /** Extra Host names accepted. Default none. */
   allowedHosts?: string[];
   /** Extra Origins accepted for upgrades. Default none. */
@@ -77,27 +85,6 @@ export interface RunningSwitchyard {
   killAllSync(): void;
 }
 
-/** The demo set shipped in `resources/demo`. */
-export function demoConfigPath(appRoot: string): string {
-  return join(appRoot, 'resources', 'demo', 'switchyard.yaml');
-}
-
-/** Which definitions to run: an explicit file, else `./Procfile`, else the demo set. */
-export function resolveDefinitions(options: Pick<SwitchyardOptions, 'procfile' | 'config' | 'cwd' | 'appRoot'>): { source: string; definitions: ProcessDefinition[]; alerts?: AlertRule[] } {
-  if (options.config) {
-    const path = resolve(options.cwd, options.config);
-    return { source: path, definitions: loadConfig(path), alerts: loadAlertRules(path) };
-  }
-  if (options.procfile) {
-    const path = resolve(options.cwd, options.procfile);
-    return { source: path, definitions: loadProcfile(path) };
-  }
-  const local = join(options.cwd, 'Procfile');
-  if (existsSync(local)) return { source: local, definitions: loadProcfile(local) };
-  const demo = demoConfigPath(options.appRoot);
-  return { source: `${demo} (demo)`, definitions: loadConfig(demo), alerts: loadAlertRules(demo) };
-}
-
 /** Start the hub, the supervisor and the HTTP server. */
 export async function startSwitchyard(options: SwitchyardOptions): Promise<RunningSwitchyard> {
   const { source, definitions, alerts } = resolveDefinitions(options);
@@ -130,6 +117,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
       stats: () => hub.stats(),
       metrics: () => metrics.render(),
       staticDir,
+      listenHost: host,
       onSocketCut: () => hub.countRefusal('unauthenticatedCut'),
       onRefused: (reason) => reason === 'host' && hub.countRefusal('hostRejected'),
     },
@@ -143,21 +131,31 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
   const linkAddress = front.addresses[0] ?? host;
   const printableHost = linkAddress === '0.0.0.0' || linkAddress === '::' ? '127.0.0.1' : linkAddress.includes(':') ? `[${linkAddress}]` : linkAddress;
   origin = `http://${printableHost}:${port}`;
+  const hubUrl = `ws://${printableHost}:${port}/ws`;
 
-  // The token file before any process: when it cannot be written, nothing has run.
+  // The token file and the instance record before any process runs: when they cannot be written
+  // nothing has run, and scripts and `switchyard` commands find the instance as soon as its
+  // processes do anything.
   let tokenFile = '';
+  let instance: ReturnType<typeof publishInstance>;
   try {
-    tokenFile = options.tokenFile === '' ? '' : writeTokenFile(options.tokenFile ?? defaultTokenFile(port), token);
+    tokenFile = options.tokenFile === '' ? '' : options.tokenFromFile && options.tokenFile ? options.tokenFile : writeTokenFile(options.tokenFile ?? defaultTokenFile(port), token);
+    instance = publishInstance({ folder: options.cwd, port, host, origin, hubUrl, tokenFile, processes: source, shell: options.shell ?? 'serve' }, options.log);
   } catch (err) {
     await hub.close();
     await front.close();
     throw err;
   }
+  const ownsTokenFile = tokenFile !== '' && !options.tokenFromFile;
+
+  // After a SIGKILL the watchdog removes what would point to a dead instance.
+  if (instance.path) supervisor.removeOnDeath(instance.path);
+  if (ownsTokenFile) for (const file of [tokenFile, `${tokenFile}.lock`]) supervisor.removeOnDeath(resolve(file));
   supervisor.start();
 
   let closing: Promise<void> | undefined;
   return {
-    hubUrl: `ws://${printableHost}:${port}/ws`,
+    hubUrl,
     origin,
     port,
     token,
@@ -170,18 +168,21 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
     loginLink: (role) => `${origin}/login?ticket=${hub.auth.issueTicket(role)}`,
     close() {
       closing ??= (async () => {
+        // Commands stop finding an instance that is going away.
+        instance.remove();
         // Children first: a process must never outlive the app, whatever fails after.
         await supervisor.close();
         alerting.close();
         await hub.close();
         await front.close();
-        if (tokenFile) removeTokenFile(tokenFile);
+        if (ownsTokenFile) removeTokenFile(tokenFile);
       })();
       return closing;
     },
     killAllSync() {
       supervisor.killAllSync();
-      if (tokenFile) removeTokenFile(tokenFile);
+      instance.remove();
+      if (ownsTokenFile) removeTokenFile(tokenFile);
     },
   };
 }

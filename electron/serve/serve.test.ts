@@ -131,7 +131,7 @@ describe('npm run serve', () => {
 
 describe('serve options', () => {
   it('rejects a bad option with the usage and exit code 2', async () => {
-    await expect(startServe(['--port', 'nope'])).rejects.toThrow(/exited \(2\)[\s\S]*--port must be an integer[\s\S]*usage:/);
+    await expect(startServe(['--port', 'nope'])).rejects.toThrow(/exited \(2\)[\s\S]*option '--port <n>' argument 'nope' is invalid[\s\S]*Usage:/);
   });
 
   it('runs ./Procfile of the current folder when given no process option', async () => {

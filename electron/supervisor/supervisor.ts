@@ -166,6 +166,11 @@ export class Supervisor {
     return `${this.instance}:`;
   }
 
+  /** Have the watchdog remove this file if this process dies (the instance record, the token file); see watchdog.ts. */
+  removeOnDeath(path: string): void {
+    this.watchdog?.removeOnDeath(path);
+  }
+
   /**
    * Register the `process.*` methods, start the watchdog and the autostart processes (in
    * dependency order). Throws a DefinitionError naming every unknown id and every cycle of

@@ -6,8 +6,8 @@
  * parent, so each supervisor starts one small detached Node process (this file's script, run with
  * `process.execPath -e`; ELECTRON_RUN_AS_NODE=1 makes the Electron binary behave as Node). The
  * supervisor keeps the write end of the watchdog's stdin and sends it one line per change:
- * `=PREFIX` once (the marker prefix of this supervisor's processes), `+PGID SIGNAL GRACE_MS` when a
- * group starts, `-PGID` when it is gone. Only the supervisor holds that pipe, so when the
+ * `=PREFIX` once (the marker prefix of this supervisor's processes), `fPATH` for a file to remove,
+ * `+PGID SIGNAL GRACE_MS` when a group starts, `-PGID` when it is gone. Only the supervisor holds that pipe, so when the
  * supervisor dies, for whatever reason, the kernel closes it and the watchdog reads EOF: it sends
  * each recorded group its stop signal, and every process of this user that carries the marker but
  * left its group (setsid) SIGTERM; it SIGKILLs what is still alive after the grace periods, and
@@ -20,6 +20,9 @@
  * reported (`onUnexpectedExit`) and replaced at once by a new one that is told every group, so that
  * a later death of the supervisor is still covered; after 5 deaths within a minute (or a spawn that
  * failed) the next one starts after 5 s, so that a watchdog that cannot live is not forked in a loop.
+ *
+ * The supervisor may also name files (`fPATH`: the instance record and the token file) that the
+ * watchdog removes when it reaps, so that nothing points to a dead instance after a SIGKILL.
  *
  * Limits: a process that clears its environment and leaves its group escapes; so does everything
  * when the watchdog and the supervisor are killed at the same instant (the supervisor has no time
@@ -36,6 +39,7 @@ process.title = 'switchyard-watchdog';
 const findByEnvironment = ${findByEnvironment.toString()};
 const groups = new Map();
 let prefix = '';
+const files = new Set();
 let buf = '';
 let reaping = false;
 process.on('SIGINT', () => {});
@@ -49,6 +53,7 @@ process.stdin.on('data', (d) => {
     const line = buf.slice(0, i);
     buf = buf.slice(i + 1);
     if (line[0] === '=') { prefix = line.slice(1); continue; }
+    if (line[0] === 'f') { files.add(line.slice(1)); continue; }
     const [head, sig, grace] = line.split(' ');
     const pgid = Number(head.slice(1));
     if (!(pgid > 1)) continue;
@@ -63,6 +68,7 @@ const escapees = () => prefix && process.getuid
 const reap = () => {
   if (reaping) return;
   reaping = true;
+  for (const file of files) { try { require('fs').rmSync(file, { force: true }); } catch {} }
   const strays = new Set(escapees());
   if (groups.size === 0 && strays.size === 0) process.exit(0);
   const start = Date.now();
@@ -112,6 +118,7 @@ export class Watchdog {
   private closed = false;
   private readonly groups = new Map<number, { signal: NodeJS.Signals; graceMs: number }>();
   private readonly deaths: number[] = [];
+  private readonly files = new Set<string>();
 
   constructor(private readonly options: WatchdogOptions = {}) {}
 
@@ -140,6 +147,14 @@ export class Watchdog {
     (child.stdin as Socket | null)?.unref?.();
     if (this.options.markerPrefix) this.write(`=${this.options.markerPrefix}`);
     for (const [pgid, g] of this.groups) this.write(`+${pgid} ${g.signal} ${Math.round(g.graceMs)}`);
+    for (const file of this.files) this.write(`f${file}`);
+  }
+
+  /** Remove this file when the watchdog reaps (the supervisor's process died, or closed). A symlink is removed, never followed. */
+  removeOnDeath(path: string): void {
+    if (!path.startsWith('/') || path.includes('\n')) throw new TypeError(`removeOnDeath needs an absolute path without a newline, got ${JSON.stringify(path)}`);
+    this.files.add(path);
+    this.write(`f${path}`);
   }
 
   private died(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null, spawnFailed: boolean): void {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ClientError } from '../../shared/client/client-error';
 import { DashboardController } from './dashboard-controller';
 import { ALL_PROCESSES, LogBook } from './logs/log-book';
 import { createDashboardStore } from './state/dashboard-store';
@@ -157,14 +158,37 @@ describe('DashboardController', () => {
   });
 
   it('ends the session when the hub refuses the session cookie, instead of spinning', async () => {
-    const { conn, store } = setup({ checkSession: async () => 'refused' });
+    let checks = 0;
+    const { conn, store } = setup({ checkSession: async () => (checks++ === 0 ? 'valid' : 'refused') });
+    conn.setStatus({ kind: 'connected' });
+    await settle();
     conn.setStatus({ kind: 'reconnecting', attempt: 2, delayMs: 2000, nextAttemptAt: Date.now() + 2000, sessionSuspect: false });
     await settle();
     expect(store.getState().connection.kind).toBe('reconnecting');
     conn.setStatus({ kind: 'reconnecting', attempt: 4, delayMs: 4000, nextAttemptAt: Date.now() + 4000, sessionSuspect: true });
     await settle();
-    expect(store.getState().connection.kind).toBe('session-ended');
+    expect(store.getState().connection).toMatchObject({ kind: 'session-ended', neverLoggedIn: false });
     expect(conn.closed).toBe(true);
+  });
+
+  it('says at once that a page opened without a session is not logged in (not that a session ended)', async () => {
+    const { conn, store } = setup({ checkSession: async () => 'refused' });
+    await settle();
+    expect(store.getState().connection).toMatchObject({ kind: 'session-ended', neverLoggedIn: true });
+    expect(conn.closed).toBe(true);
+  });
+
+  it('says each failure of a request once: the method, then the cause', async () => {
+    const { conn, store, controller } = setup({ knownRole: 'operator' });
+    const fail = (error: Error) => () => {
+      throw error;
+    };
+    conn.answers.set('process.add', fail(new ClientError('conflict', 'process "web" already exists', 'process.add')));
+    expect(await controller.addProcess('web', 'true')).toBe(false);
+    expect(store.getState().notice).toBe('process.add failed: process "web" already exists');
+    conn.answers.set('process.add', fail(new ClientError('bad_params', 'process.add: process "x": field "command": must be a string', 'process.add')));
+    expect(await controller.addProcess('x', '')).toBe(false);
+    expect(store.getState().notice).toBe('process.add: process "x": field "command": must be a string');
   });
 
   it('keeps reconnecting while the hub is merely unreachable', async () => {

@@ -90,6 +90,8 @@ export class DashboardController implements DashboardActions {
   private checking = false;
   private ended = false;
   private started = false;
+  /** Whether this page was ever connected: a refusal before that means "not logged in", not "session ended". */
+  private connectedOnce = false;
   private readonly now: () => number;
 
   constructor(conn: HubConnection, store: DashboardStore, book: LogBook, options: ControllerOptions) {
@@ -112,7 +114,7 @@ export class DashboardController implements DashboardActions {
     if (this.options.knownRole) this.store.getState().setRole(this.options.knownRole);
     if (this.options.noSession) {
       this.ended = true;
-      this.store.getState().setConnection({ kind: 'session-ended', reason: 'no login session' });
+      this.store.getState().setConnection({ kind: 'session-ended', reason: 'no login session', neverLoggedIn: true });
       return;
     }
     this.cleanups.push(
@@ -130,6 +132,11 @@ export class DashboardController implements DashboardActions {
     );
     this.feed.start();
     this.conn.start();
+    // A browser that opens `/` without a session would otherwise learn it only after several
+    // silent refusals; one request says so at once.
+    void this.options.checkSession?.().then((state) => {
+      if (state === 'refused' && !this.connectedOnce) this.endSession();
+    });
   }
 
   /** Apply what is queued now (tests, and before copying the view). */
@@ -208,7 +215,9 @@ export class DashboardController implements DashboardActions {
       await this.conn.request(method, params, { timeoutMs: this.timeout });
       return true;
     } catch (e) {
-      this.store.getState().setNotice(`${method} failed: ${errorText(e)}`);
+      // The client's message is the cause alone; a hub message that already names the method is not prefixed twice.
+      const cause = errorText(e);
+      this.store.getState().setNotice(cause.startsWith(`${method}:`) ? cause : `${method} failed: ${cause}`);
       return false;
     }
   }
@@ -222,6 +231,7 @@ export class DashboardController implements DashboardActions {
     this.store.getState().setConnection(status);
     if (status.kind !== 'connected') this.replay?.connectionLost();
     if (status.kind === 'connected') {
+      this.connectedOnce = true;
       // The client has just resubscribed every channel: their replays are to come.
       for (const id of this.processSubs.keys()) this.replay?.expect(processChannel(id));
       this.refusals = 0;
@@ -239,7 +249,7 @@ export class DashboardController implements DashboardActions {
 
   private endSession(): void {
     if (this.ended) return;
-    this.store.getState().setConnection({ kind: 'session-ended', reason: 'the hub refused this session' });
+    this.store.getState().setConnection({ kind: 'session-ended', reason: 'the hub refused this session', neverLoggedIn: !this.connectedOnce });
     this.store.getState().setRole(null);
     this.ended = true;
     // Stop hammering the hub with credentials it will never accept again.
