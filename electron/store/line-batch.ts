@@ -1,0 +1,260 @@
+/**
+ * A batch of one process's lines as one frame payload, encoded at once (one `join`, one UTF-8
+ * write, one CRC for up to thousands of lines) so that storing costs the ingest path little:
+ *
+ *     u8 type=2 | u8 flags (bit 0: the text is ASCII) | u16 0 | u32 run | u32 count | u32 metaBytes
+ *     f64 firstSeq | f64 lastSeq | f64 firstTime | f64 lastTime                     (48 bytes)
+ *     meta, per line: varint seq delta | varint zigzag time delta (ms) | u8 stream+level | varint length
+ *     text: the lines' data back to back, UTF-8
+ *
+ * Lengths count UTF-16 code units, not bytes: the text is written and read back as one string
+ * (UTF-8 keeps a string's length, a lone surrogate becoming U+FFFD), so neither side measures
+ * lines one by one. A typical line costs 4 to 6 bytes besides its text.
+ */
+import { LEVELS, type Level, type OutputStream } from '../../shared/protocol';
+import { FRAME_HEADER, FrameType, sealFrame } from './frame';
+
+/** Bytes of the fixed part of a lines payload. */
+export const LINES_HEADER = 48;
+/** The most meta bytes one line can take (three varints of up to 8 bytes and a byte). */
+const MAX_META = 25;
+
+/** A line's stream and level packed in one byte: bit 0 stderr, bits 1..3 the level (1 error … 5 trace, 0 none). */
+export function lineFlags(stream: OutputStream, level: Level | undefined): number {
+  return (stream === 'stderr' ? 1 : 0) | (level ? (LEVELS.indexOf(level) + 1) << 1 : 0);
+}
+export function flagsStream(flags: number): OutputStream {
+  return (flags & 1) === 1 ? 'stderr' : 'stdout';
+}
+export function flagsLevel(flags: number): Level | undefined {
+  return LEVELS[((flags >> 1) & 7) - 1];
+}
+
+/** Lines waiting to be written, in parallel arrays (no object per line on the hot path). */
+export class PendingLines {
+  data: string[] = [];
+  time: number[] = [];
+  seq: number[] = [];
+  flags: number[] = [];
+  chars = 0;
+
+  get count(): number {
+    return this.data.length;
+  }
+
+  push(data: string, time: number, seq: number, flags: number): void {
+    this.data.push(data);
+    this.time.push(time);
+    this.seq.push(seq);
+    this.flags.push(flags);
+    this.chars += data.length;
+  }
+
+  clear(): void {
+    this.data = [];
+    this.time = [];
+    this.seq = [];
+    this.flags = [];
+    this.chars = 0;
+  }
+}
+
+/** What a lines frame says about itself (the block index keeps these). */
+export interface LinesSummary {
+  run: number;
+  count: number;
+  firstSeq: number;
+  lastSeq: number;
+  firstTime: number;
+  lastTime: number;
+}
+
+/** A scratch buffer that grows to the largest batch and is reused: the frame is written before the next batch is encoded. */
+export class Scratch {
+  private buf = Buffer.allocUnsafe(64 * 1024);
+  take(size: number): Buffer {
+    if (this.buf.length < size) this.buf = Buffer.allocUnsafe(Math.max(size, this.buf.length * 2));
+    return this.buf;
+  }
+}
+
+/** Encode `lines` (all of one run) as one frame in `scratch`; the frame is valid until the next use of `scratch`. */
+export function encodeLines(lines: PendingLines, run: number, scratch: Scratch): { frame: Buffer; summary: LinesSummary } {
+  const n = lines.count;
+  const text = n === 1 ? (lines.data[0] as string) : lines.data.join('');
+  const buf = scratch.take(FRAME_HEADER + LINES_HEADER + n * MAX_META + text.length * 3);
+  const firstSeq = lines.seq[0] as number;
+  const firstTime = Math.round(lines.time[0] as number);
+  let prevSeq = firstSeq;
+  let prevTime = firstTime;
+  let pos = FRAME_HEADER + LINES_HEADER;
+  for (let i = 0; i < n; i++) {
+    const seq = lines.seq[i] as number;
+    const time = Math.round(lines.time[i] as number);
+    const dt = time - prevTime;
+    pos = writeVarint(buf, pos, seq - prevSeq);
+    pos = writeVarint(buf, pos, dt >= 0 ? dt * 2 : -dt * 2 - 1);
+    buf[pos++] = lines.flags[i] as number;
+    pos = writeVarint(buf, pos, (lines.data[i] as string).length);
+    prevSeq = seq;
+    prevTime = time;
+  }
+  const metaBytes = pos - FRAME_HEADER - LINES_HEADER;
+  const textBytes = buf.write(text, pos, 'utf8');
+  pos += textBytes;
+  const h = FRAME_HEADER;
+  buf[h] = FrameType.lines;
+  buf[h + 1] = textBytes === text.length ? 1 : 0;
+  buf.writeUInt16LE(0, h + 2);
+  buf.writeUInt32LE(run, h + 4);
+  buf.writeUInt32LE(n, h + 8);
+  buf.writeUInt32LE(metaBytes, h + 12);
+  buf.writeDoubleLE(firstSeq, h + 16);
+  buf.writeDoubleLE(prevSeq, h + 24);
+  buf.writeDoubleLE(firstTime, h + 32);
+  buf.writeDoubleLE(prevTime, h + 40);
+  const frame = sealFrame(buf, pos - FRAME_HEADER);
+  return { frame, summary: { run, count: n, firstSeq, lastSeq: prevSeq, firstTime, lastTime: prevTime } };
+}
+
+/** The summary of the lines payload at `buf[start, end)`, or null when its fixed part does not hold together. */
+export function readLinesSummary(buf: Buffer, start: number, end: number): LinesSummary | null {
+  if (end - start < LINES_HEADER || buf[start] !== FrameType.lines) return null;
+  const count = buf.readUInt32LE(start + 8);
+  const metaBytes = buf.readUInt32LE(start + 12);
+  if (count === 0 || start + LINES_HEADER + metaBytes > end || metaBytes < count * 4) return null;
+  return {
+    run: buf.readUInt32LE(start + 4),
+    count,
+    firstSeq: buf.readDoubleLE(start + 16),
+    lastSeq: buf.readDoubleLE(start + 24),
+    firstTime: buf.readDoubleLE(start + 32),
+    lastTime: buf.readDoubleLE(start + 40),
+  };
+}
+
+/** Lines decoded from a block: parallel arrays and one string holding every line's data back to back. */
+export interface DecodedLines {
+  count: number;
+  seq: Float64Array;
+  time: Float64Array;
+  flags: Uint8Array;
+  run: Uint32Array;
+  /** Line `i` is `text.slice(starts[i], starts[i + 1])`. */
+  text: string;
+  starts: Uint32Array;
+  /** Whether `text` is ASCII (a case-folded copy has the same offsets). */
+  ascii: boolean;
+}
+
+/** The data of line `i`. */
+export function lineData(d: DecodedLines, i: number): string {
+  return d.text.slice(d.starts[i], d.starts[i + 1]);
+}
+
+/**
+ * Decode the lines payloads `payloads` (`[start, end]` pairs in `buf`) into one {@link DecodedLines}.
+ * A payload whose meta or text does not add up is left out and reported to `onBad` with its index.
+ */
+export function decodeLines(buf: Buffer, payloads: Array<[number, number]>, onBad: (index: number) => void): DecodedLines {
+  let total = 0;
+  for (const [start, end] of payloads) total += readLinesSummary(buf, start, end)?.count ?? 0;
+  const out: DecodedLines = {
+    count: 0,
+    seq: new Float64Array(total),
+    time: new Float64Array(total),
+    flags: new Uint8Array(total),
+    run: new Uint32Array(total),
+    text: '',
+    starts: new Uint32Array(total + 1),
+    ascii: true,
+  };
+  const texts: string[] = [];
+  let chars = 0;
+  payloads.forEach(([start, end], index) => {
+    const summary = readLinesSummary(buf, start, end);
+    const at = out.count;
+    if (!summary || at + summary.count > total || !decodeMeta(buf, start, end, summary, out, at, chars)) {
+      onBad(index);
+      return;
+    }
+    const metaEnd = start + LINES_HEADER + buf.readUInt32LE(start + 12);
+    const ascii = ((buf[start + 1] as number) & 1) === 1;
+    const text = buf.toString(ascii ? 'latin1' : 'utf8', metaEnd, end);
+    if (text.length !== (out.starts[at + summary.count] as number) - chars) {
+      onBad(index);
+      return;
+    }
+    if (!ascii) out.ascii = false;
+    texts.push(text);
+    chars += text.length;
+    out.count += summary.count;
+  });
+  out.text = texts.length === 1 ? (texts[0] as string) : texts.join('');
+  if (out.count < total) {
+    out.seq = out.seq.subarray(0, out.count);
+    out.time = out.time.subarray(0, out.count);
+    out.flags = out.flags.subarray(0, out.count);
+    out.run = out.run.subarray(0, out.count);
+    out.starts = out.starts.subarray(0, out.count + 1);
+  }
+  return out;
+}
+
+/** Decode one payload's meta into `out` from index `at` (text offsets from `chars`); false when it runs short. */
+function decodeMeta(buf: Buffer, start: number, end: number, s: LinesSummary, out: DecodedLines, at: number, chars: number): boolean {
+  let pos = start + LINES_HEADER;
+  const metaEnd = pos + buf.readUInt32LE(start + 12);
+  if (metaEnd > end) return false;
+  let seq = s.firstSeq;
+  let time = s.firstTime;
+  let offset = chars;
+  out.starts[at] = offset;
+  for (let i = 0; i < s.count; i++) {
+    if (pos >= metaEnd) return false;
+    // Inline varint reads: this loop runs once per stored line on every read and search.
+    let v = 0;
+    let mul = 1;
+    let b: number;
+    do {
+      b = buf[pos++] as number;
+      v += (b & 127) * mul;
+      mul *= 128;
+    } while (b & 128 && pos < metaEnd);
+    seq += v;
+    v = 0;
+    mul = 1;
+    do {
+      b = buf[pos++] as number;
+      v += (b & 127) * mul;
+      mul *= 128;
+    } while (b & 128 && pos < metaEnd);
+    time += v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+    const flags = buf[pos++] as number;
+    v = 0;
+    mul = 1;
+    do {
+      b = buf[pos++] as number;
+      v += (b & 127) * mul;
+      mul *= 128;
+    } while (b & 128 && pos < metaEnd);
+    if (pos > metaEnd) return false;
+    offset += v;
+    out.seq[at + i] = seq;
+    out.time[at + i] = time;
+    out.flags[at + i] = flags;
+    out.run[at + i] = s.run;
+    out.starts[at + i + 1] = offset;
+  }
+  return true;
+}
+
+/** Unsigned LEB128 of a safe integer. */
+function writeVarint(buf: Buffer, pos: number, v: number): number {
+  while (v >= 128) {
+    buf[pos++] = (v % 128) | 128;
+    v = Math.floor(v / 128);
+  }
+  buf[pos++] = v;
+  return pos;
+}

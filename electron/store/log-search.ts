@@ -1,0 +1,171 @@
+/**
+ * `logs.search`: everything stored, newest first, a page at a time. Blocks of all the chosen
+ * processes are taken newest first (by their last seq); after each chunk, matches newer than
+ * every block still to scan are final and are handed out in seq order, so the first results
+ * leave as soon as they are found and a page boundary never skips or repeats a match.
+ *
+ * A call is bounded: it returns when it has `limit` matches, when it found some and
+ * `firstResultMs` passed, or when `budgetMs` (or `maxLinesPerCall`) is used up, with `more` and a
+ * `cursor` to continue from. Between chunks it yields to the event loop. Plain queries run here
+ * (`indexOf` is linear); regular expressions run in the worker of regex-runner.ts.
+ */
+import type { LogLine, LogsSearchParams, LogsSearchResult } from '../../shared/protocol';
+import { flagsLevel, flagsStream, lineData, type DecodedLines } from './line-batch';
+import type { LogSource } from './log-read';
+import { encodeCursor, isBefore, parsePosition } from './position';
+import type { BlockRef, ProcessLog } from './process-log';
+import { LogQueryError } from './query-error';
+import type { RegexRunner } from './regex-runner';
+
+/** Limits of one search call. */
+export interface SearchLimits {
+  /** Work between two yields to the event loop. */
+  sliceMs: number;
+  /** Work per call before it returns with `more`. */
+  budgetMs: number;
+  /** Once a call has a match, it returns after this long rather than fill the page. */
+  firstResultMs: number;
+  /** Lines scanned per call before it returns with `more`. */
+  maxLinesPerCall: number;
+  /** Lines sent to the regex worker at once. */
+  chunkLines: number;
+}
+
+interface Candidate {
+  seq: number;
+  log: ProcessLog;
+  lines: DecodedLines;
+  index: number;
+}
+
+type Matcher = (blocks: DecodedLines[]) => Int32Array[] | Promise<Int32Array[]>;
+
+/** `logs.search` over `source`. Rejects with LogQueryError for a bad query or position, or a regex that takes too long. */
+export async function searchLines(source: LogSource, params: LogsSearchParams, limits: SearchLimits, regex: RegexRunner): Promise<LogsSearchResult> {
+  const match = matcherFor(params, regex);
+  const before = params.before !== undefined ? parsePosition(params.before, 'before') : undefined;
+  // Lines stored after the search began belong to no page of it: pages stay consistent.
+  const ceiling = source.lastSeq();
+  const refs: Array<{ log: ProcessLog; ref: BlockRef }> = [];
+  for (const log of source.select(params.processes)) {
+    for (const ref of log.blocks()) if (before === undefined || isBefore(before, ref.block.firstSeq, ref.block.firstTime)) refs.push({ log, ref });
+  }
+  refs.sort((a, b) => b.ref.block.lastSeq - a.ref.block.lastSeq);
+
+  const started = performance.now();
+  let sliceStarted = started;
+  const pending: Candidate[] = [];
+  const matches: LogLine[] = [];
+  let scanned = 0;
+  let next = 0;
+  while (next < refs.length) {
+    const chunk: Array<{ log: ProcessLog; lines: DecodedLines }> = [];
+    for (let lines = 0; next < refs.length && lines < limits.chunkLines; ) {
+      const item = refs[next++] as { log: ProcessLog; ref: BlockRef };
+      const decoded = source.decode(item.ref);
+      if (!decoded) continue;
+      chunk.push({ log: item.log, lines: decoded });
+      lines += decoded.count;
+      scanned += decoded.count;
+    }
+    const hits = await match(chunk.map((c) => c.lines));
+    chunk.forEach(({ log, lines }, b) => {
+      for (const index of hits[b] ?? []) {
+        const seq = lines.seq[index] as number;
+        if (seq > ceiling || (before !== undefined && !isBefore(before, seq, lines.time[index] as number))) continue;
+        pending.push({ seq, log, lines, index });
+      }
+    });
+    const frontier = next < refs.length ? (refs[next] as { ref: BlockRef }).ref.block.lastSeq : -Infinity;
+    release(pending, frontier, matches, params.limit);
+    if (matches.length >= params.limit) {
+      return { matches, more: pending.length > 0 || next < refs.length, scanned, cursor: (matches[matches.length - 1] as LogLine).cursor };
+    }
+    const now = performance.now();
+    const spent = now - started;
+    if (next < refs.length && (spent >= limits.budgetMs || scanned >= limits.maxLinesPerCall || (matches.length > 0 && spent >= limits.firstResultMs))) {
+      // Everything newer than the frontier was scanned; the next page begins just above it.
+      return { matches, more: true, scanned, cursor: encodeCursor(frontier + 1) };
+    }
+    if (now - sliceStarted >= limits.sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStarted = performance.now();
+    }
+  }
+  return { matches, more: false, scanned };
+}
+
+/** Move the candidates newer than `frontier` into `out`, newest first, up to `limit`. */
+function release(pending: Candidate[], frontier: number, out: LogLine[], limit: number): void {
+  pending.sort((a, b) => a.seq - b.seq);
+  while (pending.length > 0 && out.length < limit) {
+    const top = pending[pending.length - 1] as Candidate;
+    if (top.seq <= frontier) break;
+    pending.pop();
+    out.push(toLine(top));
+  }
+}
+
+function toLine(c: Candidate): LogLine {
+  const { lines: d, index: i } = c;
+  const flags = d.flags[i] as number;
+  const line: LogLine = {
+    process: c.log.id,
+    run: d.run[i] as number,
+    time: new Date(d.time[i] as number).toISOString(),
+    stream: flagsStream(flags),
+    data: lineData(d, i),
+    cursor: encodeCursor(c.seq),
+  };
+  const level = flagsLevel(flags);
+  if (level) line.level = level;
+  return line;
+}
+
+/** The matcher of a query: a compiled check of the regex (a bad one is `bad_params`), or a plain substring search. */
+function matcherFor(params: LogsSearchParams, regex: RegexRunner): Matcher {
+  const caseSensitive = params.caseSensitive === true;
+  if (params.regex) {
+    const flags = caseSensitive ? '' : 'i';
+    try {
+      // Compiling only parses (linear in the pattern); matching happens in the worker.
+      new RegExp(params.query, flags);
+    } catch (err) {
+      throw new LogQueryError('bad_params', `query: not a valid regular expression: ${(err as Error).message}`);
+    }
+    return (blocks) => regex.match(params.query, flags, blocks);
+  }
+  const needle = caseSensitive ? params.query : params.query.toLowerCase();
+  return (blocks) => blocks.map((d) => plainHits(d, needle, caseSensitive));
+}
+
+const folded = new WeakMap<DecodedLines, string>();
+
+/** Lines of `d` containing `needle` (already lower-cased when not `caseSensitive`). */
+function plainHits(d: DecodedLines, needle: string, caseSensitive: boolean): Int32Array {
+  const hits: number[] = [];
+  if (caseSensitive || d.ascii) {
+    // One indexOf over the whole block; lower-casing ASCII keeps every offset.
+    let text = d.text;
+    if (!caseSensitive) {
+      text = folded.get(d) ?? d.text.toLowerCase();
+      folded.set(d, text);
+    }
+    const starts = d.starts;
+    let line = 0;
+    let from = 0;
+    for (;;) {
+      const pos = text.indexOf(needle, from);
+      if (pos < 0) break;
+      while ((starts[line + 1] as number) <= pos) line++;
+      // A hit that runs into the next line is not a hit (and no later one in this line fits either).
+      if (pos + needle.length <= (starts[line + 1] as number)) hits.push(line);
+      line++;
+      if (line >= d.count) break;
+      from = starts[line] as number;
+    }
+  } else {
+    for (let i = 0; i < d.count; i++) if (lineData(d, i).toLowerCase().includes(needle)) hits.push(i);
+  }
+  return Int32Array.from(hits);
+}
