@@ -83,7 +83,10 @@ export async function searchLines(source: LogSource, params: LogsSearchParams, l
     }
     const now = performance.now();
     const spent = now - started;
-    if (next < refs.length && (spent >= limits.budgetMs || scanned >= limits.maxLinesPerCall || (matches.length > 0 && spent >= limits.firstResultMs))) {
+    // Blocks of processes that print at once overlap in seq, so the next page re-reads the
+    // newest of them: stop early only once the frontier has moved below where this page began.
+    const progressed = before === undefined || !('seq' in before) || frontier + 1 < before.seq;
+    if (next < refs.length && progressed && (spent >= limits.budgetMs || scanned >= limits.maxLinesPerCall || (matches.length > 0 && spent >= limits.firstResultMs))) {
       // Everything newer than the frontier was scanned; the next page begins just above it.
       return { matches, more: true, scanned, cursor: encodeCursor(frontier + 1) };
     }
