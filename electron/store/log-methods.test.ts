@@ -68,7 +68,7 @@ describe('logs.read and logs.search', () => {
     ];
     for (const [method, params, message] of cases) {
       const answer = await viewer.request(method, params);
-      expect({ method, params, error: answer.error }).toMatchObject({ error: { code: 'bad_params', message: expect.stringMatching(message) } });
+      expect({ method, params, error: (answer as { error?: unknown }).error }).toMatchObject({ error: { code: 'bad_params', message: expect.stringMatching(message) } });
     }
   });
 });

@@ -78,7 +78,8 @@ describe('LogStore: damaged and torn segments', () => {
     const buf = readFileSync(path);
     // Flip a byte inside the text of the third batch (frame 4 of header, run, batches…).
     const third = frames[4] as number;
-    buf[third + buf.readUInt32LE(third + 4)] ^= 0x55;
+    const at = third + buf.readUInt32LE(third + 4);
+    buf[at] = (buf[at] as number) ^ 0x55;
     writeFileSync(path, buf);
     const warnings: string[] = [];
     const store = open(warnings);
