@@ -18,6 +18,8 @@ import { FRAME_HEADER, FrameType, sealFrame } from './frame';
 export const LINES_HEADER = 48;
 /** The most meta bytes one line can take (three varints of up to 8 bytes and a byte). */
 const MAX_META = 25;
+/** Lines whose text is written with one call. */
+const TEXT_GROUP = 256;
 
 /** A line's stream and level packed in one byte: bit 0 stderr, bits 1..3 the level (1 error … 5 trace, 0 none). */
 export function lineFlags(stream: OutputStream, level: Level | undefined): number {
@@ -30,32 +32,48 @@ export function flagsLevel(flags: number): Level | undefined {
   return LEVELS[((flags >> 1) & 7) - 1];
 }
 
-/** Lines waiting to be written, in parallel arrays (no object per line on the hot path). */
+/**
+ * Lines waiting to be written, in parallel arrays that are reused from batch to batch (no object
+ * per line and no array growth on the hot path; they grow once to the largest batch).
+ */
 export class PendingLines {
-  data: string[] = [];
-  time: number[] = [];
-  seq: number[] = [];
-  flags: number[] = [];
+  count = 0;
   chars = 0;
-
-  get count(): number {
-    return this.data.length;
-  }
+  data: string[] = new Array<string>(64).fill('');
+  time = new Float64Array(64);
+  seq = new Float64Array(64);
+  flags = new Uint8Array(64);
 
   push(data: string, time: number, seq: number, flags: number): void {
-    this.data.push(data);
-    this.time.push(time);
-    this.seq.push(seq);
-    this.flags.push(flags);
+    if (this.count === this.time.length) this.grow();
+    const i = this.count++;
+    this.data[i] = data;
+    this.time[i] = time;
+    this.seq[i] = seq;
+    this.flags[i] = flags;
     this.chars += data.length;
   }
 
   clear(): void {
-    this.data = [];
-    this.time = [];
-    this.seq = [];
-    this.flags = [];
+    // Let go of the strings; keep the arrays.
+    for (let i = 0; i < this.count; i++) this.data[i] = '';
+    this.count = 0;
     this.chars = 0;
+  }
+
+  private grow(): void {
+    const size = this.time.length * 2;
+    this.data.length = size;
+    this.data.fill('', this.count);
+    const time = new Float64Array(size);
+    time.set(this.time);
+    this.time = time;
+    const seq = new Float64Array(size);
+    seq.set(this.seq);
+    this.seq = seq;
+    const flags = new Uint8Array(size);
+    flags.set(this.flags);
+    this.flags = flags;
   }
 }
 
@@ -69,20 +87,36 @@ export interface LinesSummary {
   lastTime: number;
 }
 
-/** A scratch buffer that grows to the largest batch and is reused: the frame is written before the next batch is encoded. */
-export class Scratch {
-  private buf = Buffer.allocUnsafe(64 * 1024);
+/**
+ * Buffers for frames, given back once written: a batch is encoded into one and handed to the
+ * writer, and no batch costs an allocation (or the page faults of fresh memory) in the steady state.
+ */
+export class BufferPool {
+  private readonly free: Buffer[] = [];
+
+  /** A buffer of at least `size` bytes. */
   take(size: number): Buffer {
-    if (this.buf.length < size) this.buf = Buffer.allocUnsafe(Math.max(size, this.buf.length * 2));
-    return this.buf;
+    for (let i = this.free.length - 1; i >= 0; i--) {
+      const buf = this.free[i] as Buffer;
+      if (buf.length >= size) {
+        this.free.splice(i, 1);
+        return buf;
+      }
+    }
+    return Buffer.allocUnsafeSlow(Math.max(size, 64 * 1024));
+  }
+
+  /** Give a buffer from {@link take} back. */
+  give(buf: Buffer): void {
+    if (this.free.length < 8) this.free.push(buf);
   }
 }
 
-/** Encode `lines` (all of one run) as one frame in `scratch`; the frame is valid until the next use of `scratch`. */
-export function encodeLines(lines: PendingLines, run: number, scratch: Scratch): { frame: Buffer; summary: LinesSummary } {
+/** Encode `lines` (all of one run) as one frame in a buffer of `pool` (`buffer`: give it back once the frame is written). */
+export function encodeLines(lines: PendingLines, run: number, pool: BufferPool): { frame: Buffer; buffer: Buffer; summary: LinesSummary } {
   const n = lines.count;
-  const text = n === 1 ? (lines.data[0] as string) : lines.data.join('');
-  const buf = scratch.take(FRAME_HEADER + LINES_HEADER + n * MAX_META + text.length * 3);
+  const data = lines.data;
+  const buf = pool.take(FRAME_HEADER + LINES_HEADER + n * MAX_META + lines.chars * 3);
   const firstSeq = lines.seq[0] as number;
   const firstTime = Math.round(lines.time[0] as number);
   let prevSeq = firstSeq;
@@ -95,16 +129,25 @@ export function encodeLines(lines: PendingLines, run: number, scratch: Scratch):
     pos = writeVarint(buf, pos, seq - prevSeq);
     pos = writeVarint(buf, pos, dt >= 0 ? dt * 2 : -dt * 2 - 1);
     buf[pos++] = lines.flags[i] as number;
-    pos = writeVarint(buf, pos, (lines.data[i] as string).length);
+    pos = writeVarint(buf, pos, (data[i] as string).length);
     prevSeq = seq;
     prevTime = time;
   }
   const metaBytes = pos - FRAME_HEADER - LINES_HEADER;
-  const textBytes = buf.write(text, pos, 'utf8');
-  pos += textBytes;
+  // The text in groups of lines: one native write per group, and no string of a whole batch
+  // (hundreds of KiB a time would land in V8's large-object space and cost major GCs).
+  let ascii = true;
+  for (let g = 0; g < n; g += TEXT_GROUP) {
+    const end = Math.min(n, g + TEXT_GROUP);
+    let text = '';
+    for (let i = g; i < end; i++) text += data[i] as string;
+    const written = buf.write(text, pos, 'utf8');
+    if (written !== text.length) ascii = false;
+    pos += written;
+  }
   const h = FRAME_HEADER;
   buf[h] = FrameType.lines;
-  buf[h + 1] = textBytes === text.length ? 1 : 0;
+  buf[h + 1] = ascii ? 1 : 0;
   buf.writeUInt16LE(0, h + 2);
   buf.writeUInt32LE(run, h + 4);
   buf.writeUInt32LE(n, h + 8);
@@ -114,7 +157,7 @@ export function encodeLines(lines: PendingLines, run: number, scratch: Scratch):
   buf.writeDoubleLE(firstTime, h + 32);
   buf.writeDoubleLE(prevTime, h + 40);
   const frame = sealFrame(buf, pos - FRAME_HEADER);
-  return { frame, summary: { run, count: n, firstSeq, lastSeq: prevSeq, firstTime, lastTime: prevTime } };
+  return { frame, buffer: buf, summary: { run, count: n, firstSeq, lastSeq: prevSeq, firstTime, lastTime: prevTime } };
 }
 
 /** The summary of the lines payload at `buf[start, end)`, or null when its fixed part does not hold together. */

@@ -13,7 +13,7 @@ export interface MethodRegistrar {
 
 /** What answers the two methods (a LogStore). */
 export interface LogQueries {
-  read(params: LogsReadParams): LogsReadResult;
+  read(params: LogsReadParams): Promise<LogsReadResult>;
   search(params: LogsSearchParams): Promise<LogsSearchResult>;
 }
 
@@ -28,14 +28,7 @@ export function registerLogMethods(registrar: MethodRegistrar, store: LogQueries
   };
   registrar.registerMethod(
     'logs.read',
-    (params) => {
-      const checked = check('logs.read', params, methodError) as LogsReadParams;
-      try {
-        return store.read(checked);
-      } catch (err) {
-        return fail(err);
-      }
-    },
+    (params) => store.read(check('logs.read', params, methodError) as LogsReadParams).catch(fail),
     { role: METHODS['logs.read'].role },
   );
   registrar.registerMethod(

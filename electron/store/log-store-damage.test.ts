@@ -49,8 +49,8 @@ function frameOffsets(path: string): number[] {
   return offsets;
 }
 
-function dataOf(store: LogStore): string[] {
-  return store.read({ limit: 10_000 }).lines.map((l) => l.data);
+async function dataOf(store: LogStore): Promise<string[]> {
+  return (await store.read({ limit: 10_000 })).lines.map((l) => l.data);
 }
 
 const batch = (b: number): string[] => Array.from({ length: 10 }, (_, i) => `b${b}-${i}`);
@@ -64,12 +64,12 @@ describe('LogStore: damaged and torn segments', () => {
     truncateSync(path, last + 30);
     const warnings: string[] = [];
     const store = open(warnings);
-    expect(dataOf(store)).toEqual([0, 1, 2, 3].flatMap(batch));
+    expect(await dataOf(store)).toEqual([0, 1, 2, 3].flatMap(batch));
     expect(store.stats().corruptRecords).toBe(1);
     expect(warnings.join('\n')).toMatch(/torn \(truncated\) record .* at byte \d+ was skipped/);
     // The store goes on in a new segment; the torn one is never appended to.
     store.append('web', 'stdout', 'after the crash');
-    expect(dataOf(store).slice(-2)).toEqual(['b3-9', 'after the crash']);
+    expect((await dataOf(store)).slice(-2)).toEqual(['b3-9', 'after the crash']);
   });
 
   it('skips a record whose bytes were damaged (CRC), keeps the records before and after it, and counts it once', async () => {
@@ -83,8 +83,8 @@ describe('LogStore: damaged and torn segments', () => {
     writeFileSync(path, buf);
     const warnings: string[] = [];
     const store = open(warnings);
-    expect(dataOf(store)).toEqual([0, 1, 3, 4].flatMap(batch));
-    expect(dataOf(store)).toEqual([0, 1, 3, 4].flatMap(batch));
+    expect(await dataOf(store)).toEqual([0, 1, 3, 4].flatMap(batch));
+    expect(await dataOf(store)).toEqual([0, 1, 3, 4].flatMap(batch));
     expect(store.stats().corruptRecords).toBe(1);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/damaged record/);
@@ -100,7 +100,7 @@ describe('LogStore: damaged and torn segments', () => {
     // that the segment is scanned frame by frame.
     rmSync(path.replace(/\.seg$/, '.idx'));
     const store = open();
-    expect(dataOf(store)).toEqual([0, 2, 3].flatMap(batch));
+    expect(await dataOf(store)).toEqual([0, 2, 3].flatMap(batch));
     expect(store.stats().corruptRecords).toBe(1);
   });
 
@@ -109,7 +109,7 @@ describe('LogStore: damaged and torn segments', () => {
     writeFileSync(path.replace(/\d{8}\.seg$/, '00000000.seg'), Buffer.from('not a segment at all, just garbage bytes '.repeat(50)), { mode: 0o600 });
     const warnings: string[] = [];
     const store = open(warnings);
-    expect(dataOf(store)).toEqual([0, 1].flatMap(batch));
+    expect(await dataOf(store)).toEqual([0, 1].flatMap(batch));
     expect(store.stats().corruptRecords).toBe(1);
     expect(warnings).toHaveLength(1);
   });
@@ -118,7 +118,7 @@ describe('LogStore: damaged and torn segments', () => {
     const path = await writeBatches(3);
     writeFileSync(path.replace(/\.seg$/, '.idx'), Buffer.from('{"v":1,"size":'), { mode: 0o600 });
     const store = open();
-    expect(dataOf(store)).toEqual([0, 1, 2].flatMap(batch));
+    expect(await dataOf(store)).toEqual([0, 1, 2].flatMap(batch));
     expect(store.runs('web')).toHaveLength(1);
   });
 });

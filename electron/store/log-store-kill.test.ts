@@ -62,7 +62,7 @@ describe('LogStore under SIGKILL', () => {
     const store = new LogStore({ projectDir, stateDir });
     store.start();
     try {
-      const lines = store.read({ limit: 10_000 }).lines;
+      const lines = (await store.read({ limit: 10_000 })).lines;
       // What was stored is every line from the first on, none missing, none damaged.
       expect(lines.map((l) => l.data)).toEqual(Array.from({ length: lines.length }, (_, i) => `line ${i}`));
       const lastStored = lines[lines.length - 1];

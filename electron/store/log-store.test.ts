@@ -32,11 +32,11 @@ async function reopen(store: LogStore, options: Partial<LogStoreOptions> = {}): 
 }
 
 /** Every stored line, oldest first, read page by page forward. */
-function readAll(store: LogStore, processes?: string[], limit = 7): LogLine[] {
+async function readAll(store: LogStore, processes?: string[], limit = 7): Promise<LogLine[]> {
   const all: LogLine[] = [];
   let after: string | undefined;
   for (;;) {
-    const page = store.read({ processes, after, limit });
+    const page = await store.read({ processes, after, limit });
     LogsReadResultSchema.parse(page);
     all.push(...page.lines);
     if (!page.more) return all;
@@ -62,14 +62,14 @@ describe('LogStore: runs and restarts', () => {
     store.endRun('web', { endedAt: t0 + 1000, exitCode: 1 });
 
     store = await reopen(store);
-    const lines = readAll(store);
+    const lines = await readAll(store);
     expect(lines.map((l) => l.data)).toEqual(Array.from({ length: 500 }, (_, i) => `line ${i} ü`));
     expect(lines.every((l) => l.run === 1 && l.process === 'web')).toBe(true);
     expect(lines[0]).toMatchObject({ stream: 'stderr', level: 'warn', time: '2026-12-01T18:20:01.000Z' });
     expect(lines[1]).toMatchObject({ stream: 'stdout' });
     expect(lines[1]?.level).toBeUndefined();
     expect(store.runs('web')).toEqual([{ process: 'web', run: 1, startedAt: '2026-12-01T18:20:01.000Z', endedAt: '2026-12-01T18:20:02.000Z', exitCode: 1, lines: 500 }]);
-    expect(store.read({ limit: 1 }).runs).toEqual(store.runs('web'));
+    expect((await store.read({ limit: 1 })).runs).toEqual(store.runs('web'));
 
     // The next run after the restart is run 2, and a third session still knows both.
     expect(store.beginRun('web', t0 + 5000)).toBe(2);
@@ -89,25 +89,25 @@ describe('LogStore: runs and restarts', () => {
     store.beginRun('a', 1000);
     for (let i = 0; i < 3000; i++) store.append('a', 'stdout', `a${i}`, undefined, 1000 + i);
     store = await reopen(store, { maxBytesPerProcess: 256 * 1024 });
-    const forward = readAll(store, undefined, 97).map((l) => l.data);
+    const forward = (await readAll(store, undefined, 97)).map((l) => l.data);
     expect(forward).toEqual(Array.from({ length: 3000 }, (_, i) => `a${i}`));
     // Backward from the newest, the way a dashboard scrolls up.
     const backward: string[] = [];
-    let page = store.read({ before: new Date(10_000_000).toISOString(), limit: 113 });
+    let page = await store.read({ before: new Date(10_000_000).toISOString(), limit: 113 });
     for (;;) {
       backward.unshift(...page.lines.map((l) => l.data));
       if (!page.more) break;
-      page = store.read({ before: page.lines[0]?.cursor, limit: 113 });
+      page = await store.read({ before: page.lines[0]?.cursor, limit: 113 });
     }
     expect(backward).toEqual(forward);
     // A window between two cursors, and ISO times as positions.
-    const all = store.read({ limit: 3000 }).lines;
-    const window = store.read({ after: all[10]?.cursor, before: all[20]?.cursor, limit: 100 });
+    const all = (await store.read({ limit: 3000 })).lines;
+    const window = await store.read({ after: all[10]?.cursor, before: all[20]?.cursor, limit: 100 });
     expect(window.lines.map((l) => l.data)).toEqual(Array.from({ length: 9 }, (_, i) => `a${11 + i}`));
     expect(window.more).toBe(false);
-    expect(store.read({ after: new Date(1000 + 2995).toISOString(), limit: 10 }).lines.map((l) => l.data)).toEqual(['a2996', 'a2997', 'a2998', 'a2999']);
-    expect(store.read({ before: new Date(1000 + 3).toISOString(), limit: 10 }).lines.map((l) => l.data)).toEqual(['a0', 'a1', 'a2']);
-    expect(() => store.read({ before: 'yesterday', limit: 1 })).toThrow(/before: expected a cursor/);
+    expect((await store.read({ after: new Date(1000 + 2995).toISOString(), limit: 10 })).lines.map((l) => l.data)).toEqual(['a2996', 'a2997', 'a2998', 'a2999']);
+    expect((await store.read({ before: new Date(1000 + 3).toISOString(), limit: 10 })).lines.map((l) => l.data)).toEqual(['a0', 'a1', 'a2']);
+    (await expect(store.read({ before: 'yesterday', limit: 1 }))).rejects.toThrow(/before: expected a cursor/);
   });
 
   it('merges processes printing alternately in time order, equal times in the order they were read', async () => {
@@ -124,12 +124,12 @@ describe('LogStore: runs and restarts', () => {
       if (i === 200) store = await reopen(store);
     }
     store = await reopen(store);
-    const merged = readAll(store, undefined, 33);
+    const merged = await readAll(store, undefined, 33);
     expect(merged.map((l) => l.data)).toEqual(expected);
     const times = merged.map((l) => Date.parse(l.time));
     expect(times).toEqual([...times].sort((a, b) => a - b));
-    expect(readAll(store, ['warner']).map((l) => l.data)).toEqual(expected.filter((t) => t.startsWith('W')));
-    expect(readAll(store, ['nobody'])).toEqual([]);
+    expect((await readAll(store, ['warner'])).map((l) => l.data)).toEqual(expected.filter((t) => t.startsWith('W')));
+    expect(await readAll(store, ['nobody'])).toEqual([]);
   });
 });
 
@@ -141,14 +141,14 @@ describe('LogStore: bounds', () => {
     store.append('quiet', 'stdout', 'the only line of quiet', undefined, 2);
     for (let i = 0; i < 20_000; i++) store.append('chatty', 'stdout', `chatty line ${i} ${'x'.repeat(40)}`, undefined, 3 + i);
     store.flush();
-    const chatty = readAll(store, ['chatty'], 10_000);
+    const chatty = await readAll(store, ['chatty'], 10_000);
     // The oldest chatty lines went, the newest stayed, in order.
     expect(chatty.length).toBeGreaterThan(100);
     expect(chatty.length).toBeLessThan(20_000);
     expect(chatty[chatty.length - 1]?.data).toMatch(/^chatty line 19999 /);
     expect(chatty.map((l) => Number(l.data.split(' ')[2]))).toEqual(Array.from({ length: chatty.length }, (_, i) => 20_000 - chatty.length + i));
     store = await reopen(store, { maxBytesPerProcess: 64 * 1024 });
-    expect(readAll(store, ['quiet']).map((l) => l.data)).toEqual(['the only line of quiet']);
+    expect((await readAll(store, ['quiet'])).map((l) => l.data)).toEqual(['the only line of quiet']);
     const stats = store.stats();
     expect(stats.bytes).toBeLessThanOrEqual(2 * 64 * 1024);
   });
@@ -163,12 +163,12 @@ describe('LogStore: bounds', () => {
     expect(store.stats().bytes).toBeLessThanOrEqual(cap);
     expect(dirBytes(store.dir)).toBeLessThanOrEqual(cap + 4096);
     expect(store.stats().evictedSegments).toBeGreaterThan(0);
-    expect(readAll(store, ['small']).map((l) => l.data)).toEqual(['small line']);
-    const newest = store.read({ before: 'c' + (10 ** 9).toString(36), limit: 3 }).lines.map((l) => l.data.split(' ')[1]);
+    expect((await readAll(store, ['small'])).map((l) => l.data)).toEqual(['small line']);
+    const newest = (await store.read({ before: 'c' + (10 ** 9).toString(36), limit: 3 })).lines.map((l) => l.data.split(' ')[1]);
     expect(newest).toEqual(['29997', '29998', '29999']);
     store = await reopen(store, { maxBytesPerProcess: 1024 * 1024, maxBytes: cap });
     expect(dirBytes(store.dir)).toBeLessThanOrEqual(cap + 4096);
-    expect(readAll(store, ['small']).map((l) => l.data)).toEqual(['small line']);
+    expect((await readAll(store, ['small'])).map((l) => l.data)).toEqual(['small line']);
   });
 
   it('stores nothing of a process with storing off, and nothing at all when the store is off', async () => {
@@ -177,7 +177,7 @@ describe('LogStore: bounds', () => {
     store.beginRun('secret');
     store.append('secret', 'stdout', 'password=hunter2');
     store.append('kept', 'stdout', 'kept line');
-    expect(readAll(store).map((l) => l.data)).toEqual(['kept line']);
+    expect((await readAll(store)).map((l) => l.data)).toEqual(['kept line']);
     expect(store.stats()).toMatchObject({ linesNotStored: 1, linesWritten: 1 });
     await store.close();
     open = [];
@@ -186,7 +186,7 @@ describe('LogStore: bounds', () => {
     const off = storeOf({ enabled: false });
     expect(off.beginRun('web')).toBe(1);
     off.append('web', 'stdout', 'not stored');
-    expect(off.read({ limit: 10 })).toEqual({ lines: [], more: false, runs: [] });
+    expect(await off.read({ limit: 10 })).toEqual({ lines: [], more: false, runs: [] });
     expect(() => lstatSync(join(tmp, 'state'))).toThrow();
   });
 });
@@ -236,6 +236,6 @@ describe('LogStore: files and folders', () => {
     again.append('web', 'stdout', 'two');
     again.flush();
     expect(() => lstatSync(target)).toThrow();
-    expect(readAll(again).map((l) => l.data)).toEqual(['one', 'two']);
+    expect((await readAll(again)).map((l) => l.data)).toEqual(['one', 'two']);
   });
 });

@@ -19,7 +19,7 @@ import { closeSync, constants, existsSync, readdirSync, readFileSync, realpathSy
 import { join, resolve } from 'node:path';
 import type { Level, LogsReadParams, LogsReadResult, LogsSearchParams, LogsSearchResult, OutputStream, RunInfo } from '../../shared/protocol';
 import { FrameType, scanFrames, type FrameDamage } from './frame';
-import { decodeLines, lineFlags, Scratch, type DecodedLines } from './line-batch';
+import { BufferPool, decodeLines, lineFlags, type DecodedLines } from './line-batch';
 import { readLines, type LogSource } from './log-read';
 import { searchLines, type SearchLimits } from './log-search';
 import { ProcessLog, type BlockRef, type ProcessLogContext } from './process-log';
@@ -35,6 +35,8 @@ const MAX_LINE_CHARS = MiB;
 const CACHE_BLOCKS = 64;
 /** Segment files kept open for reading. */
 const READ_FDS = 32;
+/** Past this many bytes waiting to be written (a disk that does not keep up), new batches are dropped and counted. */
+const MAX_QUEUED_BYTES = 64 * MiB;
 /** Stores open in this process, by folder (a second one on the same folder would corrupt it). */
 const openHere = new Set<string>();
 
@@ -139,7 +141,8 @@ export class LogStore implements ProcessLogSink {
   private readonly warn: (message: string) => void;
   private readonly logs = new Map<string, ProcessLog>();
   private readonly dirty = new Set<ProcessLog>();
-  private readonly scratch = new Scratch();
+  private readonly pool = new BufferPool();
+  private queuedBytes = 0;
   private readonly cache = new Map<string, { length: number; lines: DecodedLines }>();
   private readonly readFds = new Map<string, number>();
   private readonly damageSeen = new Set<string>();
@@ -179,7 +182,7 @@ export class LogStore implements ProcessLogSink {
     const segmentBytes = segmentBytesFor(this.maxBytesPerProcess);
     this.batchChars = Math.floor(segmentBytes / 4);
     this.ctx = {
-      scratch: this.scratch,
+      pool: this.pool,
       segmentBytes,
       writeFailed: (log, lines, err) => this.writeFailed(log, lines, err),
       damaged: (log, path, kind, offset) => this.damaged(path, kind, offset),
@@ -187,6 +190,10 @@ export class LogStore implements ProcessLogSink {
         this.bytes += delta;
       },
       segmentRemoved: (info) => this.segmentRemoved(info),
+      queued: (delta) => {
+        this.queuedBytes += delta;
+      },
+      overloaded: () => this.queuedBytes > MAX_QUEUED_BYTES,
     };
     this.source = {
       select: (processes) => (processes === undefined ? [...this.logs.values()] : processes.flatMap((id) => this.logs.get(id) ?? [])),
@@ -295,7 +302,7 @@ export class LogStore implements ProcessLogSink {
     }
   }
 
-  /** Write every waiting line now. */
+  /** Hand every waiting line to the writers now (they write it in the background; see {@link settle}). */
   flush(): void {
     if (this.timer !== null) {
       clearTimeout(this.timer);
@@ -305,9 +312,15 @@ export class LogStore implements ProcessLogSink {
     this.dirty.clear();
   }
 
-  /** `logs.read` (params as checked by the method map). Throws LogQueryError `bad_params` for a bad position. */
-  read(params: LogsReadParams): LogsReadResult {
+  /** Flush and wait until everything stored so far is on disk (in the page cache). */
+  async settle(): Promise<void> {
     this.flush();
+    await Promise.all([...this.logs.values()].map((log) => log.idle()));
+  }
+
+  /** `logs.read` (params as checked by the method map). Rejects with LogQueryError `bad_params` for a bad position. */
+  async read(params: LogsReadParams): Promise<LogsReadResult> {
+    await this.settle();
     return readLines(this.source, params);
   }
 
@@ -316,7 +329,7 @@ export class LogStore implements ProcessLogSink {
     if (this.activeSearches >= this.maxSearches) throw new LogQueryError('rate_limited', `${this.maxSearches} searches are running already; try again when one has finished`);
     this.activeSearches++;
     try {
-      this.flush();
+      await this.settle();
       return await searchLines(this.source, params, this.limits, this.regex);
     } finally {
       this.activeSearches--;
@@ -346,6 +359,7 @@ export class LogStore implements ProcessLogSink {
       if (this.started && this.enabled && !this.closed) {
         this.flush();
         for (const log of this.logs.values()) log.close();
+        await Promise.all([...this.logs.values()].map((log) => log.idle()));
       }
       this.closed = true;
       for (const fd of this.readFds.values()) closeSync(fd);
@@ -419,19 +433,22 @@ export class LogStore implements ProcessLogSink {
       this.cache.set(key, hit);
       return hit.lines;
     }
+    // Only what is known to be written: the block may also hold frames still queued.
+    const length = Math.min(ref.block.length, ref.seg.written - ref.block.offset);
+    if (length <= 0) return null;
     let buf: Buffer;
     try {
-      buf = readAt(this.readFd(ref.seg.path), ref.block.offset, ref.block.length);
+      buf = readAt(this.readFd(ref.seg.path), ref.block.offset, length);
     } catch {
       return null; // evicted meanwhile
     }
     const payloads: Array<[number, number]> = [];
     const at = (offset: number): number => ref.block.offset + offset;
-    scanFrames(buf, 0, buf.length, buf.length < ref.block.length, (type, start, end) => {
+    scanFrames(buf, 0, buf.length, buf.length < length, (type, start, end) => {
       if (type === FrameType.lines) payloads.push([start, end]);
     }, (kind, offset) => this.damaged(ref.seg.path, kind, at(offset)));
     const lines = decodeLines(buf, payloads, (index) => this.damaged(ref.seg.path, 'corrupt', at((payloads[index] as [number, number])[0])));
-    this.cache.set(key, { length: ref.block.length, lines });
+    this.cache.set(key, { length, lines });
     if (this.cache.size > CACHE_BLOCKS) this.cache.delete(this.cache.keys().next().value as string);
     return lines;
   }

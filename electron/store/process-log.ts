@@ -4,10 +4,10 @@
  * A process only ever removes its own segments to meet its own cap, so a chatty process at its
  * cap never touches a quiet one's lines (the global cap is the store's business, see log-store.ts).
  */
-import { closeSync, constants, fsyncSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameDamage } from './frame';
-import { encodeLines, PendingLines, type LinesSummary, type Scratch } from './line-batch';
+import { encodeLines, PendingLines, type BufferPool, type LinesSummary } from './line-batch';
 import {
   emptySegment,
   headerFrame,
@@ -22,11 +22,12 @@ import {
   type RunSnapshot,
   type SegmentInfo,
 } from './segment';
+import { SegmentWriter } from './segment-writer';
 import { ensurePrivateDir, openPrivateFile } from './state-dir';
 
 /** What a process log needs from its store. */
 export interface ProcessLogContext {
-  scratch: Scratch;
+  pool: BufferPool;
   /** Segment size of this process (a new segment is begun when the next frame would pass it). */
   segmentBytes: number;
   /** A write failed: count it, say it (rate-limited by the store). */
@@ -37,6 +38,10 @@ export interface ProcessLogContext {
   bytesChanged(delta: number): void;
   /** A segment went away (the store drops what it cached of it). */
   segmentRemoved(info: SegmentInfo): void;
+  /** Bytes waiting to be written changed by `delta`. */
+  queued(delta: number): void;
+  /** Whether so much waits to be written that a new batch must be dropped (the disk does not keep up). */
+  overloaded(): boolean;
 }
 
 /** A run as the store keeps it. */
@@ -63,7 +68,9 @@ export class ProcessLog {
   diskBytes = 0;
   /** Bumped whenever the block list changes shape (a block, a segment added or removed). */
   version = 0;
-  private writer: { fd: number; info: SegmentInfo } | null = null;
+  private writer: { fd: number; info: SegmentInfo; out: SegmentWriter } | null = null;
+  /** Writers whose files are not closed yet (the open one and those closing after their queue). */
+  private readonly writers = new Set<SegmentWriter>();
   private nextSegment = 1;
   private dirReady = false;
   private flatBlocks: { version: number; refs: BlockRef[] } | null = null;
@@ -102,19 +109,32 @@ export class ProcessLog {
     return named !== undefined;
   }
 
-  /** Write the waiting lines as one frame. */
+  /** Hand the waiting lines to the writer as one frame. */
   flush(): void {
-    if (this.pending.count === 0) return;
     const lines = this.pending;
     const count = lines.count;
-    try {
-      const { frame, summary } = encodeLines(lines, this.currentRun, this.ctx.scratch);
-      this.writeFrame(frame, summary);
-    } catch (err) {
-      this.ctx.writeFailed(this, count, err);
-      this.closeWriter(false);
+    if (count === 0) return;
+    if (this.ctx.overloaded()) {
+      this.ctx.writeFailed(this, count, new Error('the disk does not keep up (more than 64 MiB wait to be written)'));
+    } else {
+      try {
+        const { frame, buffer, summary } = encodeLines(lines, this.currentRun, this.ctx.pool);
+        this.writeFrame(frame, summary, count, () => this.ctx.pool.give(buffer));
+      } catch (err) {
+        this.ctx.writeFailed(this, count, err);
+        this.closeWriter(false);
+      }
     }
     lines.clear();
+  }
+
+  /** Resolves once every write handed to the writers so far is on disk (or failed). */
+  async idle(): Promise<void> {
+    while (this.writers.size > 0) {
+      const waiting = [...this.writers];
+      await Promise.all(waiting.map((w) => w.idle()));
+      if (waiting.every((w) => !this.writers.has(w) || this.writer?.out === w)) return;
+    }
   }
 
   /** Begin a run: its number (one more than the last, across sessions). */
@@ -166,7 +186,7 @@ export class ProcessLog {
     return oldest.diskBytes;
   }
 
-  /** Flush, make the written data durable (fsync) and seal the open segment. */
+  /** Flush, then (once written) make the data durable (fsync) and seal the open segment; see {@link idle}. */
   close(): void {
     this.flush();
     this.closeWriter(true, true);
@@ -190,22 +210,21 @@ export class ProcessLog {
 
   private writeEvent(event: RunEvent): void {
     try {
-      this.writeFrame(runFrame(event), null).runEvents.push(event);
+      this.writeFrame(runFrame(event), null, 0).runEvents.push(event);
     } catch (err) {
       this.ctx.writeFailed(this, 0, err);
       this.closeWriter(false);
     }
   }
 
-  /** Append a frame to the open segment (a new one when it is full); returns the segment. */
-  private writeFrame(frame: Buffer, summary: LinesSummary | null): SegmentInfo {
+  /** Queue a frame on the open segment (a new one when it is full) and index it; returns the segment. */
+  private writeFrame(frame: Buffer, summary: LinesSummary | null, lines: number, done?: () => void): SegmentInfo {
     let writer = this.writer ?? this.openWriter();
     if (writer.info.size + frame.length > this.ctx.segmentBytes && writer.info.blocks.length > 0) {
       this.closeWriter(true);
       writer = this.openWriter();
     }
     const offset = writer.info.size;
-    writeAll(writer.fd, frame);
     const blocksBefore = writer.info.blocks.length;
     indexFrame(writer.info, offset, frame.length, summary);
     writer.info.diskBytes += frame.length;
@@ -216,11 +235,12 @@ export class ProcessLog {
       if (state) state.lines += summary.count;
     }
     if (writer.info.blocks.length !== blocksBefore) this.version++;
+    writer.out.append(frame, lines, done);
     return writer.info;
   }
 
   /** Begin a new segment file (never an old one: a crashed session's torn tail stays at the end of its file). */
-  private openWriter(): { fd: number; info: SegmentInfo } {
+  private openWriter(): { fd: number; info: SegmentInfo; out: SegmentWriter } {
     if (!this.dirReady) {
       ensurePrivateDir(this.dir);
       this.dirReady = true;
@@ -239,46 +259,64 @@ export class ProcessLog {
       const current = this.runs.get(this.currentRun) ?? this.runs.get(this.lastRun);
       info.header = { v: 1, process: this.id, segment: no, createdAt: Date.now(), lastRun: this.lastRun };
       if (current) info.header.run = snapshot(current);
+      const out = new SegmentWriter(fd, info, {
+        failed: (err, lines) => this.writerFailed(writer, err, lines),
+        queued: (delta) => this.ctx.queued(delta),
+      });
+      const writer = { fd, info, out };
+      this.writers.add(out);
       const header = headerFrame(info.header);
-      try {
-        writeAll(fd, header);
-      } catch (err) {
-        closeSync(fd);
-        throw err;
-      }
       indexFrame(info, 0, header.length, null);
       info.diskBytes = header.length;
       this.diskBytes += header.length;
       this.ctx.bytesChanged(header.length);
       this.segments.push(info);
       this.version++;
-      this.writer = { fd, info };
-      return this.writer;
+      this.writer = writer;
+      out.append(header, 0);
+      return writer;
     }
   }
 
-  /** Close the open segment; `seal` writes its index file, `durable` fsyncs first. */
+  /** A write of `writer` failed: count it, forget what its index says beyond the written bytes, go on in a new segment. */
+  private writerFailed(writer: { fd: number; info: SegmentInfo; out: SegmentWriter }, err: Error, lines: number): void {
+    this.ctx.writeFailed(this, lines, err);
+    const info = writer.info;
+    info.blocks = info.blocks.filter((b) => b.offset + b.length <= info.written);
+    info.size = info.written;
+    info.lines = info.blocks.reduce((n, b) => n + b.count, 0);
+    this.version++;
+    if (this.writer === writer) this.closeWriter(false);
+  }
+
+  /**
+   * Close the open segment once its queue is written; `seal` then writes its index file,
+   * `durable` fsyncs first. A failed segment is never sealed: the next start scans it.
+   */
   private closeWriter(seal: boolean, durable = false): void {
     const writer = this.writer;
     if (!writer) return;
     this.writer = null;
-    try {
-      if (durable) fsyncSync(writer.fd);
-    } catch {
-      // fsync failing at close (a full disk): the data is still in the page cache; sealing says nothing more.
-    }
-    closeSync(writer.fd);
-    if (!seal) return;
-    try {
-      const before = writer.info.diskBytes;
-      writeIndexFile(writer.info);
-      const delta = writer.info.diskBytes - before;
-      this.diskBytes += delta;
-      this.ctx.bytesChanged(delta);
-    } catch (err) {
-      // Without its index the segment is scanned at the next start: slower, not wrong.
-      this.ctx.writeFailed(this, 0, err);
-    }
+    writer.out.then(() => {
+      try {
+        if (durable) fsyncSync(writer.fd);
+      } catch {
+        // fsync failing at close (a full disk): the data is still in the page cache; sealing says nothing more.
+      }
+      closeSync(writer.fd);
+      this.writers.delete(writer.out);
+      if (!seal || writer.out.failure) return;
+      try {
+        const before = writer.info.diskBytes;
+        writeIndexFile(writer.info);
+        const delta = writer.info.diskBytes - before;
+        this.diskBytes += delta;
+        this.ctx.bytesChanged(delta);
+      } catch (err) {
+        // Without its index the segment is scanned at the next start: slower, not wrong.
+        this.ctx.writeFailed(this, 0, err);
+      }
+    });
   }
 
   /** Runs and their line counts from what the segments still hold (after loading or evicting). */
@@ -340,12 +378,3 @@ function snapshot(state: RunState): RunSnapshot {
   return snap;
 }
 
-/**
- * write(2) the whole buffer. Once it returns the bytes are in the kernel's page cache: a SIGKILL
- * of this process (or a crash of Electron) loses nothing written, only a crash of the machine
- * could, which is what the fsync at close is for.
- */
-function writeAll(fd: number, buf: Buffer): void {
-  let done = 0;
-  while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done);
-}

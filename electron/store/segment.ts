@@ -67,8 +67,10 @@ export interface SegmentHeader {
 export interface SegmentInfo {
   no: number;
   path: string;
-  /** Bytes of the segment file that hold good frames (a torn tail is not counted). */
+  /** Bytes of the segment file that hold good frames, queued writes included (a torn tail is not counted). */
   size: number;
+  /** Bytes known to be on disk: readers read no further (a write may still be queued). */
+  written: number;
   /** Bytes on disk (the file, torn tail included, and its index file): what the caps count. */
   diskBytes: number;
   header?: SegmentHeader;
@@ -89,7 +91,7 @@ export function indexPath(segmentPath: string): string {
 
 /** A new, empty SegmentInfo. */
 export function emptySegment(no: number, path: string): SegmentInfo {
-  return { no, path, size: 0, diskBytes: 0, blocks: [], runEvents: [], runLines: new Map(), lines: 0 };
+  return { no, path, size: 0, written: 0, diskBytes: 0, blocks: [], runEvents: [], runLines: new Map(), lines: 0 };
 }
 
 /** Record a frame written (or found) at `offset` in the segment's index. */
@@ -152,6 +154,7 @@ export function loadSegment(no: number, path: string, onDamage: (kind: FrameDama
       else if (type === FrameType.run && isRunEvent(value)) info.runEvents.push(value);
     }, onDamage);
     info.diskBytes = fileSize;
+    info.written = info.size;
     return info;
   } finally {
     closeSync(fd);
@@ -201,7 +204,7 @@ function readIndexFile(no: number, path: string, fileSize: number): SegmentInfo 
   // An index of another size describes another file (the segment was cut or grew): scan instead.
   if (!v || v.v !== 1 || v.size !== fileSize || !Array.isArray(v.blocks) || !Array.isArray(v.runEvents) || !Array.isArray(v.runLines)) return null;
   const info = emptySegment(no, path);
-  info.size = fileSize;
+  info.size = info.written = fileSize;
   info.diskBytes = fileSize + buf.length;
   if (isHeader(v.header)) info.header = v.header;
   for (const b of v.blocks) {
