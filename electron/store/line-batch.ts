@@ -176,19 +176,39 @@ export function readLinesSummary(buf: Buffer, start: number, end: number): Lines
   };
 }
 
-/** Lines decoded from a block: parallel arrays and one string holding every line's data back to back. */
-export interface DecodedLines {
-  count: number;
-  seq: Float64Array;
-  time: Float64Array;
-  flags: Uint8Array;
-  run: Uint32Array;
-  /** Line `i` is `text.slice(starts[i], starts[i + 1])`. */
-  text: string;
-  starts: Uint32Array;
-  /** Whether `text` is ASCII (a case-folded copy has the same offsets). */
-  ascii: boolean;
+/**
+ * Lines decoded from a block: parallel arrays, and every line's data back to back. The text stays
+ * bytes until a string is asked for (a plain or regex search in the worker may never need one);
+ * ASCII text (the common case, flagged per frame) becomes a string with a latin1 copy.
+ */
+export class DecodedLines {
+  count = 0;
+  /** The text's bytes; line `i` spans `starts[i]…starts[i + 1]` of it when `ascii`. */
+  bytes: Buffer = EMPTY;
+  /** Whether the text is ASCII (then byte offsets are character offsets, and case folding keeps them). */
+  ascii = true;
+  private decoded: string | null = null;
+
+  constructor(
+    public seq: Float64Array,
+    public time: Float64Array,
+    public flags: Uint8Array,
+    public run: Uint32Array,
+    /** Line `i` is `text.slice(starts[i], starts[i + 1])`. */
+    public starts: Uint32Array,
+  ) {}
+
+  /** Every line's data back to back (decoded on first use). */
+  get text(): string {
+    if (this.decoded === null) this.decoded = this.bytes.toString(this.ascii ? 'latin1' : 'utf8');
+    return this.decoded;
+  }
+  set text(value: string) {
+    this.decoded = value;
+  }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 /** The data of line `i`. */
 export function lineData(d: DecodedLines, i: number): string {
@@ -202,17 +222,17 @@ export function lineData(d: DecodedLines, i: number): string {
 export function decodeLines(buf: Buffer, payloads: Array<[number, number]>, onBad: (index: number) => void): DecodedLines {
   let total = 0;
   for (const [start, end] of payloads) total += readLinesSummary(buf, start, end)?.count ?? 0;
-  const out: DecodedLines = {
-    count: 0,
-    seq: new Float64Array(total),
-    time: new Float64Array(total),
-    flags: new Uint8Array(total),
-    run: new Uint32Array(total),
-    text: '',
-    starts: new Uint32Array(total + 1),
-    ascii: true,
-  };
-  const texts: string[] = [];
+  // One allocation for the five arrays (each its own ArrayBuffer would be five for the GC to track).
+  const memory = new ArrayBuffer(total * 16 + (total * 2 + 1) * 4 + total);
+  const out = new DecodedLines(
+    new Float64Array(memory, 0, total),
+    new Float64Array(memory, total * 8, total),
+    new Uint8Array(memory, total * 24 + 4, total),
+    new Uint32Array(memory, total * 16, total),
+    new Uint32Array(memory, total * 20, total + 1),
+  );
+  const parts: Buffer[] = [];
+  const strings: Array<string | null> = [];
   let chars = 0;
   payloads.forEach(([start, end], index) => {
     const summary = readLinesSummary(buf, start, end);
@@ -221,19 +241,24 @@ export function decodeLines(buf: Buffer, payloads: Array<[number, number]>, onBa
       onBad(index);
       return;
     }
-    const metaEnd = start + LINES_HEADER + buf.readUInt32LE(start + 12);
+    const bytes = buf.subarray(start + LINES_HEADER + buf.readUInt32LE(start + 12), end);
+    const length = (out.starts[at + summary.count] as number) - chars;
     const ascii = ((buf[start + 1] as number) & 1) === 1;
-    const text = buf.toString(ascii ? 'latin1' : 'utf8', metaEnd, end);
-    if (text.length !== (out.starts[at + summary.count] as number) - chars) {
+    // ASCII: a byte per character, checked without decoding. Otherwise decode now to check.
+    const text = ascii ? null : bytes.toString('utf8');
+    if ((ascii ? bytes.length : (text as string).length) !== length) {
       onBad(index);
       return;
     }
     if (!ascii) out.ascii = false;
-    texts.push(text);
-    chars += text.length;
+    parts.push(bytes);
+    strings.push(text);
+    chars += length;
     out.count += summary.count;
   });
-  out.text = texts.length === 1 ? (texts[0] as string) : texts.join('');
+  out.bytes = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+  // Mixed frames: the string is the frames' strings joined (UTF-8 bytes of an ASCII frame read the same).
+  if (!out.ascii) out.text = strings.map((text, i) => text ?? (parts[i] as Buffer).toString('latin1')).join('');
   if (out.count < total) {
     out.seq = out.seq.subarray(0, out.count);
     out.time = out.time.subarray(0, out.count);

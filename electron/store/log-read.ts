@@ -14,8 +14,8 @@ import type { BlockRef, ProcessLog } from './process-log';
 export interface LogSource {
   /** The process logs named (all when undefined), unknown names ignored. */
   select(processes: readonly string[] | undefined): ProcessLog[];
-  /** A block's lines, or null when the block is gone (evicted) or unreadable. */
-  decode(ref: BlockRef): DecodedLines | null;
+  /** A block's lines, or null when the block is gone (evicted) or unreadable; `keep: false` leaves the cache of decoded blocks as it is (a scan). */
+  decode(ref: BlockRef, keep?: boolean): DecodedLines | null;
   /** The highest seq given out so far. */
   lastSeq(): number;
   runInfo(process: string, run: number): RunInfo | undefined;

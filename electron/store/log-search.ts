@@ -62,7 +62,7 @@ export async function searchLines(source: LogSource, params: LogsSearchParams, l
     const chunk: Array<{ log: ProcessLog; lines: DecodedLines }> = [];
     for (let lines = 0; next < refs.length && lines < limits.chunkLines; ) {
       const item = refs[next++] as { log: ProcessLog; ref: BlockRef };
-      const decoded = source.decode(item.ref);
+      const decoded = source.decode(item.ref, false);
       if (!decoded) continue;
       chunk.push({ log: item.log, lines: decoded });
       lines += decoded.count;
@@ -138,37 +138,50 @@ function matcherFor(params: LogsSearchParams, regex: RegexRunner): Matcher {
     }
     return (blocks) => regex.match(params.query, flags, blocks);
   }
-  const needle = caseSensitive ? params.query : params.query.toLowerCase();
-  return (blocks) => blocks.map((d) => plainHits(d, needle, caseSensitive));
+  if (caseSensitive) return (blocks) => blocks.map((d) => plainHits(d, params.query));
+  // Case-insensitive: the query as a literal regex with `i` (linear: no quantifier, nothing to
+  // backtrack), which folds case like the regex search does and allocates no lower-cased copy.
+  const literal = new RegExp(params.query.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&'), 'gi');
+  return (blocks) => blocks.map((d) => literalHits(d, literal, params.query.length));
 }
 
-const folded = new WeakMap<DecodedLines, string>();
+/** Lines of `d` containing `needle`: one indexOf over the whole block. */
+function plainHits(d: DecodedLines, needle: string): Int32Array {
+  const text = d.text;
+  return collectHits(d, (from) => {
+    const pos = text.indexOf(needle, from);
+    return pos < 0 ? null : [pos, pos + needle.length];
+  });
+}
 
-/** Lines of `d` containing `needle` (already lower-cased when not `caseSensitive`). */
-function plainHits(d: DecodedLines, needle: string, caseSensitive: boolean): Int32Array {
+/** Lines of `d` matched by the literal `re` (flag `g`). */
+function literalHits(d: DecodedLines, re: RegExp, _length: number): Int32Array {
+  const text = d.text;
+  return collectHits(d, (from) => {
+    re.lastIndex = from;
+    const m = re.exec(text);
+    return m ? [m.index, m.index + m[0].length] : null;
+  });
+}
+
+/**
+ * The lines holding a hit, given `next(from)`: the next hit `[start, end)` at or after `from` in
+ * the block's text. A hit running into the next line is not a hit (a later one starting in the
+ * same line would run past it too), so the search goes on at the next line.
+ */
+function collectHits(d: DecodedLines, next: (from: number) => [number, number] | null): Int32Array {
   const hits: number[] = [];
-  if (caseSensitive || d.ascii) {
-    // One indexOf over the whole block; lower-casing ASCII keeps every offset.
-    let text = d.text;
-    if (!caseSensitive) {
-      text = folded.get(d) ?? d.text.toLowerCase();
-      folded.set(d, text);
-    }
-    const starts = d.starts;
-    let line = 0;
-    let from = 0;
-    for (;;) {
-      const pos = text.indexOf(needle, from);
-      if (pos < 0) break;
-      while ((starts[line + 1] as number) <= pos) line++;
-      // A hit that runs into the next line is not a hit (and no later one in this line fits either).
-      if (pos + needle.length <= (starts[line + 1] as number)) hits.push(line);
-      line++;
-      if (line >= d.count) break;
-      from = starts[line] as number;
-    }
-  } else {
-    for (let i = 0; i < d.count; i++) if (lineData(d, i).toLowerCase().includes(needle)) hits.push(i);
+  const starts = d.starts;
+  let line = 0;
+  let from = 0;
+  for (;;) {
+    const hit = next(from);
+    if (!hit) break;
+    while ((starts[line + 1] as number) <= hit[0]) line++;
+    if (hit[1] <= (starts[line + 1] as number)) hits.push(line);
+    line++;
+    if (line >= d.count) break;
+    from = starts[line] as number;
   }
   return Int32Array.from(hits);
 }

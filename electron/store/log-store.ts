@@ -132,7 +132,11 @@ export class LogStore implements ProcessLogSink {
   private readonly maxBytes: number;
   private readonly flushIntervalMs: number;
   private readonly batchLines: number;
-  /** A batch is also written once its text reaches this many characters (a quarter segment). */
+  /**
+   * A batch is also written once its text reaches this many characters (a quarter segment, at
+   * most 60,000): a block's text then decodes into a string of V8's young generation, not into
+   * its large-object space (which costs fresh pages for every string).
+   */
   private readonly batchChars: number;
   private readonly projectPath: string;
   private readonly limits: SearchLimits;
@@ -180,7 +184,7 @@ export class LogStore implements ProcessLogSink {
     this.dir = join(options.stateDir ?? stateRoot(options.env), projectFolderName(options.projectDir));
     this.projectPath = realPath(options.projectDir);
     const segmentBytes = segmentBytesFor(this.maxBytesPerProcess);
-    this.batchChars = Math.floor(segmentBytes / 4);
+    this.batchChars = Math.min(60_000, Math.floor(segmentBytes / 4));
     this.ctx = {
       pool: this.pool,
       segmentBytes,
@@ -197,7 +201,7 @@ export class LogStore implements ProcessLogSink {
     };
     this.source = {
       select: (processes) => (processes === undefined ? [...this.logs.values()] : processes.flatMap((id) => this.logs.get(id) ?? [])),
-      decode: (ref) => this.decode(ref),
+      decode: (ref, keep) => this.decode(ref, keep),
       lastSeq: () => this.seq,
       runInfo: (process, run) => this.runInfo(process, run),
     };
@@ -424,7 +428,7 @@ export class LogStore implements ProcessLogSink {
     }
   }
 
-  private decode(ref: BlockRef): DecodedLines | null {
+  private decode(ref: BlockRef, keep = true): DecodedLines | null {
     if (this.closed) return null;
     const key = `${ref.seg.path}#${ref.block.offset}`;
     const hit = this.cache.get(key);
@@ -448,6 +452,7 @@ export class LogStore implements ProcessLogSink {
       if (type === FrameType.lines) payloads.push([start, end]);
     }, (kind, offset) => this.damaged(ref.seg.path, kind, at(offset)));
     const lines = decodeLines(buf, payloads, (index) => this.damaged(ref.seg.path, 'corrupt', at((payloads[index] as [number, number])[0])));
+    if (!keep) return lines;
     this.cache.set(key, { length, lines });
     if (this.cache.size > CACHE_BLOCKS) this.cache.delete(this.cache.keys().next().value as string);
     return lines;

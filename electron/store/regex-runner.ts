@@ -12,8 +12,10 @@ import { Worker } from 'node:worker_threads';
 import type { DecodedLines } from './line-batch';
 import { LogQueryError } from './query-error';
 
+// A block's text comes as bytes when it is ASCII (decoded here, off the main thread), else as a string.
 const WORKER_CODE = `
 const { parentPort } = require('node:worker_threads');
+const { Buffer } = require('node:buffer');
 parentPort.on('message', (m) => {
   let re;
   try {
@@ -24,7 +26,8 @@ parentPort.on('message', (m) => {
   }
   const hits = [];
   for (let b = 0; b < m.texts.length; b++) {
-    const text = m.texts[b];
+    const t = m.texts[b];
+    const text = typeof t === 'string' ? t : Buffer.from(t.buffer, t.byteOffset, t.byteLength).toString('latin1');
     const starts = m.starts[b];
     const out = [];
     for (let i = 0; i + 1 < starts.length; i++) if (re.test(text.slice(starts[i], starts[i + 1]))) out.push(i);
@@ -97,7 +100,7 @@ export class RegexRunner {
       worker.on('message', onMessage);
       worker.once('error', onFailure);
       worker.once('exit', onFailure);
-      worker.postMessage({ id, source, flags, texts: blocks.map((b) => b.text), starts: blocks.map((b) => b.starts) });
+      worker.postMessage({ id, source, flags, texts: blocks.map((b) => (b.ascii ? b.bytes : b.text)), starts: blocks.map((b) => b.starts) });
     });
   }
 

@@ -20,8 +20,12 @@ import { FrameType, jsonFrame, jsonPayload, scanFrames, type FrameDamage } from 
 import { readLinesSummary, type LinesSummary } from './line-batch';
 import { openPrivateFile } from './state-dir';
 
-/** Blocks are closed once they reach this many bytes: the unit of reading and decoding. */
-export const BLOCK_BYTES = 64 * 1024;
+/**
+ * Blocks are closed once they reach this many bytes: the unit of reading and decoding. A busy
+ * process's batches (up to 60,000 characters) make a block each; a quiet one's small batches
+ * gather into one.
+ */
+export const BLOCK_BYTES = 32 * 1024;
 
 /** Consecutive frames of a segment, indexed for reading. */
 export interface Block {
