@@ -217,9 +217,15 @@ export function lineData(d: DecodedLines, i: number): string {
 
 /**
  * Decode the lines payloads `payloads` (`[start, end]` pairs in `buf`) into one {@link DecodedLines}.
- * A payload whose meta or text does not add up is left out and reported to `onBad` with its index.
+ * A payload whose meta or text does not add up, or whose seqs fall out of order or outside
+ * `range` (the block's, from the index), is left out and reported to `onBad` with its index.
  */
-export function decodeLines(buf: Buffer, payloads: Array<[number, number]>, onBad: (index: number) => void): DecodedLines {
+export function decodeLines(
+  buf: Buffer,
+  payloads: Array<[number, number]>,
+  onBad: (index: number) => void,
+  range: { firstSeq: number; lastSeq: number } = { firstSeq: 0, lastSeq: Number.MAX_SAFE_INTEGER },
+): DecodedLines {
   let total = 0;
   for (const [start, end] of payloads) total += readLinesSummary(buf, start, end)?.count ?? 0;
   // One allocation for the five arrays (each its own ArrayBuffer would be five for the GC to track).
@@ -234,13 +240,17 @@ export function decodeLines(buf: Buffer, payloads: Array<[number, number]>, onBa
   const parts: Buffer[] = [];
   const strings: Array<string | null> = [];
   let chars = 0;
+  let lastSeq = range.firstSeq - 1;
   payloads.forEach(([start, end], index) => {
     const summary = readLinesSummary(buf, start, end);
     const at = out.count;
-    if (!summary || at + summary.count > total || !decodeMeta(buf, start, end, summary, out, at, chars)) {
+    // Seqs grow and stay within the block's range: anything else is no frame of ours (see loadSegment).
+    const ordered = summary !== null && summary.firstSeq > lastSeq && summary.lastSeq >= summary.firstSeq && summary.lastSeq <= range.lastSeq;
+    if (!summary || !ordered || at + summary.count > total || !decodeMeta(buf, start, end, summary, out, at, chars)) {
       onBad(index);
       return;
     }
+    lastSeq = summary.lastSeq;
     const bytes = buf.subarray(start + LINES_HEADER + buf.readUInt32LE(start + 12), end);
     const length = (out.starts[at + summary.count] as number) - chars;
     const ascii = ((buf[start + 1] as number) & 1) === 1;

@@ -10,6 +10,9 @@ import { lineData, flagsLevel, flagsStream, type DecodedLines } from './line-bat
 import { encodeCursor, isAfter, isBefore, parsePosition, type Position } from './position';
 import type { BlockRef, ProcessLog } from './process-log';
 
+/** A page stops growing past this many characters of data (10,000 lines of 1 MiB would be 10 GiB), with `more`. */
+export const MAX_PAGE_CHARS = 4 * 1024 * 1024;
+
 /** What reading needs from the store. */
 export interface LogSource {
   /** The process logs named (all when undefined), unknown names ignored. */
@@ -118,11 +121,14 @@ export function readLines(source: LogSource, params: LogsReadParams): LogsReadRe
   // Walking backward, `after` is the floor: a cursor that crosses it is finished.
   const inRange = (c: LineCursor): boolean => !backward || after === undefined || isAfter(after, c.seq, c.time);
   const lines: LogLine[] = [];
-  while (lines.length < params.limit) {
+  let chars = 0;
+  while (lines.length < params.limit && chars < MAX_PAGE_CHARS) {
     const cursor = heap.pop();
     if (!cursor) break;
     if (!inRange(cursor)) continue;
-    lines.push(cursor.toLine());
+    const line = cursor.toLine();
+    lines.push(line);
+    chars += line.data.length;
     cursor.advance();
     if (!cursor.done) heap.push(cursor);
   }

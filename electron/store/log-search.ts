@@ -11,7 +11,7 @@
  */
 import type { LogLine, LogsSearchParams, LogsSearchResult } from '../../shared/protocol';
 import { flagsLevel, flagsStream, lineData, type DecodedLines } from './line-batch';
-import type { LogSource } from './log-read';
+import { MAX_PAGE_CHARS, type LogSource } from './log-read';
 import { encodeCursor, isBefore, parsePosition } from './position';
 import type { BlockRef, ProcessLog } from './process-log';
 import { LogQueryError } from './query-error';
@@ -38,6 +38,9 @@ interface Candidate {
   index: number;
 }
 
+/** Bytes of text sent to the matcher at once. */
+const CHUNK_BYTES = 8 * 1024 * 1024;
+
 type Matcher = (blocks: DecodedLines[]) => Int32Array[] | Promise<Int32Array[]>;
 
 /** `logs.search` over `source`. Rejects with LogQueryError for a bad query or position, or a regex that takes too long. */
@@ -57,15 +60,18 @@ export async function searchLines(source: LogSource, params: LogsSearchParams, l
   const pending: Candidate[] = [];
   const matches: LogLine[] = [];
   let scanned = 0;
+  let pageChars = 0;
   let next = 0;
   while (next < refs.length) {
     const chunk: Array<{ log: ProcessLog; lines: DecodedLines }> = [];
-    for (let lines = 0; next < refs.length && lines < limits.chunkLines; ) {
+    // A chunk is bounded in lines and in bytes (a few huge lines are as much work as many short ones).
+    for (let lines = 0, bytes = 0; next < refs.length && lines < limits.chunkLines && bytes < CHUNK_BYTES; ) {
       const item = refs[next++] as { log: ProcessLog; ref: BlockRef };
       const decoded = source.decode(item.ref, false);
       if (!decoded) continue;
       chunk.push({ log: item.log, lines: decoded });
       lines += decoded.count;
+      bytes += decoded.bytes.length;
       scanned += decoded.count;
     }
     const hits = await match(chunk.map((c) => c.lines));
@@ -77,8 +83,8 @@ export async function searchLines(source: LogSource, params: LogsSearchParams, l
       }
     });
     const frontier = next < refs.length ? (refs[next] as { ref: BlockRef }).ref.block.lastSeq : -Infinity;
-    release(pending, frontier, matches, params.limit);
-    if (matches.length >= params.limit) {
+    pageChars = release(pending, frontier, matches, params.limit, pageChars);
+    if (matches.length >= params.limit || pageChars >= MAX_PAGE_CHARS) {
       return { matches, more: pending.length > 0 || next < refs.length, scanned, cursor: (matches[matches.length - 1] as LogLine).cursor };
     }
     const now = performance.now();
@@ -98,15 +104,18 @@ export async function searchLines(source: LogSource, params: LogsSearchParams, l
   return { matches, more: false, scanned };
 }
 
-/** Move the candidates newer than `frontier` into `out`, newest first, up to `limit`. */
-function release(pending: Candidate[], frontier: number, out: LogLine[], limit: number): void {
+/** Move the candidates newer than `frontier` into `out`, newest first, up to `limit` (and the page's size); returns the page's characters. */
+function release(pending: Candidate[], frontier: number, out: LogLine[], limit: number, chars: number): number {
   pending.sort((a, b) => a.seq - b.seq);
-  while (pending.length > 0 && out.length < limit) {
+  while (pending.length > 0 && out.length < limit && chars < MAX_PAGE_CHARS) {
     const top = pending[pending.length - 1] as Candidate;
     if (top.seq <= frontier) break;
     pending.pop();
-    out.push(toLine(top));
+    const line = toLine(top);
+    out.push(line);
+    chars += line.data.length;
   }
+  return chars;
 }
 
 function toLine(c: Candidate): LogLine {

@@ -104,6 +104,20 @@ describe('LogStore: damaged and torn segments', () => {
     expect(store.stats().corruptRecords).toBe(1);
   });
 
+  it('refuses a well-formed frame whose seqs run backward (a replayed or forged record)', async () => {
+    const path = await writeBatches(3);
+    const frames = frameOffsets(path);
+    const buf = readFileSync(path);
+    // Append a byte-exact copy of the first batch: its CRC is good, its place in the order is not.
+    const first = frames[2] as number;
+    const copy = buf.subarray(first, frames[3]);
+    writeFileSync(path, Buffer.concat([buf, copy]));
+    rmSync(path.replace(/\.seg$/, '.idx'));
+    const store = open();
+    expect(await dataOf(store)).toEqual([0, 1, 2].flatMap(batch));
+    expect(store.stats().corruptRecords).toBe(1);
+  });
+
   it('skips a segment of garbage and reads the other segments', async () => {
     const path = await writeBatches(2);
     writeFileSync(path.replace(/\d{8}\.seg$/, '00000000.seg'), Buffer.from('not a segment at all, just garbage bytes '.repeat(50)), { mode: 0o600 });

@@ -451,7 +451,7 @@ export class LogStore implements ProcessLogSink {
     scanFrames(buf, 0, buf.length, buf.length < length, (type, start, end) => {
       if (type === FrameType.lines) payloads.push([start, end]);
     }, (kind, offset) => this.damaged(ref.seg.path, kind, at(offset)));
-    const lines = decodeLines(buf, payloads, (index) => this.damaged(ref.seg.path, 'corrupt', at((payloads[index] as [number, number])[0])));
+    const lines = decodeLines(buf, payloads, (index) => this.damaged(ref.seg.path, 'corrupt', at((payloads[index] as [number, number])[0])), ref.block);
     if (!keep) return lines;
     this.cache.set(key, { length, lines });
     if (this.cache.size > CACHE_BLOCKS) this.cache.delete(this.cache.keys().next().value as string);

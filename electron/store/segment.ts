@@ -85,6 +85,9 @@ export interface SegmentInfo {
   lines: number;
 }
 
+/** No seq reaches this (2^52): a larger one is damage. */
+export const MAX_SEQ = 2 ** 52;
+
 /** The file name of segment `no`. */
 export function segmentFileName(no: number): string {
   return `${String(no).padStart(8, '0')}.seg`;
@@ -144,12 +147,17 @@ export function loadSegment(no: number, path: string, onDamage: (kind: FrameDama
     if (fromIndex) return fromIndex;
     const info = emptySegment(no, path);
     const buf = readAt(fd, 0, fileSize);
+    let lastSeq = 0;
     info.size = scanFrames(buf, 0, buf.length, true, (type, start, end, offset) => {
       const length = end - offset;
       if (type === FrameType.lines) {
         const summary = readLinesSummary(buf, start, end);
-        if (summary) indexFrame(info, offset, length, summary);
-        else onDamage('corrupt', offset);
+        // Seqs only grow: a frame out of order is no frame of ours (after damage, the scan could
+        // otherwise take a frame a process printed inside one of its own lines for a real one).
+        if (summary && summary.firstSeq > lastSeq && summary.lastSeq >= summary.firstSeq && summary.lastSeq < MAX_SEQ) {
+          lastSeq = summary.lastSeq;
+          indexFrame(info, offset, length, summary);
+        } else onDamage('corrupt', offset);
         return;
       }
       indexFrame(info, offset, length, null);
