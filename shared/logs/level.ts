@@ -245,64 +245,90 @@ function skipValue(s: string, i: number): number {
 
 // ------------------------------------------------------------------------------- plain text
 
+/** Where {@link chunkWords} stopped reading (module state: the scan is synchronous and never re-entered). */
+let stoppedAt = 0;
+/** The line's first tab at or after the scan's start, -2 until looked for (module state, as above). */
+let tabAt = -2;
+
 /**
  * The level word near the start of a plain-text (or logfmt) line: a walk over its first
- * whitespace-separated chunks, looking at each only up to its first word or two.
+ * whitespace-separated chunks that reads each chunk once, up to its first word or two.
  */
 function textLevel(s: string, i: number): Level | undefined {
   const end = Math.min(s.length, LEVEL_TEXT_HEAD);
+  tabAt = -2;
   let wordChunks = 0;
-  for (let chunkIndex = 0; i < end && wordChunks < WORD_CHUNKS && chunkIndex < 12; chunkIndex++) {
+  for (let chunkIndex = 0; chunkIndex < 10 && wordChunks < WORD_CHUNKS; chunkIndex++) {
     let c = s.charCodeAt(i);
     while (c === 32 || c === 9) c = s.charCodeAt(++i);
-    if (i >= end) break;
+    if (i >= end) return undefined;
     if (chunkIndex === 0 && glogLetter(s, i)) return LETTERS[s.charAt(i)];
-    if (!isPrefixChunk(s, i, end)) {
-      const found = chunkLevel(s, i, end, wordChunks === 0, chunkIndex > 0);
-      if (found === LOGFMT) return logfmtLevel(s, i, end);
-      if (found !== null) {
-        if (found !== undefined) return found;
-        wordChunks++;
-      }
+    const bracketed = c === 91 || c === 40;
+    // The chunk's first letter or digit decides what it is.
+    let k = i;
+    let cls = 0;
+    for (; k < end; c = s.charCodeAt(++k)) {
+      if (c === 32 || c === 9) break;
+      cls = c < 128 ? (CLASS[c] as number) : 0;
+      if ((cls & 3) !== 0) break;
     }
-    i = chunkEnd(s, i, end);
+    if (k >= end || c === 32 || c === 9) {
+      i = k; // punctuation only (`-`, `|`, `--`): not a word of the message
+      continue;
+    }
+    // A timestamp's or an id's chunk: `2024-01-01`, `[12:00:00]`, `#1234]`, `[pool-1-thread-3]`, `(node:1234)`.
+    if ((cls & 2) !== 0 || (bracketed && hasDigit(s, k, end))) {
+      i = chunkEnd(s, k, end);
+      continue;
+    }
+    const found = chunkWords(s, i, k, end, wordChunks === 0, chunkIndex > 0);
+    if (found === LOGFMT) return logfmtLevel(s, i, end);
+    if (found !== undefined && found !== null) return found;
+    if (found === undefined) wordChunks++;
+    i = chunkEnd(s, stoppedAt, end);
   }
   return undefined;
 }
 
-/** Index of the space or tab that ends the chunk starting at `i` (or `end`). */
-function chunkEnd(s: string, i: number, end: number): number {
-  // Most chunks of a line's head are short (`12:00:00`, `[INFO]`): a few steps here are cheaper
-  // than the call into indexOf, which takes over for a long one (a URL, a path).
-  const stop = Math.min(end, i + 16);
-  for (let k = i; k < stop; k++) {
+/** Whether a digit comes before the next space within 40 characters (a bracketed id or time). */
+function hasDigit(s: string, k: number, end: number): boolean {
+  const stop = Math.min(end, k + 40);
+  for (; k < stop; k++) {
+    const c = s.charCodeAt(k);
+    if (c >= 48 && c <= 57) return true;
+    if (c === 32 || c === 9) return false;
+  }
+  return false;
+}
+
+/** Index of the space or tab that ends the chunk `k` is in (or `end`). */
+function chunkEnd(s: string, k: number, end: number): number {
+  // Most chunks of a line's head are short: a few steps here are cheaper than the call into
+  // indexOf, which takes over for a long one (a URL, a path).
+  const stop = Math.min(end, k + 12);
+  for (; k < stop; k++) {
     const c = s.charCodeAt(k);
     if (c === 32 || c === 9) return k;
   }
   if (stop === end) return end;
   let j = s.indexOf(' ', stop);
   if (j === -1 || j > end) j = end;
-  const t = s.indexOf('\t', stop);
-  return t !== -1 && t < j ? t : j;
+  if (tabAt === -2) tabAt = s.indexOf('\t', stop);
+  if (tabAt !== -1 && tabAt < stop) tabAt = s.indexOf('\t', stop);
+  return tabAt !== -1 && tabAt < j ? tabAt : j;
 }
 
 /**
- * The level among the first words of the chunk at `i` (a second word only after `.`, `/` or `:`,
- * as in `local.ERROR:`); undefined when it has a word but none counts, null when it has none
- * (punctuation such as `-`, `|`, `--`), {@link LOGFMT} when it is a logfmt `key=`.
+ * The level among the first words of the chunk that starts at `i` and whose first letter is at
+ * `k` (a second word only after `.`, `/` or `:`, as in `local.ERROR:`); undefined when none
+ * counts, null when the chunk is a timestamp's word (`Oct`), {@link LOGFMT} when it is a logfmt
+ * `key=`. Sets {@link stoppedAt}.
  */
-function chunkLevel(s: string, i: number, end: number, firstChunk: boolean, afterPrefix: boolean): Level | typeof LOGFMT | undefined | null {
-  let k = i;
-  for (let words = 0; words < 2; ) {
-    const from = k;
-    let c = s.charCodeAt(k);
-    while (k < end && !isWordChar(c)) {
-      if (c === 32 || c === 9 || ++k - from > 4) return words > 0 ? undefined : null;
-      c = s.charCodeAt(k);
-    }
-    if (k >= end) return words > 0 ? undefined : null;
+function chunkWords(s: string, i: number, k: number, end: number, firstChunk: boolean, afterPrefix: boolean): Level | typeof LOGFMT | undefined | null {
+  for (let words = 0; ; words++) {
     const a = k;
     while (k < end && k - a <= 13 && isWordChar(s.charCodeAt(k))) k++;
+    stoppedAt = k;
     if (k - a > 13) return undefined;
     const next = s.charCodeAt(k);
     // `error-prone` is one word, not the level `error`.
@@ -311,7 +337,6 @@ function chunkLevel(s: string, i: number, end: number, firstChunk: boolean, afte
     // `Oct 12 10:00:00` and `Mon Jan 01`: a timestamp's words, not the message's.
     if (k - a === 3 && words === 0 && chunkDone && isDateWord(s, a)) return null;
     const first = firstChunk && words === 0;
-    words++;
     // `time=…`, `log.level=…`: the line is logfmt, read as pairs.
     if (next === 61 /* = */ && firstChunk && a === i) return LOGFMT;
     if (first && k - a === 1) {
@@ -325,26 +350,16 @@ function chunkLevel(s: string, i: number, end: number, firstChunk: boolean, afte
       const colon = COLON.get(s.slice(a, k));
       if (colon) return colon;
     }
-    if (next !== 46 && next !== 47 && next !== 58) return undefined;
+    if (words === 1 || (next !== 46 && next !== 47 && next !== 58)) return undefined;
+    // The next word of the chunk, after at most four marks.
+    const from = k;
+    k++;
+    while (k < end && !isWordChar(s.charCodeAt(k))) {
+      const c = s.charCodeAt(k);
+      if (c === 32 || c === 9 || ++k - from > 4) return undefined;
+    }
+    if (k >= end) return undefined;
   }
-  return undefined;
-}
-
-/**
- * A chunk that belongs to a timestamp or an id rather than to the message: its first letter or
- * digit is a digit (`2024-01-01`, `[12:00:00]`, `#1234]`, `+0000]`), or it is bracketed and holds
- * a digit within its first 40 characters (`[pool-1-thread-3]`, `(node:1234)`, `[DEP0005]`).
- */
-function isPrefixChunk(s: string, i: number, end: number): boolean {
-  const open = s.charCodeAt(i);
-  const bracketed = open === 91 || open === 40;
-  const stop = Math.min(end, i + 40);
-  for (let k = i; k < stop; k++) {
-    const c = s.charCodeAt(k);
-    if (c >= 48 && c <= 57) return true;
-    if (c === 32 || c === 9 || (!bracketed && isLetter(c))) return false;
-  }
-  return false;
 }
 
 function isDateWord(s: string, a: number): boolean {
