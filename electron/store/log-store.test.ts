@@ -59,16 +59,20 @@ describe('LogStore: runs and restarts', () => {
     const t0 = Date.parse('2026-12-01T18:20:01Z');
     expect(store.beginRun('web', t0)).toBe(1);
     for (let i = 0; i < 500; i++) store.append('web', i % 3 === 0 ? 'stderr' : 'stdout', `line ${i} ü`, i % 5 === 0 ? 'warn' : undefined, t0 + i);
+    store.appendChunk('web', [{ data: 'chunk a', stream: 'stdout' }, { data: 'chunk b', stream: 'stderr', level: 'error' }], t0 + 900);
     store.endRun('web', { endedAt: t0 + 1000, exitCode: 1 });
-
     store = await reopen(store);
-    const lines = await readAll(store);
+    const lines = (await readAll(store)).slice(0, 500);
+    expect((await readAll(store)).slice(500).map((l) => [l.data, l.stream, l.level, l.time])).toEqual([
+      ['chunk a', 'stdout', undefined, '2026-12-01T18:20:01.900Z'],
+      ['chunk b', 'stderr', 'error', '2026-12-01T18:20:01.900Z'],
+    ]);
     expect(lines.map((l) => l.data)).toEqual(Array.from({ length: 500 }, (_, i) => `line ${i} ü`));
     expect(lines.every((l) => l.run === 1 && l.process === 'web')).toBe(true);
     expect(lines[0]).toMatchObject({ stream: 'stderr', level: 'warn', time: '2026-12-01T18:20:01.000Z' });
     expect(lines[1]).toMatchObject({ stream: 'stdout' });
     expect(lines[1]?.level).toBeUndefined();
-    expect(store.runs('web')).toEqual([{ process: 'web', run: 1, startedAt: '2026-12-01T18:20:01.000Z', endedAt: '2026-12-01T18:20:02.000Z', exitCode: 1, lines: 500 }]);
+    expect(store.runs('web')).toEqual([{ process: 'web', run: 1, startedAt: '2026-12-01T18:20:01.000Z', endedAt: '2026-12-01T18:20:02.000Z', exitCode: 1, lines: 502 }]);
     expect((await store.read({ limit: 1 })).runs).toEqual(store.runs('web'));
 
     // The next run after the restart is run 2, and a third session still knows both.
@@ -78,7 +82,7 @@ describe('LogStore: runs and restarts', () => {
     store = await reopen(store);
     expect(store.lastRun('web')).toBe(2);
     expect(store.runs('web').map((r) => [r.run, r.exitCode, r.signal, r.lines])).toEqual([
-      [1, 1, undefined, 500],
+      [1, 1, undefined, 502],
       [2, undefined, 'SIGTERM', 1],
     ]);
     expect(store.beginRun('web')).toBe(3);

@@ -86,6 +86,10 @@ export interface ProcessLogSink {
   endRun(process: string, end?: RunEnd): void;
   /** Store one line. `time` is ms since the epoch (default now); `level` as detectLevel found it. */
   append(process: string, stream: OutputStream, data: string, level?: Level, time?: number): void;
+  /** Store a chunk of lines read at one time (ms). */
+  appendChunk(process: string, lines: ReadonlyArray<{ data: string; stream: OutputStream; level?: Level }>, time?: number): void;
+  /** The last run number of a process (0 when it never ran). */
+  lastRun(process: string): number;
 }
 
 /** Counters of a store. */
@@ -264,6 +268,14 @@ export class LogStore implements ProcessLogSink {
       if (this.timer === null) this.schedule();
     }
     if (log.pending.count >= this.batchLines || log.pending.chars >= this.batchChars) this.flushLog(log);
+  }
+
+  /**
+   * Store a chunk of one process's lines read at one time (`time`, ms): the shape the supervisor
+   * hands the hub (`publishOutput`), without parsing each line's ISO time back.
+   */
+  appendChunk(process: string, lines: ReadonlyArray<{ data: string; stream: OutputStream; level?: Level }>, time: number = Date.now()): void {
+    for (const line of lines) this.append(process, line.stream, line.data, line.level, time);
   }
 
   /** Begin a run (see {@link ProcessLogSink.beginRun}). */
