@@ -290,32 +290,12 @@ function decodeMeta(buf: Buffer, start: number, end: number, s: LinesSummary, ou
   out.starts[at] = offset;
   for (let i = 0; i < s.count; i++) {
     if (pos >= metaEnd) return false;
-    // Inline varint reads: this loop runs once per stored line on every read and search.
-    let v = 0;
-    let mul = 1;
-    let b: number;
-    do {
-      b = buf[pos++] as number;
-      v += (b & 127) * mul;
-      mul *= 128;
-    } while (b & 128 && pos < metaEnd);
-    seq += v;
-    v = 0;
-    mul = 1;
-    do {
-      b = buf[pos++] as number;
-      v += (b & 127) * mul;
-      mul *= 128;
-    } while (b & 128 && pos < metaEnd);
-    time += v % 2 === 0 ? v / 2 : -(v + 1) / 2;
-    const flags = buf[pos++] as number;
-    v = 0;
-    mul = 1;
-    do {
-      b = buf[pos++] as number;
-      v += (b & 127) * mul;
-      mul *= 128;
-    } while (b & 128 && pos < metaEnd);
+    seq += readVarint(buf, pos, metaEnd);
+    const z = readVarint(buf, varintEnd, metaEnd);
+    time += z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+    const flags = buf[varintEnd] as number;
+    const v = readVarint(buf, varintEnd + 1, metaEnd);
+    pos = varintEnd;
     if (pos > metaEnd) return false;
     offset += v;
     out.seq[at + i] = seq;
@@ -325,6 +305,23 @@ function decodeMeta(buf: Buffer, start: number, end: number, s: LinesSummary, ou
     out.starts[at + i + 1] = offset;
   }
   return true;
+}
+
+/** Where the last {@link readVarint} ended (module state, so that the hot loop allocates nothing). */
+let varintEnd = 0;
+
+/** The unsigned LEB128 at `pos` (read no further than `end`); sets {@link varintEnd}. */
+function readVarint(buf: Buffer, pos: number, end: number): number {
+  let v = 0;
+  let mul = 1;
+  let b: number;
+  do {
+    b = buf[pos++] as number;
+    v += (b & 127) * mul;
+    mul *= 128;
+  } while (b & 128 && pos < end);
+  varintEnd = pos;
+  return v;
 }
 
 /** Unsigned LEB128 of a safe integer. */

@@ -66,20 +66,7 @@ class LineCursor {
 
   /** The current line as the wire has it. */
   toLine(): LogLine {
-    const d = this.lines as DecodedLines;
-    const i = this.line;
-    const flags = d.flags[i] as number;
-    const line: LogLine = {
-      process: this.log.id,
-      run: d.run[i] as number,
-      time: new Date(d.time[i] as number).toISOString(),
-      stream: flagsStream(flags),
-      data: lineData(d, i),
-      cursor: encodeCursor(d.seq[i] as number),
-    };
-    const level = flagsLevel(flags);
-    if (level) line.level = level;
-    return line;
+    return toLogLine(this.log.id, this.lines as DecodedLines, this.line);
   }
 
   advance(): void {
@@ -141,6 +128,22 @@ export function readLines(source: LogSource, params: LogsReadParams): LogsReadRe
   }
   if (backward) lines.reverse();
   return { lines, more, runs: runsOf(source, lines) };
+}
+
+/** Line `i` of a decoded block of process `process`, as the wire has it. */
+export function toLogLine(process: string, d: DecodedLines, i: number): LogLine {
+  const flags = d.flags[i] as number;
+  const line: LogLine = {
+    process,
+    run: d.run[i] as number,
+    time: new Date(d.time[i] as number).toISOString(),
+    stream: flagsStream(flags),
+    data: lineData(d, i),
+    cursor: encodeCursor(d.seq[i] as number),
+  };
+  const level = flagsLevel(flags);
+  if (level) line.level = level;
+  return line;
 }
 
 /** The runs the lines belong to, each once. */

@@ -1,29 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LogsSearchResultSchema, type LogLine, type LogsSearchParams } from '../../shared/protocol';
-import { LogStore, type LogStoreOptions } from './log-store';
+import type { LogStore, LogStoreOptions } from './log-store';
 import { LogQueryError } from './query-error';
+import { storeFixture } from './test-fixture';
 
-let tmp: string;
-let stores: LogStore[] = [];
-
-beforeEach(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'switchyard-search-'));
-  mkdirSync(join(tmp, 'project'));
-});
-afterEach(async () => {
-  await Promise.all(stores.map((s) => s.close()));
-  stores = [];
-  rmSync(tmp, { recursive: true, force: true });
-});
+const fixture = storeFixture('search');
 
 function open(options: Partial<LogStoreOptions> = {}): LogStore {
-  const store = new LogStore({ projectDir: join(tmp, 'project'), stateDir: join(tmp, 'state'), ...options });
-  store.start();
-  stores.push(store);
-  return store;
+  return fixture.open(options);
 }
 
 /** Every match of a search, page after page. */
@@ -48,8 +32,7 @@ async function filled(options: Partial<LogStoreOptions> = {}): Promise<LogStore>
     first.append(id, i % 2 ? 'stderr' : 'stdout', `${id} line ${i}${id === 'api' && i % 1000 === 0 ? ' found the Needle here' : ''} ünïcode`, undefined, 1000 + i);
   }
   // A restart in between: the search covers what earlier sessions stored.
-  await first.close();
-  stores = [];
+  await fixture.closeAll();
   return open(options);
 }
 

@@ -10,8 +10,8 @@
  * (`indexOf` is linear); regular expressions run in the worker of regex-runner.ts.
  */
 import type { LogLine, LogsSearchParams, LogsSearchResult } from '../../shared/protocol';
-import { flagsLevel, flagsStream, lineData, type DecodedLines } from './line-batch';
-import { MAX_PAGE_CHARS, type LogSource } from './log-read';
+import type { DecodedLines } from './line-batch';
+import { MAX_PAGE_CHARS, toLogLine, type LogSource } from './log-read';
 import { encodeCursor, isBefore, parsePosition } from './position';
 import type { BlockRef, ProcessLog } from './process-log';
 import { LogQueryError } from './query-error';
@@ -119,19 +119,7 @@ function release(pending: Candidate[], frontier: number, out: LogLine[], limit: 
 }
 
 function toLine(c: Candidate): LogLine {
-  const { lines: d, index: i } = c;
-  const flags = d.flags[i] as number;
-  const line: LogLine = {
-    process: c.log.id,
-    run: d.run[i] as number,
-    time: new Date(d.time[i] as number).toISOString(),
-    stream: flagsStream(flags),
-    data: lineData(d, i),
-    cursor: encodeCursor(c.seq),
-  };
-  const level = flagsLevel(flags);
-  if (level) line.level = level;
-  return line;
+  return toLogLine(c.log.id, c.lines, c.index);
 }
 
 /** The matcher of a query: a compiled check of the regex (a bad one is `bad_params`), or a plain substring search. */

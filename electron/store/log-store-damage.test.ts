@@ -1,27 +1,13 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LogStore } from './log-store';
+import { describe, expect, it } from 'vitest';
+import type { LogStore } from './log-store';
+import { storeFixture } from './test-fixture';
 
-let tmp: string;
-let stores: LogStore[] = [];
-
-beforeEach(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'switchyard-damage-'));
-  mkdirSync(join(tmp, 'project'));
-});
-afterEach(async () => {
-  await Promise.all(stores.map((s) => s.close()));
-  stores = [];
-  rmSync(tmp, { recursive: true, force: true });
-});
+const fixture = storeFixture('damage');
 
 function open(warnings: string[] = []): LogStore {
-  const store = new LogStore({ projectDir: join(tmp, 'project'), stateDir: join(tmp, 'state'), onWarning: (m) => warnings.push(m) });
-  store.start();
-  stores.push(store);
-  return store;
+  return fixture.open({ onWarning: (m) => warnings.push(m) });
 }
 
 /** Write `batches` frames of 10 lines each (`b<batch>-<line>`) for process `web`, close, and return the segment's path. */
@@ -32,8 +18,7 @@ async function writeBatches(batches: number): Promise<string> {
     for (let i = 0; i < 10; i++) store.append('web', 'stdout', `b${b}-${i}`, undefined, 100 + b * 10 + i);
     store.flush();
   }
-  await store.close();
-  stores = [];
+  await fixture.closeAll();
   const [proc] = readdirSync(store.dir, { withFileTypes: true }).filter((e) => e.isDirectory());
   const dir = join(store.dir, proc?.name as string);
   const segments = readdirSync(dir).filter((n) => n.endsWith('.seg'));

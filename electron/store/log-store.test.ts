@@ -1,33 +1,20 @@
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lstatSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LogsReadResultSchema, type LogLine } from '../../shared/protocol';
-import { LogStore, StoreLockedError, type LogStoreOptions } from './log-store';
+import type { LogStore} from './log-store';
+import { StoreLockedError, type LogStoreOptions } from './log-store';
 import { UnsafePathError } from './state-dir';
+import { storeFixture } from './test-fixture';
 
-let tmp: string;
-let open: LogStore[] = [];
-
-beforeEach(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'switchyard-store-'));
-  mkdirSync(join(tmp, 'project'));
-});
-afterEach(async () => {
-  await Promise.all(open.map((s) => s.close()));
-  open = [];
-  rmSync(tmp, { recursive: true, force: true });
-});
+const fixture = storeFixture('store');
 
 function storeOf(options: Partial<LogStoreOptions> = {}): LogStore {
-  const store = new LogStore({ projectDir: join(tmp, 'project'), stateDir: join(tmp, 'state', 'switchyard'), ...options });
-  store.start();
-  open.push(store);
-  return store;
+  return fixture.open(options);
 }
 
-async function reopen(store: LogStore, options: Partial<LogStoreOptions> = {}): Promise<LogStore> {
-  await store.close();
+async function reopen(_store: LogStore, options: Partial<LogStoreOptions> = {}): Promise<LogStore> {
+  await fixture.closeAll();
   return storeOf(options);
 }
 
@@ -183,15 +170,14 @@ describe('LogStore: bounds', () => {
     store.append('kept', 'stdout', 'kept line');
     expect((await readAll(store)).map((l) => l.data)).toEqual(['kept line']);
     expect(store.stats()).toMatchObject({ linesNotStored: 1, linesWritten: 1 });
-    await store.close();
-    open = [];
+    await fixture.closeAll();
 
-    rmSync(join(tmp, 'state'), { recursive: true, force: true });
+    rmSync(join(fixture.tmp, 'state'), { recursive: true, force: true });
     const off = storeOf({ enabled: false });
     expect(off.beginRun('web')).toBe(1);
     off.append('web', 'stdout', 'not stored');
     expect(await off.read({ limit: 10 })).toEqual({ lines: [], more: false, runs: [] });
-    expect(() => lstatSync(join(tmp, 'state'))).toThrow();
+    expect(() => lstatSync(join(fixture.tmp, 'state'))).toThrow();
   });
 });
 
@@ -210,15 +196,15 @@ describe('LogStore: files and folders', () => {
         else expect(statSync(path).mode & 0o777).toBe(0o600);
       }
     };
-    walk(join(tmp, 'state', 'switchyard'));
+    walk(join(fixture.tmp, 'state', 'switchyard'));
   });
 
   it('refuses a state folder that is a symlink planted by someone else', () => {
-    mkdirSync(join(tmp, 'state'));
-    mkdirSync(join(tmp, 'elsewhere'));
-    symlinkSync(join(tmp, 'elsewhere'), join(tmp, 'state', 'switchyard'));
+    mkdirSync(join(fixture.tmp, 'state'));
+    mkdirSync(join(fixture.tmp, 'elsewhere'));
+    symlinkSync(join(fixture.tmp, 'elsewhere'), join(fixture.tmp, 'state', 'switchyard'));
     expect(() => storeOf()).toThrow(UnsafePathError);
-    expect(readdirSync(join(tmp, 'elsewhere'))).toEqual([]);
+    expect(readdirSync(join(fixture.tmp, 'elsewhere'))).toEqual([]);
   });
 
   it('refuses a segment path that is a symlink, and a second store on the same project', async () => {
@@ -229,11 +215,10 @@ describe('LogStore: files and folders', () => {
     store.flush();
     const [procDir] = readdirSync(store.dir, { withFileTypes: true }).filter((e) => e.isDirectory());
     const dir = join(store.dir, procDir?.name as string);
-    await store.close();
-    open = [];
+    await fixture.closeAll();
     // Plant a link where the next session's segment will be created: it must not be written through.
     const next = readdirSync(dir).filter((n) => n.endsWith('.seg')).length + 1;
-    const target = join(tmp, 'victim');
+    const target = join(fixture.tmp, 'victim');
     symlinkSync(target, join(dir, `${String(next).padStart(8, '0')}.seg`));
     const warnings: string[] = [];
     const again = storeOf({ onWarning: (m) => warnings.push(m) });
