@@ -63,8 +63,8 @@ export type FrameDamage = 'corrupt' | 'truncated';
  * Visit the good frames of `buf[from, to)` in order: `visit(type, payloadStart, payloadEnd,
  * frameOffset)`. A bad frame is reported once to `onDamage` with its offset, then the scan looks
  * for the next magic whose frame checks out. A frame running past `to` is `truncated` when
- * `atEnd` (the region is the end of the file: a torn last write), else `corrupt`. Returns the end
- * of the last good frame.
+ * `atEnd` (the region is the end of the file: a torn last write), else `corrupt`. `checkCrc:
+ * false` skips the CRCs (bytes this session already checked). Returns the end of the last good frame.
  */
 export function scanFrames(
   buf: Buffer,
@@ -73,12 +73,13 @@ export function scanFrames(
   atEnd: boolean,
   visit: (type: number, payloadStart: number, payloadEnd: number, frameOffset: number) => void,
   onDamage: (kind: FrameDamage, offset: number) => void,
+  checkCrc = true,
 ): number {
   let pos = from;
   let goodEnd = from;
   let damaged = false;
   while (pos < to) {
-    const problem = checkFrame(buf, pos, to);
+    const problem = checkFrame(buf, pos, to, checkCrc);
     if (problem === null) {
       const length = buf.readUInt32LE(pos + 4);
       const start = pos + FRAME_HEADER;
@@ -97,12 +98,13 @@ export function scanFrames(
 }
 
 /** null when a whole good frame starts at `pos`; `short` when it would run past `to`; `bad` otherwise. */
-function checkFrame(buf: Buffer, pos: number, to: number): 'short' | 'bad' | null {
+function checkFrame(buf: Buffer, pos: number, to: number, checkCrc: boolean): 'short' | 'bad' | null {
   if (to - pos < FRAME_HEADER) return 'short';
   if (buf.readUInt32LE(pos) !== FRAME_MAGIC) return 'bad';
   const length = buf.readUInt32LE(pos + 4);
   if (length === 0 || length > MAX_FRAME_PAYLOAD) return 'bad';
   if (pos + FRAME_HEADER + length > to) return 'short';
+  if (!checkCrc) return null;
   const start = pos + FRAME_HEADER;
   return crc32(buf.subarray(start, start + length)) === buf.readUInt32LE(pos + 8) ? null : 'bad';
 }

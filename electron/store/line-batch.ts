@@ -176,49 +176,123 @@ export function readLinesSummary(buf: Buffer, start: number, end: number): Lines
   };
 }
 
+/** A lines payload of a block, its meta not decoded yet. */
+interface Payload {
+  start: number;
+  end: number;
+  summary: LinesSummary;
+  /** Its index among the block's payloads (for damage reports). */
+  index: number;
+  bytes: Buffer;
+  ascii: boolean;
+}
+
 /**
- * Lines decoded from a block: parallel arrays, and every line's data back to back. The text stays
- * bytes until a string is asked for (a plain or regex search in the worker may never need one);
- * ASCII text (the common case, flagged per frame) becomes a string with a latin1 copy.
+ * Lines decoded from a block: parallel arrays, and every line's data back to back. Both are
+ * decoded on first use: a search for a word no line of the block has looks at the text only (one
+ * `indexOf`), never at the per-line meta; and the text stays bytes until a string is asked for
+ * (the regex worker decodes it itself). ASCII text (flagged per frame, the common case) becomes a
+ * string with a latin1 copy.
  */
 export class DecodedLines {
-  count = 0;
+  /** Lines (of the frames whose headers hold together; fewer once the meta shows a frame bad). */
+  count: number;
   /** The text's bytes; line `i` spans `starts[i]…starts[i + 1]` of it when `ascii`. */
-  bytes: Buffer = EMPTY;
+  bytes: Buffer;
   /** Whether the text is ASCII (then byte offsets are character offsets, and case folding keeps them). */
-  ascii = true;
+  ascii: boolean;
   private decoded: string | null = null;
+  private pending: Payload[] | null;
+  private arrays: MetaArrays | null = null;
 
-  constructor(
-    public seq: Float64Array,
-    public time: Float64Array,
-    public flags: Uint8Array,
-    public run: Uint32Array,
-    /** Line `i` is `text.slice(starts[i], starts[i + 1])`. */
-    public starts: Uint32Array,
-  ) {}
+  constructor(private readonly buf: Buffer, payloads: Payload[], private readonly onBad: (index: number) => void) {
+    this.pending = payloads;
+    this.count = payloads.reduce((n, p) => n + p.summary.count, 0);
+    this.ascii = payloads.every((p) => p.ascii);
+    this.bytes = payloads.length === 1 ? (payloads[0] as Payload).bytes : Buffer.concat(payloads.map((p) => p.bytes));
+  }
+
+  get seq(): Float64Array {
+    return this.meta().seq;
+  }
+  get time(): Float64Array {
+    return this.meta().time;
+  }
+  get flags(): Uint8Array {
+    return this.meta().flags;
+  }
+  get run(): Uint32Array {
+    return this.meta().run;
+  }
+  /** Line `i` is `text.slice(starts[i], starts[i + 1])`. */
+  get starts(): Uint32Array {
+    return this.meta().starts;
+  }
 
   /** Every line's data back to back (decoded on first use). */
   get text(): string {
     if (this.decoded === null) this.decoded = this.bytes.toString(this.ascii ? 'latin1' : 'utf8');
     return this.decoded;
   }
-  set text(value: string) {
-    this.decoded = value;
+
+  private meta(): MetaArrays {
+    if (this.arrays) return this.arrays;
+    const payloads = this.pending ?? [];
+    this.pending = null;
+    const total = this.count;
+    // One allocation for the five arrays (each its own ArrayBuffer would be five for the GC to track).
+    const memory = new ArrayBuffer(total * 16 + (total * 2 + 1) * 4 + total);
+    const out = {
+      seq: new Float64Array(memory, 0, total),
+      time: new Float64Array(memory, total * 8, total),
+      run: new Uint32Array(memory, total * 16, total),
+      starts: new Uint32Array(memory, total * 20, total + 1),
+      flags: new Uint8Array(memory, total * 24 + 4, total),
+    };
+    const good: Payload[] = [];
+    let at = 0;
+    let chars = 0;
+    for (const p of payloads) {
+      const ok = decodeMeta(this.buf, p.start, p.end, p.summary, out, at, chars);
+      const length = ok ? (out.starts[at + p.summary.count] as number) - chars : -1;
+      // ASCII: a byte per character. Otherwise the decoded length must match.
+      if (!ok || (p.ascii ? p.bytes.length : p.bytes.toString('utf8').length) !== length) {
+        this.onBad(p.index);
+        continue;
+      }
+      good.push(p);
+      at += p.summary.count;
+      chars += length;
+    }
+    if (good.length < payloads.length) {
+      // A bad frame's text goes too, so that the offsets of the good ones hold.
+      this.count = at;
+      this.ascii = good.every((p) => p.ascii);
+      this.bytes = Buffer.concat(good.map((p) => p.bytes));
+      this.decoded = null;
+      this.arrays = {
+        seq: out.seq.subarray(0, at),
+        time: out.time.subarray(0, at),
+        run: out.run.subarray(0, at),
+        starts: out.starts.subarray(0, at + 1),
+        flags: out.flags.subarray(0, at),
+      };
+    } else this.arrays = out;
+    return this.arrays;
   }
 }
 
-const EMPTY = Buffer.alloc(0);
-
 /** The data of line `i`. */
 export function lineData(d: DecodedLines, i: number): string {
-  return d.text.slice(d.starts[i], d.starts[i + 1]);
+  const starts = d.starts;
+  return d.text.slice(starts[i], starts[i + 1]);
 }
 
 /**
- * Decode the lines payloads `payloads` (`[start, end]` pairs in `buf`) into one {@link DecodedLines}.
- * A payload whose meta or text does not add up, or whose seqs fall out of order or outside
- * `range` (the block's, from the index), is left out and reported to `onBad` with its index.
+ * The lines payloads `payloads` (`[start, end]` pairs in `buf`) as one {@link DecodedLines}. A
+ * payload whose header does not hold together, or whose seqs fall out of order or outside `range`
+ * (the block's, from the index), is left out and reported to `onBad` with its index (and so,
+ * once the meta is decoded, is one whose meta or text does not add up).
  */
 export function decodeLines(
   buf: Buffer,
@@ -226,61 +300,32 @@ export function decodeLines(
   onBad: (index: number) => void,
   range: { firstSeq: number; lastSeq: number } = { firstSeq: 0, lastSeq: Number.MAX_SAFE_INTEGER },
 ): DecodedLines {
-  let total = 0;
-  for (const [start, end] of payloads) total += readLinesSummary(buf, start, end)?.count ?? 0;
-  // One allocation for the five arrays (each its own ArrayBuffer would be five for the GC to track).
-  const memory = new ArrayBuffer(total * 16 + (total * 2 + 1) * 4 + total);
-  const out = new DecodedLines(
-    new Float64Array(memory, 0, total),
-    new Float64Array(memory, total * 8, total),
-    new Uint8Array(memory, total * 24 + 4, total),
-    new Uint32Array(memory, total * 16, total),
-    new Uint32Array(memory, total * 20, total + 1),
-  );
-  const parts: Buffer[] = [];
-  const strings: Array<string | null> = [];
-  let chars = 0;
+  const accepted: Payload[] = [];
   let lastSeq = range.firstSeq - 1;
   payloads.forEach(([start, end], index) => {
     const summary = readLinesSummary(buf, start, end);
-    const at = out.count;
     // Seqs grow and stay within the block's range: anything else is no frame of ours (see loadSegment).
-    const ordered = summary !== null && summary.firstSeq > lastSeq && summary.lastSeq >= summary.firstSeq && summary.lastSeq <= range.lastSeq;
-    if (!summary || !ordered || at + summary.count > total || !decodeMeta(buf, start, end, summary, out, at, chars)) {
+    if (!summary || summary.firstSeq <= lastSeq || summary.lastSeq < summary.firstSeq || summary.lastSeq > range.lastSeq) {
       onBad(index);
       return;
     }
     lastSeq = summary.lastSeq;
     const bytes = buf.subarray(start + LINES_HEADER + buf.readUInt32LE(start + 12), end);
-    const length = (out.starts[at + summary.count] as number) - chars;
-    const ascii = ((buf[start + 1] as number) & 1) === 1;
-    // ASCII: a byte per character, checked without decoding. Otherwise decode now to check.
-    const text = ascii ? null : bytes.toString('utf8');
-    if ((ascii ? bytes.length : (text as string).length) !== length) {
-      onBad(index);
-      return;
-    }
-    if (!ascii) out.ascii = false;
-    parts.push(bytes);
-    strings.push(text);
-    chars += length;
-    out.count += summary.count;
+    accepted.push({ start, end, summary, index, bytes, ascii: ((buf[start + 1] as number) & 1) === 1 });
   });
-  out.bytes = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
-  // Mixed frames: the string is the frames' strings joined (UTF-8 bytes of an ASCII frame read the same).
-  if (!out.ascii) out.text = strings.map((text, i) => text ?? (parts[i] as Buffer).toString('latin1')).join('');
-  if (out.count < total) {
-    out.seq = out.seq.subarray(0, out.count);
-    out.time = out.time.subarray(0, out.count);
-    out.flags = out.flags.subarray(0, out.count);
-    out.run = out.run.subarray(0, out.count);
-    out.starts = out.starts.subarray(0, out.count + 1);
-  }
-  return out;
+  return new DecodedLines(buf, accepted, onBad);
+}
+
+interface MetaArrays {
+  seq: Float64Array;
+  time: Float64Array;
+  flags: Uint8Array;
+  run: Uint32Array;
+  starts: Uint32Array;
 }
 
 /** Decode one payload's meta into `out` from index `at` (text offsets from `chars`); false when it runs short. */
-function decodeMeta(buf: Buffer, start: number, end: number, s: LinesSummary, out: DecodedLines, at: number, chars: number): boolean {
+function decodeMeta(buf: Buffer, start: number, end: number, s: LinesSummary, out: MetaArrays, at: number, chars: number): boolean {
   let pos = start + LINES_HEADER;
   const metaEnd = pos + buf.readUInt32LE(start + 12);
   if (metaEnd > end) return false;

@@ -116,5 +116,11 @@ describe('LogStore.search', () => {
     const store = open();
     store.append('web', 'stdout', 'just now');
     expect((await store.search({ query: 'just', limit: 1 })).matches.map((m) => m.data)).toEqual(['just now']);
+    // ASCII text and an ASCII query, case-sensitive: searched in the bytes.
+    for (let i = 0; i < 500; i++) store.append('web', 'stdout', `plain ascii ${i}${i % 100 === 7 ? ' Marker' : ''}`);
+    expect((await store.search({ query: 'Marker', caseSensitive: true, limit: 10 })).matches.map((m) => m.data)).toEqual(['plain ascii 407 Marker', 'plain ascii 307 Marker', 'plain ascii 207 Marker', 'plain ascii 107 Marker', 'plain ascii 7 Marker']);
+    expect((await store.search({ query: 'marker', caseSensitive: true, limit: 10 })).matches).toEqual([]);
+    expect((await store.search({ query: 'Märker', caseSensitive: true, limit: 10 })).matches).toEqual([]);
+    expect((await store.search({ query: 'ii 499', caseSensitive: true, limit: 10 })).matches.map((m) => m.data)).toEqual(['plain ascii 499']);
   });
 });

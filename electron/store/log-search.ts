@@ -135,50 +135,79 @@ function matcherFor(params: LogsSearchParams, regex: RegexRunner): Matcher {
     }
     return (blocks) => regex.match(params.query, flags, blocks);
   }
-  if (caseSensitive) return (blocks) => blocks.map((d) => plainHits(d, params.query));
+  if (caseSensitive) {
+    const ascii = Buffer.byteLength(params.query) === params.query.length;
+    const bytes = Buffer.from(params.query, 'latin1');
+    // An ASCII query in an ASCII block: searched in the bytes, no string made at all.
+    return (blocks) => blocks.map((d) => (d.ascii ? (ascii ? byteHits(d, bytes) : NONE) : plainHits(d, params.query)));
+  }
   // Case-insensitive: the query as a literal regex with `i` (linear: no quantifier, nothing to
   // backtrack), which folds case like the regex search does and allocates no lower-cased copy.
   const literal = new RegExp(params.query.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&'), 'gi');
-  return (blocks) => blocks.map((d) => literalHits(d, literal, params.query.length));
+  return (blocks) => blocks.map((d) => literalHits(d, literal));
+}
+
+const NONE = new Int32Array(0);
+
+/** Lines of the ASCII block `d` containing the ASCII `needle`: Buffer.indexOf over its bytes (byte offsets are character offsets). */
+function byteHits(d: DecodedLines, needle: Buffer): Int32Array {
+  return collectHits(d, () => {
+    const bytes = d.bytes;
+    return (from) => {
+      const pos = bytes.indexOf(needle, from);
+      return pos < 0 ? null : [pos, pos + needle.length];
+    };
+  });
 }
 
 /** Lines of `d` containing `needle`: one indexOf over the whole block. */
 function plainHits(d: DecodedLines, needle: string): Int32Array {
-  const text = d.text;
-  return collectHits(d, (from) => {
-    const pos = text.indexOf(needle, from);
-    return pos < 0 ? null : [pos, pos + needle.length];
+  return collectHits(d, () => {
+    const text = d.text;
+    return (from) => {
+      const pos = text.indexOf(needle, from);
+      return pos < 0 ? null : [pos, pos + needle.length];
+    };
   });
 }
 
 /** Lines of `d` matched by the literal `re` (flag `g`). */
-function literalHits(d: DecodedLines, re: RegExp, _length: number): Int32Array {
-  const text = d.text;
-  return collectHits(d, (from) => {
-    re.lastIndex = from;
-    const m = re.exec(text);
-    return m ? [m.index, m.index + m[0].length] : null;
+function literalHits(d: DecodedLines, re: RegExp): Int32Array {
+  return collectHits(d, () => {
+    const text = d.text;
+    return (from) => {
+      re.lastIndex = from;
+      const m = re.exec(text);
+      return m ? [m.index, m.index + m[0].length] : null;
+    };
   });
 }
 
 /**
- * The lines holding a hit, given `next(from)`: the next hit `[start, end)` at or after `from` in
- * the block's text. A hit running into the next line is not a hit (a later one starting in the
- * same line would run past it too), so the search goes on at the next line.
+ * The lines holding a hit, given `search()`: a function that finds the next hit `[start, end)` at
+ * or after `from` in the block's text. A block without a hit never has its per-line meta decoded.
+ * A hit running into the next line is not a hit (a later one starting in the same line would run
+ * past it too), so the search goes on at the next line.
  */
-function collectHits(d: DecodedLines, next: (from: number) => [number, number] | null): Int32Array {
-  const hits: number[] = [];
+function collectHits(d: DecodedLines, search: () => (from: number) => [number, number] | null): Int32Array {
+  let next = search();
+  let hit = next(0);
+  if (!hit) return NONE;
+  const bytes = d.bytes;
   const starts = d.starts;
+  // Decoding the meta may have found a bad frame and dropped its text: search the rest again.
+  if (d.bytes !== bytes) {
+    next = search();
+    hit = next(0);
+  }
+  const hits: number[] = [];
   let line = 0;
-  let from = 0;
-  for (;;) {
-    const hit = next(from);
-    if (!hit) break;
+  while (hit) {
     while ((starts[line + 1] as number) <= hit[0]) line++;
     if (hit[1] <= (starts[line + 1] as number)) hits.push(line);
     line++;
     if (line >= d.count) break;
-    from = starts[line] as number;
+    hit = next(starts[line] as number);
   }
   return Int32Array.from(hits);
 }

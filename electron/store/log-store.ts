@@ -154,6 +154,8 @@ export class LogStore implements ProcessLogSink {
   private readonly cache = new Map<string, { length: number; lines: DecodedLines }>();
   private readonly readFds = new Map<string, number>();
   private readonly damageSeen = new Set<string>();
+  /** Blocks (offset and length, per segment) whose CRCs this session checked and found good: read again, they are not checked again. */
+  private readonly verified = new Map<string, Set<string>>();
   private readonly lastWriteWarning = new Map<ProcessLog, number>();
   private readonly ctx: ProcessLogContext;
   private readonly source: LogSource;
@@ -460,9 +462,19 @@ export class LogStore implements ProcessLogSink {
     }
     const payloads: Array<[number, number]> = [];
     const at = (offset: number): number => ref.block.offset + offset;
+    const checked = this.verified.get(ref.seg.path) ?? new Set<string>();
+    const span = `${ref.block.offset}+${length}`;
+    let damage = false;
     scanFrames(buf, 0, buf.length, buf.length < length, (type, start, end) => {
       if (type === FrameType.lines) payloads.push([start, end]);
-    }, (kind, offset) => this.damaged(ref.seg.path, kind, at(offset)));
+    }, (kind, offset) => {
+      damage = true;
+      this.damaged(ref.seg.path, kind, at(offset));
+    }, !checked.has(span));
+    if (!damage && buf.length === length) {
+      checked.add(span);
+      this.verified.set(ref.seg.path, checked);
+    }
     const lines = decodeLines(buf, payloads, (index) => this.damaged(ref.seg.path, 'corrupt', at((payloads[index] as [number, number])[0])), ref.block);
     if (!keep) return lines;
     this.cache.set(key, { length, lines });
@@ -519,6 +531,7 @@ export class LogStore implements ProcessLogSink {
       this.readFds.delete(info.path);
     }
     for (const key of [...this.cache.keys()]) if (key.startsWith(`${info.path}#`)) this.cache.delete(key);
+    this.verified.delete(info.path);
   }
 
   /** Take the project's lock file (pid inside); a stale one (its process gone) is taken over. */
