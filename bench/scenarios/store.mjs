@@ -98,8 +98,9 @@ export async function measureStore({ lines = 1_000_000, dir } = {}) {
     const regex = await timed({ query: 'z[e]bra', regex: true, limit: 100 });
     const none = await timed({ query: 'no line has this', limit: 100 });
     const readStarted = performance.now();
-    store.read({ limit: 1000, before: new Date(Date.now() + 1000).toISOString() });
+    const newest = await store.read({ limit: 1000, before: new Date(Date.now() + 1000).toISOString() });
     const readMs = performance.now() - readStarted;
+    if (newest.lines.length !== 1000) throw new Error(`logs.read answered ${newest.lines.length} lines, not 1000`);
     await store.close();
     return {
       lines,
