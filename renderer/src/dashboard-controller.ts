@@ -4,6 +4,16 @@
  * store's process list and role current, and carries out the operators' actions.
  */
 import { HUB_STATS_CHANNEL, PROCESSES_CHANNEL, PROCESS_CHANNEL_PREFIX, processChannel, type Message } from '../../shared/protocol';
+import {
+  LevelSchema,
+  LogsReadResultSchema,
+  LogsSearchResultSchema,
+  type Level,
+  type LogsReadParams,
+  type LogsReadResult,
+  type LogsSearchParams,
+  type LogsSearchResult,
+} from '../../shared/protocol/payloads/logs';
 import type { ConnectionStatus, HubConnection } from './connection/hub-connection';
 import type { SessionState } from './connection/session-check';
 import type { LogBook } from './logs/log-book';
@@ -18,7 +28,7 @@ import { statusNote } from './state/status-text';
 
 /** What arrives on a `process:<id>` channel, queued for the next frame. */
 type Inbound =
-  | { kind: 'output'; processId: string; data: string; stream?: 'stdout' | 'stderr'; timestamp?: string }
+  | { kind: 'output'; processId: string; data: string; stream?: 'stdout' | 'stderr'; timestamp?: string; level?: Level }
   | { kind: 'status'; processId: string; data: Record<string, unknown>; timestamp?: string }
   | { kind: 'gap'; processId: string; resumed: boolean };
 
@@ -50,6 +60,10 @@ export interface DashboardActions {
   loginLink(role: Role): Promise<string | null>;
   disconnectClient(clientId: string): Promise<boolean>;
   clearLogs(processId: string): void;
+  /** Stored lines (`logs.read`); rejects with the hub's error code (`unknown_method` where nothing is stored). */
+  readLogs?(params: LogsReadParams): Promise<LogsReadResult>;
+  /** Search the stored lines (`logs.search`). */
+  searchLogs?(params: LogsSearchParams): Promise<LogsSearchResult>;
   /** Reconnect now instead of waiting for the next attempt. */
   retryNow(): void;
 }
@@ -172,6 +186,14 @@ export class DashboardController implements DashboardActions {
     if (!this.ended) this.conn.retryNow();
   }
 
+  async readLogs(params: LogsReadParams): Promise<LogsReadResult> {
+    return LogsReadResultSchema.parse(await this.conn.request('logs.read', params, { timeoutMs: this.timeout }));
+  }
+
+  async searchLogs(params: LogsSearchParams): Promise<LogsSearchResult> {
+    return LogsSearchResultSchema.parse(await this.conn.request('logs.search', params, { timeoutMs: this.timeout }));
+  }
+
   private get timeout(): number {
     return this.options.timeoutMs ?? 10_000;
   }
@@ -270,7 +292,8 @@ export class DashboardController implements DashboardActions {
       off = this.conn.subscribe(channel, (m) => {
         this.replay?.arrived(channel, m.seq);
         if (m.type === 'process_output' && typeof m.data === 'string') {
-          this.batcher.push({ kind: 'output', processId: id, data: m.data, stream: m.stream, timestamp: m.timestamp });
+          const level = LevelSchema.safeParse(m.level);
+          this.batcher.push({ kind: 'output', processId: id, data: m.data, stream: m.stream, timestamp: m.timestamp, level: level.success ? level.data : undefined });
         } else if (m.type === 'process_status' && typeof m.data === 'object' && m.data !== null) {
           this.batcher.push({ kind: 'status', processId: id, data: m.data as Record<string, unknown>, timestamp: m.timestamp });
         }
@@ -319,9 +342,13 @@ export class DashboardController implements DashboardActions {
         if (fields.status === 'running' && fields.startedAt === undefined) patch.startedAt = parseTime(item.timestamp) ?? this.now();
         if (fields.status && fields.status !== 'running' && fields.status !== 'starting') patch.pid = fields.pid;
         patches.push(patch);
-        if (fields.status) this.book.addStatus(item.processId, statusNote(item.processId, fields), item.timestamp);
+        if (fields.status) {
+          const run = typeof item.data.run === 'number' ? item.data.run : undefined;
+          this.book.addStatus(item.processId, statusNote(item.processId, fields), item.timestamp, { status: fields.status, run, exitCode: fields.exitCode, signal: fields.signal });
+        }
       }
     }
+    this.book.commit();
     this.gate.applied(batch.length, this.replay?.replaying ?? false);
   }
 }
