@@ -14,6 +14,7 @@ function setup(selected = 'web', maxLines = 1000) {
   const r = renderDashboard({ selected }, <LogPane />, maxLines);
   const add = (fn: () => void) => act(() => {
     fn();
+    r.book.commit();
     r.store.getState().bumpLogs();
   });
   return { ...r, add };
@@ -115,8 +116,8 @@ describe('LogPane', () => {
   it('prefixes lines with the process name in the merged view', () => {
     const { book, add } = setup(ALL_PROCESSES);
     add(() => {
-      book.addOutput({ processId: 'web', data: 'w' });
-      book.addOutput({ processId: 'db', data: 'd' });
+      book.addOutput({ processId: 'web', data: 'w', timestamp: '2026-11-30T12:00:00.000Z' });
+      book.addOutput({ processId: 'db', data: 'd', timestamp: '2026-11-30T12:00:00.001Z' });
     });
     expect(lines()).toEqual(['web │ w', 'db │ d']);
   });

@@ -11,6 +11,7 @@ import { linesToText, logFileName } from './log-export';
 import { LogToolbar } from './log-toolbar';
 import { LogView } from './log-view';
 import { useLogIndexes } from './use-log-indexes';
+import './log-view.css';
 
 /** The log pane of the selected view. */
 export function LogPane() {
