@@ -205,6 +205,7 @@ export function LogView(p: LogViewProps) {
   const onThumbDown = (e: ReactPointerEvent) => {
     e.preventDefault();
     e.stopPropagation();
+    viewRef.current?.focus({ preventScroll: true });
     (e.target as HTMLElement).setPointerCapture?.(e.pointerId);
     drag.current = { y: e.clientY, top: thumb.top };
   };
@@ -213,6 +214,9 @@ export function LogView(p: LogViewProps) {
     jumpTo(indexAtThumb(drag.current.top + e.clientY - drag.current.y, count, visibleRows, track, thumb.size));
   };
   const onTrackDown = (e: ReactPointerEvent<HTMLDivElement>) => {
+    // The keys go on working on the list after a click on its scrollbar.
+    e.preventDefault();
+    viewRef.current?.focus({ preventScroll: true });
     const rect = e.currentTarget.getBoundingClientRect();
     jumpTo(indexAtThumb(e.clientY - rect.top - thumb.size / 2, count, visibleRows, track, thumb.size));
   };
