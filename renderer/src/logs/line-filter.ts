@@ -143,5 +143,7 @@ export function findMatches(text: string, query: string, limit = 100): MatchRang
 export function queryPredicate(query: string): LinePredicate | null {
   if (!query) return null;
   const re = new RegExp(escapeRegExp(query), 'i');
-  return (store, abs) => re.test(store.plain(abs));
+  const predicate: LinePredicate = (store, abs) => re.test(store.plain(abs));
+  predicate.literal = re;
+  return predicate;
 }

@@ -8,8 +8,11 @@
 import type { LineStore } from './line-store';
 import type { LogSource } from './log-source';
 
-/** Whether a held line passes. */
-export type LinePredicate = (store: LineStore, abs: number) => boolean;
+/**
+ * Whether a held line passes. `literal`, when set, is a pattern every passing line's plain text
+ * contains (a plain search or filter): a scan over one store tests whole chunks with it first.
+ */
+export type LinePredicate = ((store: LineStore, abs: number) => boolean) & { literal?: RegExp };
 
 /** An incrementally maintained view of a source through a predicate (null: every position). */
 export class LineIndex {
@@ -67,14 +70,27 @@ export class LineIndex {
     if (this.from < src.start) this.from = src.start;
     const end = src.end;
     let pos = this.scanned;
+    // One store addressed by position: whole chunks can be ruled out at once.
+    const literal = src.contiguous ? test.literal : undefined;
+    let checkAt = pos;
     while (pos < end) {
       const stop = Math.min(end, pos + 2048);
       for (; pos < stop; pos++) {
         const store = src.storeAt(pos);
-        if (store && test(store, src.absAt(pos))) this.push(pos);
+        if (!store) continue;
+        if (literal && pos >= checkAt) {
+          const skip = store.skipUnmatched(pos, literal);
+          checkAt = skip.chunkEnd;
+          if (skip.next > pos) {
+            pos = skip.next - 1;
+            continue;
+          }
+        }
+        if (test(store, src.absAt(pos))) this.push(pos);
       }
       if (performance.now() >= deadline) break;
     }
+    pos = Math.min(pos, end);
     this.scanned = pos;
     return this.complete;
   }

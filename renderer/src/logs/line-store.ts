@@ -33,6 +33,8 @@ class Chunk {
   parts: string[] | null = [];
   /** The joined texts (`\n` between them) and where each starts, once sealed. */
   text = '';
+  /** Whether some line holds an escape (so the joined text is not the plain text). */
+  escapes = false;
   starts: Uint32Array | null = null;
   readonly times: Float64Array;
   readonly flags: Uint8Array;
@@ -68,9 +70,13 @@ class Chunk {
       at += (parts[i] as string).length + 1;
     }
     starts[this.count] = at;
-    this.text = parts.join('\n') + '\n';
+    // A trailing '' part gives the final '\n' without a second string (a concatenation would
+    // leave a rope that the first search has to flatten, copying the chunk).
+    parts.push('');
+    this.text = parts.join('\n');
     this.starts = starts;
     this.parts = null;
+    for (let i = 0; i < this.count && !this.escapes; i++) if (hasEscape(this.flags[i] as number)) this.escapes = true;
   }
 }
 
@@ -245,6 +251,24 @@ export class LineStore {
       else hi = mid;
     }
     return lo;
+  }
+
+  /**
+   * Skip the lines a literal pattern cannot match: when the sealed chunk holding `abs` has no
+   * escapes and one search of its joined text finds nothing, its end; else `abs`. Also returns
+   * where that chunk ends, so a scan asks once per chunk (a million lines are 245 searches of
+   * 400 KB each, not a million small ones).
+   */
+  skipUnmatched(abs: number, literal: RegExp): { next: number; chunkEnd: number } {
+    const c = this.chunkOf(abs);
+    if (!c) return { next: abs, chunkEnd: abs + 1 };
+    const chunkEnd = c.first + c.count;
+    if (c.parts || c.escapes) return { next: abs, chunkEnd };
+    literal.lastIndex = 0;
+    const starts = c.starts as Uint32Array;
+    const from = starts[abs - c.first] as number;
+    const found = from === 0 ? literal.test(c.text) : literal.test(c.text.slice(from));
+    return { next: found ? abs : chunkEnd, chunkEnd };
   }
 
   /** Forget every line (numbering goes on, so views see the start move past their indices). */

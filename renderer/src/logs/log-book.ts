@@ -259,7 +259,8 @@ export class LogBook {
     const n = this.storeNumber(processId);
     const store = this.stores[n] as LineStore;
     const dropped = store.dropped;
-    const abs = store.append(text, { ...fields, run: fields.run ?? this.currentRun.get(processId) });
+    if (fields.run === undefined) fields.run = this.currentRun.get(processId);
+    const abs = store.append(text, fields);
     if (store.dropped > dropped) this.order.noteDropped(store.dropped - dropped);
     this.order.add(n, abs, fields.time);
   }

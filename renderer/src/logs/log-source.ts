@@ -35,6 +35,8 @@ export interface LogSource {
   positionOfIdentity(id: LineIdentity): number;
   /** The first position whose time is at least `time`. */
   lowerBoundTime(time: number): number;
+  /** Whether a position is its line's absolute index in one store (a process's own view). */
+  readonly contiguous: boolean;
   /** Lines dropped because of the cap, and the cap, for the view's note. */
   readonly dropped: number;
   readonly capacity: number;
@@ -43,6 +45,7 @@ export interface LogSource {
 /** One process's store as a source. */
 export class StoreSource implements LogSource {
   readonly revision = 0;
+  readonly contiguous = true;
   constructor(
     readonly store: LineStore,
     private readonly storeNumber: number,
@@ -95,6 +98,7 @@ export class StoreSource implements LogSource {
 
 /** The merged view of every process as a source. */
 export class MergedSource implements LogSource {
+  readonly contiguous = false;
   constructor(
     private readonly order: MergedOrder,
     private readonly stores: () => readonly LineStore[],

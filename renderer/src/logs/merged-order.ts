@@ -9,6 +9,12 @@
 import type { LineStore } from './line-store';
 
 const ABS_BIAS = 2 ** 31;
+
+/** Queued references and their times, in order. */
+interface Batch {
+  refs: number[];
+  times: number[];
+}
 const STORE_SCALE = 2 ** 32;
 
 /** A reference to a line: the store's number in the book and the line's absolute index. */
@@ -24,7 +30,8 @@ export class MergedOrder {
   private tail = 512;
   /** Absolute position of refs[head]; grows as the front is trimmed, shrinks when history is put in front. */
   private first = 0;
-  private pending: Array<{ ref: number; time: number }> = [];
+  private pendingRefs: number[] = [];
+  private pendingTimes: number[] = [];
   private rewrites: Array<{ revision: number; from: number }> = [];
   private revisionCounter = 0;
   private forgottenRevision = 0;
@@ -69,7 +76,8 @@ export class MergedOrder {
 
   /** Queue a line for the next {@link commit}. */
   add(store: number, abs: number, time: number): void {
-    this.pending.push({ ref: ref(store, abs), time });
+    this.pendingRefs.push(ref(store, abs));
+    this.pendingTimes.push(time);
   }
 
   /** Lines of a store were dropped: their references dangle until the next compaction. */
@@ -79,15 +87,12 @@ export class MergedOrder {
 
   /** Put the queued lines in their places. */
   commit(): void {
-    const batch = this.pending;
-    if (batch.length > 0) {
-      this.pending = [];
-      batch.sort((a, b) => this.compare(a.ref, a.time, b.ref, b.time));
-      const firstNew = batch[0] as { ref: number; time: number };
-      const lastNew = batch[batch.length - 1] as { ref: number; time: number };
-      if (this.length === 0 || this.compareAt(this.tail - 1, firstNew.ref, firstNew.time) <= 0) this.appendAll(batch);
-      else if (this.compareAt(this.head, lastNew.ref, lastNew.time) > 0) this.prependAll(batch);
-      else this.mergeFrom(this.upperBound(firstNew.ref, firstNew.time), batch);
+    if (this.pendingRefs.length > 0) {
+      const batch = this.sortedPending();
+      const n = batch.refs.length;
+      if (this.length === 0 || this.compareAt(this.tail - 1, batch.refs[0] as number, batch.times[0] as number) <= 0) this.appendAll(batch);
+      else if (this.compareAt(this.head, batch.refs[n - 1] as number, batch.times[n - 1] as number) > 0) this.prependAll(batch);
+      else this.mergeFrom(this.upperBound(batch.refs[0] as number, batch.times[0] as number), batch);
     }
     this.trimFront();
     if (this.dangling > Math.max(4096, this.length / 8)) this.compact();
@@ -158,7 +163,8 @@ export class MergedOrder {
   clear(): void {
     this.first = this.end;
     this.head = this.tail = this.refs.length >> 1;
-    this.pending = [];
+    this.pendingRefs = [];
+    this.pendingTimes = [];
     this.dangling = 0;
   }
 
@@ -201,37 +207,53 @@ export class MergedOrder {
     return lo;
   }
 
-  private appendAll(batch: ReadonlyArray<{ ref: number; time: number }>): void {
-    this.ensureRoom(0, batch.length);
-    for (const e of batch) {
-      this.refs[this.tail] = e.ref;
-      this.times[this.tail++] = e.time;
+  /** The queued lines in order; most batches already are (one process, or live lines), and are not sorted again. */
+  private sortedPending(): Batch {
+    const refs = this.pendingRefs;
+    const times = this.pendingTimes;
+    this.pendingRefs = [];
+    this.pendingTimes = [];
+    let sorted = true;
+    for (let i = 1; i < refs.length && sorted; i++) sorted = this.compare(refs[i - 1] as number, times[i - 1] as number, refs[i] as number, times[i] as number) <= 0;
+    if (sorted) return { refs, times };
+    const order = refs.map((_, i) => i).sort((a, b) => this.compare(refs[a] as number, times[a] as number, refs[b] as number, times[b] as number));
+    return { refs: order.map((i) => refs[i] as number), times: order.map((i) => times[i] as number) };
+  }
+
+  private appendAll(batch: Batch): void {
+    const n = batch.refs.length;
+    this.ensureRoom(0, n);
+    for (let k = 0; k < n; k++) {
+      this.refs[this.tail] = batch.refs[k] as number;
+      this.times[this.tail++] = batch.times[k] as number;
     }
   }
 
-  private prependAll(batch: ReadonlyArray<{ ref: number; time: number }>): void {
-    this.ensureRoom(batch.length, 0);
-    for (let k = batch.length - 1; k >= 0; k--) {
-      const e = batch[k] as { ref: number; time: number };
-      this.refs[--this.head] = e.ref;
-      this.times[this.head] = e.time;
+  private prependAll(batch: Batch): void {
+    const n = batch.refs.length;
+    this.ensureRoom(n, 0);
+    for (let k = n - 1; k >= 0; k--) {
+      this.refs[--this.head] = batch.refs[k] as number;
+      this.times[this.head] = batch.times[k] as number;
     }
-    this.first -= batch.length;
+    this.first -= n;
   }
 
   /** Merge a sorted batch into the buffer from index `at` on, dropping dangling references there. */
-  private mergeFrom(at: number, batch: ReadonlyArray<{ ref: number; time: number }>): void {
+  private mergeFrom(at: number, batch: Batch): void {
     const oldRefs = this.refs.slice(at, this.tail);
     const oldTimes = this.times.slice(at, this.tail);
-    this.ensureRoom(0, batch.length);
+    const n = batch.refs.length;
+    // Room first: growing moves the buffer, and `at` with it.
+    const shift = this.head;
+    this.ensureRoom(0, n);
+    at += this.head - shift;
     const stores = this.stores();
     let w = at;
     let i = 0;
     let k = 0;
-    while (i < oldRefs.length || k < batch.length) {
-      const takeOld =
-        k >= batch.length ||
-        (i < oldRefs.length && this.compare(oldRefs[i] as number, oldTimes[i] as number, (batch[k] as { ref: number }).ref, (batch[k] as { time: number }).time) <= 0);
+    while (i < oldRefs.length || k < n) {
+      const takeOld = k >= n || (i < oldRefs.length && this.compare(oldRefs[i] as number, oldTimes[i] as number, batch.refs[k] as number, batch.times[k] as number) <= 0);
       if (takeOld) {
         const r = oldRefs[i] as number;
         const t = oldTimes[i++] as number;
@@ -242,9 +264,8 @@ export class MergedOrder {
         this.refs[w] = r;
         this.times[w++] = t;
       } else {
-        const e = batch[k++] as { ref: number; time: number };
-        this.refs[w] = e.ref;
-        this.times[w++] = e.time;
+        this.refs[w] = batch.refs[k] as number;
+        this.times[w++] = batch.times[k++] as number;
       }
     }
     this.tail = w;

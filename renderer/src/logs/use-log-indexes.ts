@@ -7,7 +7,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { LogBook } from './log-book';
 import type { LogSource } from './log-source';
-import { LineIndex } from './line-index';
+import { LineIndex, type LinePredicate } from './line-index';
 import { compileFilter, queryPredicate, type FilterSpec } from './line-filter';
 
 /** Longest piece of index work in one task. */
@@ -34,7 +34,13 @@ export function useLogIndexes(book: LogBook, viewId: string, filter: FilterSpec,
   const matches = useMemo(() => {
     const keep = compiled.predicate;
     const q = queryPredicate(query);
-    const predicate = q ? (keep === null ? q : (s: Parameters<typeof q>[0], abs: number) => keep(s, abs) && q(s, abs)) : () => false;
+    let predicate: LinePredicate = () => false;
+    if (q && keep === null) predicate = q;
+    else if (q && keep) {
+      predicate = (s, abs) => keep(s, abs) && q(s, abs);
+      // A match must contain the query whatever the filter.
+      predicate.literal = q.literal;
+    }
     return new LineIndex(source, predicate);
   }, [source, compiled, query]);
   const [slice, setSlice] = useState(0);
