@@ -5,7 +5,7 @@
  */
 import { HUB_STATS_CHANNEL, PROCESSES_CHANNEL, PROCESS_CHANNEL_PREFIX, processChannel, type Message } from '../../shared/protocol';
 import {
-  LevelSchema,
+  LEVELS,
   LogsReadResultSchema,
   LogsSearchResultSchema,
   type Level,
@@ -25,6 +25,8 @@ import type { DashboardStore, Role } from './state/dashboard-store';
 import { parseHubStats } from './state/hub-stats';
 import { parseProcessesPayload, parseStatusFields, parseTime, type ProcessInfo } from './state/process-info';
 import { statusNote } from './state/status-text';
+
+const LEVEL_SET: ReadonlySet<string> = new Set(LEVELS);
 
 /** What arrives on a `process:<id>` channel, queued for the next frame. */
 type Inbound =
@@ -292,8 +294,9 @@ export class DashboardController implements DashboardActions {
       off = this.conn.subscribe(channel, (m) => {
         this.replay?.arrived(channel, m.seq);
         if (m.type === 'process_output' && typeof m.data === 'string') {
-          const level = LevelSchema.safeParse(m.level);
-          this.batcher.push({ kind: 'output', processId: id, data: m.data, stream: m.stream, timestamp: m.timestamp, level: level.success ? level.data : undefined });
+          // A set lookup, not a schema parse: this runs for every line, and most carry no level.
+          const level = m.level !== undefined && LEVEL_SET.has(m.level) ? m.level : undefined;
+          this.batcher.push({ kind: 'output', processId: id, data: m.data, stream: m.stream, timestamp: m.timestamp, level });
         } else if (m.type === 'process_status' && typeof m.data === 'object' && m.data !== null) {
           this.batcher.push({ kind: 'status', processId: id, data: m.data as Record<string, unknown>, timestamp: m.timestamp });
         }

@@ -1,6 +1,9 @@
 /** Level filter chips with the number of held lines of each level; none pressed shows every line. */
 import { LEVEL_CHIPS, type LevelChip } from './line-filter';
 
+// One formatter: toLocaleString makes one per call, and the chips redraw with every batch.
+const COUNT = new Intl.NumberFormat('en-US');
+
 /** Props of {@link LevelChips}. */
 export interface LevelChipsProps {
   /** Held lines per chip. */
@@ -25,7 +28,7 @@ export function LevelChips({ counts, selected, onChange }: LevelChipsProps) {
             data-testid={`level-chip-${level}`}
             onClick={() => onChange(on ? selected.filter((l) => l !== level) : [...selected, level])}
           >
-            {level} <span className="level-count">{counts[level].toLocaleString('en-US')}</span>
+            {level} <span className="level-count">{COUNT.format(counts[level])}</span>
           </button>
         );
       })}

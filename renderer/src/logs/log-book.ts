@@ -12,6 +12,13 @@ import { RunRegistry } from './run-registry';
 
 /** The line cap per process. */
 export const DEFAULT_MAX_LINES = 1_000_000;
+/**
+ * Lines queued for the merged view before they are put in place even if nobody looks: merging is
+ * done when the merged view is read (once per redraw, not once per batch: a replay arrives one
+ * process at a time, and each of its batches would move the lines after it).
+ */
+const MERGE_QUEUE = 100_000;
+
 /** The line cap over all processes together (about 280 MB of 100-byte lines). */
 export const DEFAULT_MAX_TOTAL_LINES = 2_000_000;
 
@@ -74,7 +81,10 @@ export class LogBook {
 
   /** The view of one process, or of every process for {@link ALL_PROCESSES}; created on demand. */
   source(viewId: string): LogSource {
-    if (viewId === ALL_PROCESSES) return this.merged;
+    if (viewId === ALL_PROCESSES) {
+      this.order.commit();
+      return this.merged;
+    }
     this.storeNumber(viewId);
     return this.sources.get(viewId) as StoreSource;
   }
@@ -191,7 +201,7 @@ export class LogBook {
     this.order.commit();
   }
 
-  /** Put the lines added since the last commit in their places in the merged view; the controller calls it once per batch. */
+  /** Keep the bounds after a batch (the controller calls it once per batch); the merged view is put in order when it is read. */
   commit(): void {
     let total = 0;
     for (const s of this.stores) total += s.length;
@@ -205,7 +215,7 @@ export class LogBook {
       this.order.noteDropped(n);
       total -= n;
     }
-    this.order.commit();
+    if (this.order.queued > MERGE_QUEUE) this.order.commit();
   }
 
   /** The row at a position of a source, for drawing; null when the line is no longer held. */
@@ -228,6 +238,7 @@ export class LogBook {
 
   /** Every row of a view, oldest first (tests and small views: it makes an object per line). */
   lines(viewId: string): LogLine[] {
+    this.commit();
     const source = this.source(viewId);
     const out: LogLine[] = [];
     for (let pos = source.start; pos < source.end; pos++) {

@@ -50,7 +50,6 @@ export function LogView(p: LogViewProps) {
   const [top, setTopState] = useState<TopAnchor | null>(null);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
   const [viewHeight, setViewHeight] = useState(0);
-  const heights = useRef(new Map<number, number>());
   const count = visible.length;
   const height = viewHeight || viewRef.current?.clientHeight || 400;
 
@@ -77,13 +76,11 @@ export function LogView(p: LogViewProps) {
   const live = useRef({ first, fromBottom, count, height, topIndex, topOffset, follow });
   live.current = { first, fromBottom, count, height, topIndex, topOffset, follow };
 
+  // The view's height once, then from the ResizeObserver: reading it on every redraw would force a layout each frame.
   useLayoutEffect(() => {
     const el = viewRef.current;
     if (el && el.clientHeight !== viewHeight) setViewHeight(el.clientHeight);
-    heights.current.clear();
-    const rows = rowsRef.current?.children;
-    if (rows) for (let i = 0; i < rows.length; i++) heights.current.set(first + i, (rows[i] as HTMLElement).offsetHeight || ROW_HEIGHT);
-  });
+  }, []);
 
   // Following forgets the paused place: pausing again starts from the end.
   useEffect(() => {
@@ -98,7 +95,13 @@ export function LogView(p: LogViewProps) {
     return () => ro.disconnect();
   }, []);
 
-  const rowHeight = (i: number) => heights.current.get(i) ?? ROW_HEIGHT;
+  // Unwrapped rows are all one height; wrapped and expanded ones are measured, and only when the user moves the view.
+  const uniform = !p.wrap && expanded.size === 0;
+  const rowHeight = (i: number): number => {
+    if (uniform) return ROW_HEIGHT;
+    const el = rowsRef.current?.children[i - live.current.first] as HTMLElement | undefined;
+    return el?.offsetHeight || ROW_HEIGHT;
+  };
 
   /** The top anchor of what is drawn now (converting the bottom-up drawing of follow mode). */
   const currentTop = (): { index: number; offset: number } => {
@@ -239,12 +242,14 @@ export function LogView(p: LogViewProps) {
     const pos = visible.positionAt(i);
     const line = book.lineAt(source, pos);
     if (!line) {
-      rows.push(<div key={`gone${i}`} className="log-line log-gone" />);
+      rows.push(<div key={i - first} className="log-line log-gone" />);
       continue;
     }
     rows.push(
+      // Keyed by slot, not by line: while following thousands of lines a second every row shows
+      // a new line each frame, and updating a row's text is cheaper than replacing its elements.
       <LogRow
-        key={line.key}
+        key={i - first}
         line={line}
         showTimestamp={p.showTimestamps}
         showPrefix={p.showPrefix}

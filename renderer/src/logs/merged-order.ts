@@ -85,6 +85,11 @@ export class MergedOrder {
     this.dangling += n;
   }
 
+  /** Lines queued and not yet in their places. */
+  get queued(): number {
+    return this.pendingRefs.length;
+  }
+
   /** Put the queued lines in their places. */
   commit(): void {
     if (this.pendingRefs.length > 0) {
