@@ -35,12 +35,12 @@ describe('the merged view', () => {
     const merged = book.source(ALL_PROCESSES);
     const index = new LineIndex(merged, (s, abs) => s.plain(abs).includes('x'));
     for (let i = 0; i < 10; i++) book.addOutput({ processId: 'a', data: `a${i} x`, timestamp: at(i * 10) });
-    book.commit();
+    book.source(ALL_PROCESSES); // reading the merged view puts what came in order
     index.update();
     expect(index.length).toBe(10);
     // A late replay of b lands between a's lines.
     for (let i = 0; i < 10; i++) book.addOutput({ processId: 'b', data: `b${i}${i % 2 ? ' x' : ''}`, timestamp: at(i * 10 + 5) });
-    book.commit();
+    book.source(ALL_PROCESSES); // reading the merged view puts what came in order
     index.update();
     const shown = Array.from({ length: index.length }, (_, i) => book.lineAt(merged, index.positionAt(i))?.text);
     expect(shown).toEqual(['a0 x', 'a1 x', 'b1 x', 'a2 x', 'a3 x', 'b3 x', 'a4 x', 'a5 x', 'b5 x', 'a6 x', 'a7 x', 'b7 x', 'a8 x', 'a9 x', 'b9 x']);
@@ -51,15 +51,15 @@ describe('the merged view', () => {
     const merged = book.source(ALL_PROCESSES);
     book.addOutput({ processId: 'quiet', data: 'q0', timestamp: at(0) });
     for (let i = 0; i < 5000; i++) book.addOutput({ processId: 'chatty', data: `c${i}`, timestamp: at(1 + i) });
-    book.commit();
+    book.source(ALL_PROCESSES); // reading the merged view puts what came in order
     const id = merged.identityAt(merged.start + 100);
     expect(book.lineAt(merged, merged.positionOfIdentity(id!))?.text).toBe('c99');
     book.addOutput({ processId: 'quiet', data: 'q-late', timestamp: at(50) });
-    book.commit();
+    book.source(ALL_PROCESSES); // reading the merged view puts what came in order
     expect(book.lineAt(merged, merged.positionOfIdentity(id!))?.text).toBe('c99');
     // Chatty at its cap drops its oldest lines; the quiet one's stay, in order.
     for (let i = 5000; i < 15_000; i++) book.addOutput({ processId: 'chatty', data: `c${i}`, timestamp: at(1 + i) });
-    book.commit();
+    book.source(ALL_PROCESSES); // reading the merged view puts what came in order
     const texts = book.lines(ALL_PROCESSES).map((l) => l.text);
     expect(texts.slice(0, 2)).toEqual(['q0', 'q-late']);
     expect(texts[2]).toBe('c10000');
