@@ -352,7 +352,8 @@ export class DashboardController implements DashboardActions {
       }
     }
     this.book.commit();
-    this.gate.applied(batch.length, this.replay?.replaying ?? false);
+    this.book.replaying = this.replay?.replaying ?? false;
+    this.gate.applied(batch.length, this.book.replaying);
   }
 }
 

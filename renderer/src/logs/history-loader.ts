@@ -33,7 +33,8 @@ export class HistoryLoader {
   /** Load the page before what a view holds; resolves with the number of lines added. */
   async loadOlder(viewId: string): Promise<number> {
     const state = this.state(viewId);
-    if (state === 'loading' || state === 'start' || state === 'unavailable') return 0;
+    // While the hub replays its history, what the page holds is not yet where the store's pages end.
+    if (state === 'loading' || state === 'start' || state === 'unavailable' || this.book.replaying) return 0;
     this.states.set(viewId, 'loading');
     this.changed();
     try {
@@ -66,7 +67,8 @@ export class HistoryLoader {
 
   private oldestTime(viewId: string): string | undefined {
     const source = this.book.source(viewId);
-    if (source.length === 0) return undefined;
+    // Nothing held: the newest page (the store's answer without a position could be its oldest).
+    if (source.length === 0) return new Date(Date.now() + 1).toISOString();
     const store = source.storeAt(source.start);
     const t = store ? store.time(source.absAt(source.start)) : Number.NaN;
     // A millisecond later: lines of that same millisecond that are not held yet come too.

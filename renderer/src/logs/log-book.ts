@@ -49,6 +49,11 @@ export class LogBook {
   /** Most lines kept per process. */
   readonly maxLines: number;
   readonly maxTotalLines: number;
+  /**
+   * Whether the hub is still replaying retained history (the controller says so with each
+   * batch): stored pages are not asked for meanwhile, or they would overlap what is on its way.
+   */
+  replaying = false;
   /** Runs of each process, from status messages and from stored history, for the run separators. */
   readonly runs = new RunRegistry();
   private readonly stores: LineStore[] = [];

@@ -43,10 +43,12 @@ export function LogPane() {
       if (added > 0) store.getState().bumpLogs();
     });
   }, [loader, connected, selected, store]);
-  // A view that does not fill the screen is at its top already: show the stored lines above it.
+  // A view that does not fill the screen is at its top already: show the stored lines above it
+  // (once the hub's replay is in, so that the two do not overlap).
+  const replaying = book.replaying;
   useEffect(() => {
-    if (connected && source.length < 200) loadOlder();
-  }, [connected, selected]);
+    if (connected && !replaying && source.length < 200) loadOlder();
+  }, [connected, selected, replaying]);
 
   const setFollow = useCallback(
     (on: boolean) => {

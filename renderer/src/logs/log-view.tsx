@@ -117,6 +117,7 @@ export function LogView(p: LogViewProps) {
 
   const scrollBy = (delta: number) => {
     const s = live.current;
+    if (delta < 0 && s.count === 0) p.onReachTop?.();
     if (delta === 0 || s.count === 0) return;
     if (delta > 0 && s.follow) return;
     const moved = moveAnchor(currentTop(), delta, s.count, s.height, rowHeight);
@@ -175,13 +176,13 @@ export function LogView(p: LogViewProps) {
   }, [p.target]);
 
   const jumpTo = (index: number) => {
+    if (index < PREFETCH_ROWS) p.onReachTop?.();
     if (index >= count - rowsInView(height)) {
       onFollowChange(true);
       return;
     }
     if (follow) onFollowChange(false);
     setTop(index, 0);
-    if (index < PREFETCH_ROWS) p.onReachTop?.();
   };
 
   const onKeyDown = (e: React.KeyboardEvent) => {
@@ -287,7 +288,16 @@ export function LogView(p: LogViewProps) {
           tabIndex={0}
           onKeyDown={onKeyDown}
         >
-          {count === 0 && <div className="log-empty">No output yet.</div>}
+          {count === 0 && (
+            <div className="log-empty">
+              No output yet.{' '}
+              {p.onReachTop && (
+                <button type="button" onClick={p.onReachTop}>
+                  Show stored lines
+                </button>
+              )}
+            </div>
+          )}
           <div ref={rowsRef} className="log-rows" style={fromBottom ? undefined : { marginTop: -topOffset }}>
             {rows}
           </div>
