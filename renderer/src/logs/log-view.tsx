@@ -243,14 +243,15 @@ export function LogView(p: LogViewProps) {
     const pos = visible.positionAt(i);
     const line = book.lineAt(source, pos);
     if (!line) {
-      rows.push(<div key={i - first} className="log-line log-gone" />);
+      rows.push(<div key={`gone${pos}`} className="log-line log-gone" />);
       continue;
     }
     rows.push(
-      // Keyed by slot, not by line: while following thousands of lines a second every row shows
-      // a new line each frame, and updating a row's text is cheaper than replacing its elements.
+      // Keyed by line, not by slot: an element keeps showing its line while lines flow past (a
+      // selection, a hovered link, a test's locator stay on it), at the price of new elements
+      // for new lines.
       <LogRow
-        key={i - first}
+        key={line.key}
         line={line}
         showTimestamp={p.showTimestamps}
         showPrefix={p.showPrefix}
