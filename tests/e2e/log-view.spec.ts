@@ -14,6 +14,8 @@ const TOKEN = 'e2e-logview-token-0123456789';
 
 let serve: ServeProcess;
 let dir: string;
+const serveArgs = () => ['--config', join(dir, 'switchyard.yaml'), '--port', '0', '--token', TOKEN, '--token-file', join(dir, 'token')];
+const serveEnv = () => ({ XDG_STATE_HOME: join(dir, 'state') });
 
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'switchyard-logview-'));
@@ -23,7 +25,7 @@ test.beforeAll(async () => {
     `  million: { command: "node ${LINES} --million", autostart: false, restart: { mode: never } }`,
   ].join('\n');
   writeFileSync(join(dir, 'switchyard.yaml'), config + '\n');
-  serve = await startServe(['--config', join(dir, 'switchyard.yaml'), '--port', '0', '--token', TOKEN, '--token-file', join(dir, 'token')], { XDG_STATE_HOME: join(dir, 'state') });
+  serve = await startServe(serveArgs(), serveEnv());
 });
 test.afterAll(async () => {
   if (serve.child.exitCode === null) {
@@ -210,3 +212,26 @@ test('"search all history" finds a line the page no longer holds', async ({ page
   await expect(page.getByTestId('history-context-hit')).toContainText('payment failed');
   await expect(page.getByTestId('history-context-line').first()).toBeVisible();
 });
+
+test('after a restart of serve, the earlier run is read back from the store above the new one, with its separator', async ({ page }) => {
+  test.skip(!(await hubHas('logs.read', { limit: 1 })), 'the hub has no logs.read yet (the stored-logs work adds it)');
+  // The first run's lines are stored; a new serve's hub holds only the new run.
+  await expect.poll(async () => {
+    const c = await operator();
+    try {
+      const res = (await c.request('logs.read', { processes: ['levels'], limit: 100 })) as { data?: { lines?: unknown[] } };
+      return res.data?.lines?.length ?? 0;
+    } finally {
+      await c.close();
+    }
+  }).toBeGreaterThanOrEqual(10);
+  serve.child.kill('SIGTERM');
+  await serve.exited;
+  serve = await startServe(serveArgs(), serveEnv());
+  await openView(page, 'levels');
+  const failed = page.getByTestId('log-line').filter({ hasText: 'payment failed' });
+  // Once from the hub (this run), once from the store (the run before), in time order.
+  await expect(failed).toHaveCount(2, { timeout: 20_000 });
+  await expect(page.getByTestId('log-run').first()).toContainText(/^run \d+ · started \d\d:\d\d:\d\d/);
+});
+

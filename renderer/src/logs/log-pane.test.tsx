@@ -5,7 +5,7 @@ import { fakeLayout, renderDashboard } from '../test-support/render-dashboard';
 import { ALL_PROCESSES } from './log-book';
 import { LogPane } from './log-pane';
 import type { DashboardActions } from '../dashboard-controller';
-import type { LogLine as StoredLine, LogsReadParams } from '../../../shared/protocol/payloads/logs';
+import type { LogLine as StoredLine, LogsReadParams, LogsSearchParams } from '../../../shared/protocol/payloads/logs';
 
 const at = (s: number) => new Date(Date.UTC(2026, 10, 30, 12, 0, s)).toISOString();
 
@@ -243,7 +243,17 @@ describe('LogPane', () => {
     const readLogs = vi.fn(async (p: LogsReadParams) =>
       p.before === 'h' ? { lines: [{ ...hit, data: 'just before', cursor: 'b' }], more: true } : p.after === 'h' ? { lines: [{ ...hit, data: 'just after', cursor: 'a' }], more: true } : { lines: [], more: false },
     );
-    const { book, add } = setup('web', 1000, { searchLogs, readLogs });
+    // Methods that need their object, as the controller's do: the pane must not call them unbound.
+    type Hub = { impl: { searchLogs: typeof searchLogs; readLogs: typeof readLogs } };
+    const { book, add } = setup('web', 1000, {
+      impl: { searchLogs, readLogs },
+      searchLogs(this: Hub, p: LogsSearchParams) {
+        return (this.impl.searchLogs as (p: LogsSearchParams) => ReturnType<typeof searchLogs>)(p);
+      },
+      readLogs(this: Hub, p: LogsReadParams) {
+        return this.impl.readLogs(p);
+      },
+    } as Partial<DashboardActions>);
     add(() => book.addOutput({ processId: 'web', data: 'held line', timestamp: at(9) }));
     fireEvent.change(screen.getByRole('searchbox', { name: 'Search logs' }), { target: { value: 'needle' } });
     fireEvent.click(screen.getByRole('button', { name: 'Search all history' }));

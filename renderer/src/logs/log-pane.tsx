@@ -162,8 +162,8 @@ export function LogPane() {
         <HistorySearch
           query={query}
           processes={merged ? undefined : [selected]}
-          search={actions.searchLogs}
-          read={actions.readLogs}
+          search={(params) => actions.searchLogs!(params)}
+          read={(params) => actions.readLogs!(params)}
           reveal={reveal}
           onClose={() => setHistoryOpen(false)}
         />
