@@ -39,7 +39,27 @@ describe('HistoryLoader', () => {
     expect(asked.processes).toBeUndefined();
     expect(Date.parse(asked.before as string)).toBeGreaterThanOrEqual(before);
     expect(book.lines(ALL_PROCESSES).map((l) => l.text)).toEqual(['a1', 'b2']);
+    // b's lines start after a's: b may have more stored between the two, asked for first.
     await loader.loadOlder(ALL_PROCESSES);
-    expect(read.mock.calls[1]?.[0]).toMatchObject({ before: 'ca' });
+    expect(read.mock.calls[1]?.[0]).toMatchObject({ processes: ['b'], before: new Date(Date.parse(at(2)) + 1).toISOString() });
+  });
+
+  it("fills a process's hole in the merged view before going further back", async () => {
+    const book = new LogBook();
+    book.addOutput({ processId: 'quiet', data: 'q', timestamp: at(1) });
+    book.addOutput({ processId: 'chatty', data: 'c held', timestamp: at(30) });
+    const read = vi.fn(async (p: LogsReadParams) =>
+      p.processes?.[0] === 'chatty'
+        ? { lines: [{ process: 'chatty', run: 1, time: at(20), stream: 'stdout' as const, data: 'c stored', cursor: 'c20' }], more: false }
+        : { lines: [], more: false },
+    );
+    const loader = new HistoryLoader(book, read, () => {});
+    await loader.loadOlder(ALL_PROCESSES);
+    expect(read.mock.calls[0]?.[0]).toMatchObject({ processes: ['chatty'] });
+    expect(book.lines(ALL_PROCESSES).map((l) => l.text)).toEqual(['q', 'c stored', 'c held']);
+    // No hole left: the next page goes before the merged view's oldest line, for every process.
+    await loader.loadOlder(ALL_PROCESSES);
+    expect(read.mock.calls[1]?.[0]).toMatchObject({ before: new Date(Date.parse(at(1)) + 1).toISOString() });
+    expect(read.mock.calls[1]?.[0]?.processes).toBeUndefined();
   });
 });

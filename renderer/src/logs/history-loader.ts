@@ -30,8 +30,16 @@ export class HistoryLoader {
     return this.unavailable ? 'unavailable' : (this.states.get(viewId) ?? 'idle');
   }
 
-  /** Load the page before what a view holds; resolves with the number of lines added. */
+  /**
+   * Load the page before what a view holds; resolves with the number of lines added. In the
+   * merged view, a process whose held lines start later than the view's oldest line has a hole
+   * there: its own page comes first, so the merged view fills in from the newest hole back.
+   */
   async loadOlder(viewId: string): Promise<number> {
+    if (viewId === ALL_PROCESSES) {
+      const hole = this.newestHole();
+      if (hole !== null) return this.loadOlder(hole);
+    }
     const state = this.state(viewId);
     // While the hub replays its history, what the page holds is not yet where the store's pages end.
     if (state === 'loading' || state === 'start' || state === 'unavailable' || this.book.replaying) return 0;
@@ -63,6 +71,26 @@ export class HistoryLoader {
   reset(viewId: string): void {
     this.states.delete(viewId);
     this.cursors.delete(viewId);
+  }
+
+  /** The process with held lines whose oldest is the latest of all, when later than the merged view's oldest and more may be stored. */
+  private newestHole(): string | null {
+    const merged = this.book.source(ALL_PROCESSES);
+    if (merged.length === 0) return null;
+    const first = merged.storeAt(merged.start);
+    const oldest = first ? first.time(merged.absAt(merged.start)) : Number.NaN;
+    let best: string | null = null;
+    let bestTime = oldest;
+    for (const id of this.book.processIds()) {
+      const store = this.book.store(id);
+      if (store.length === 0 || this.state(id) === 'start' || this.state(id) === 'error') continue;
+      const t = store.time(store.start);
+      if (t > bestTime) {
+        best = id;
+        bestTime = t;
+      }
+    }
+    return best;
   }
 
   private oldestTime(viewId: string): string | undefined {
