@@ -31,6 +31,8 @@ export interface CliOptions {
   allowedHosts: string[];
   /** `--allow-origin ORIGIN` (repeatable): extra Origins accepted for upgrades. */
   allowedOrigins: string[];
+  /** `--no-store`: keep output in memory only (nothing under the state folder). Default false. */
+  noStore: boolean;
   /** `--help`. */
   help: boolean;
 }
@@ -56,7 +58,7 @@ const collectOrigin = (value: string, previous: string[] | undefined): string[] 
 
 /** The long names of the serve options that take a value (for filtering Chromium's switches out of Electron's argv). */
 const VALUE_OPTIONS = new Set(['--procfile', '--config', '--host', '--port', '--token', '--token-file', '--allow-host', '--allow-origin']);
-const FLAG_OPTIONS = new Set(['--token-stdin', '--help', '-h']);
+const FLAG_OPTIONS = new Set(['--token-stdin', '--no-store', '--help', '-h']);
 
 /** Put the serve options on a command (serve's own, or `switchyard up`). */
 export function addServeOptions(command: Command): Command {
@@ -73,6 +75,7 @@ export function addServeOptions(command: Command): Command {
     )
     .option('--allow-host <name>', 'accept this Host header too (repeatable)', collectLower)
     .option('--allow-origin <url>', 'accept WebSocket upgrades from this Origin too (repeatable)', collectOrigin)
+    .option('--no-store', "keep the processes' output in memory only (by default it is also stored under the user's state folder)")
     .addHelpText('after', '\nThe token may also come from SWITCHYARD_TOKEN; default: a fresh random token at every launch.');
 }
 
@@ -88,6 +91,7 @@ export function serveOptionsFrom(command: Command, env: Record<string, string | 
     tokenFile?: string;
     allowHost?: string[];
     allowOrigin?: string[];
+    store?: boolean;
   }>();
   const options: CliOptions = {
     host: o.host,
@@ -96,6 +100,7 @@ export function serveOptionsFrom(command: Command, env: Record<string, string | 
     tokenStdin: o.tokenStdin === true,
     allowedHosts: o.allowHost ?? [],
     allowedOrigins: o.allowOrigin ?? [],
+    noStore: o.store === false,
     help: false,
   };
   if (o.procfile !== undefined) options.procfile = o.procfile;

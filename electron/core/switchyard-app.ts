@@ -9,10 +9,12 @@ import { Alerting, defaultAlertRules } from '../alerts';
 import { secret } from '../hub/auth';
 import { checkHost } from '../hub/http-guard';
 import { Hub } from '../hub/hub';
+import { MethodError } from '../hub/methods';
 import { startHttpFront } from '../http/http-front';
 import { createMetrics } from '../http/metrics';
 import { defaultTokenFile, removeTokenFile, writeTokenFile } from '../http/token-file';
-import { Supervisor } from '../supervisor';
+import { LogStore, StoreLockedError, registerLogMethods } from '../store';
+import { Supervisor, type ProcessDefinition } from '../supervisor';
 import { childEnvironment } from './credentials';
 import { resolveDefinitions } from './definition-source';
 import { publishInstance } from './instance-publisher';
@@ -53,6 +55,10 @@ export interface SwitchyardOptions {
   log?: (line: string) => void;
   /** The environment the processes start from. Default `process.env` without Switchyard's credentials. */
   env?: NodeJS.ProcessEnv;
+  /** Keep output in memory only. Default false: stored under the user's state folder (electron/store). */
+  noStore?: boolean;
+  /** The state folder of the store. Default `$XDG_STATE_HOME/switchyard`, else `~/.local/state/switchyard`. */
+  stateDir?: string;
 }
 
 /** A running core. */
@@ -105,8 +111,10 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
     onMethodCall: (call) => alerting.audit.onCall(call),
   });
   alerting.attach(hub);
+  const store = openStore(options, definitions);
+  registerLogMethods(hub, store, (code, message) => new MethodError(code, message));
   // Built before the HTTP front so that /metrics can show each process (it starts below, once the token file is written).
-  const supervisor = new Supervisor({ hub: alerting.tap(hub), definitions, cwd: options.cwd, env: options.env ?? childEnvironment(process.env), log: options.log });
+  const supervisor = new Supervisor({ hub: alerting.tap(hub), definitions, cwd: options.cwd, env: options.env ?? childEnvironment(process.env), log: options.log, logs: store });
   const metrics = createMetrics(() => hub.stats(), supervisor);
   const front = await startHttpFront(
     {
@@ -124,6 +132,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
     { host, port: options.port ?? 7420, portExplicit: options.portExplicit ?? false },
   ).catch(async (err: unknown) => {
     await hub.close();
+    await store.close();
     throw err;
   });
   const port = front.port;
@@ -144,6 +153,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
   } catch (err) {
     await hub.close();
     await front.close();
+    await store.close();
     throw err;
   }
   const ownsTokenFile = tokenFile !== '' && !options.tokenFromFile;
@@ -172,6 +182,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
         instance.remove();
         // Children first: a process must never outlive the app, whatever fails after.
         await supervisor.close();
+        await store.close();
         alerting.close();
         await hub.close();
         await front.close();
@@ -185,4 +196,23 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
       if (ownsTokenFile) removeTokenFile(tokenFile);
     },
   };
+}
+
+/**
+ * The log store of this project folder. A second instance in the same folder finds it locked:
+ * it runs with output in memory only, and says so.
+ */
+function openStore(options: SwitchyardOptions, definitions: readonly ProcessDefinition[]): LogStore {
+  const make = (enabled: boolean) => new LogStore({ projectDir: options.cwd, stateDir: options.stateDir, enabled, onWarning: (m) => options.log?.(`switchyard: store: ${m}`) });
+  let store = make(options.noStore !== true);
+  try {
+    store.start();
+  } catch (err) {
+    if (!(err instanceof StoreLockedError)) throw err;
+    options.log?.(`switchyard: ${err.message}; this instance keeps output in memory only`);
+    store = make(false);
+    store.start();
+  }
+  for (const def of definitions) if (def.store === false) store.configure(def.id, { enabled: false });
+  return store;
 }

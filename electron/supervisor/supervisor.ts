@@ -21,7 +21,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { PROCESSES_CHANNEL, PROCESS_CHANNEL_PREFIX, type OutputStream, type ProcessInfo } from '../../shared/protocol';
-import { timestamp } from '../hub/clock';
+import { detectLevel } from '../../shared/logs/level';
+import { timestampAt } from '../hub/clock';
+import type { ProcessLogSink } from '../store/log-store';
+import { RunJournal } from './run-journal';
 import type { HubApi } from '../hub/hub-api';
 import { MethodError } from '../hub/methods';
 import type { OutputLine } from '../hub/wire-frame';
@@ -38,6 +41,8 @@ import { Watchdog } from './watchdog';
 export interface SupervisorOptions {
   /** The hub to publish into and register methods with. */
   hub: HubApi;
+  /** Where runs and lines are stored beyond the hub's memory (the log store). Default none. */
+  logs?: ProcessLogSink;
   /** The processes. Default none. */
   definitions?: readonly ProcessDefinition[];
   /** Base for relative working directories. Default `process.cwd()`. */
@@ -94,6 +99,7 @@ export class Supervisor {
   private listDirty = false;
   /** Lines read in this turn of the event loop, per process: published together (one engine call per chunk). */
   private readonly pendingLines = new Map<string, OutputLine[]>();
+  private readonly journal: RunJournal;
   private flushQueued = false;
   private started = false;
   private closing: Promise<void> | null = null;
@@ -134,9 +140,11 @@ export class Supervisor {
       targets: () => [...this.procs.values()].flatMap((p) => (p.pgid ? [{ id: p.id, pgid: p.pgid, marker: p.marker }] : [])),
       onChange: () => this.listChanged(),
     });
+    this.journal = new RunJournal(options.logs);
     this.hooks = {
       output: (id, line, stream) => this.queueLine(id, line, stream),
       status: (id, data) => {
+        this.journal.onStatus(id, data);
         this.hub.publishStatus(id, data);
         this.coordinator.changed();
         this.listChanged();
@@ -329,6 +337,8 @@ export class Supervisor {
 
   private infoOf(proc: ManagedProcess): ProcessInfo {
     const info = proc.info();
+    const run = this.journal.runOf(proc.id);
+    if (run > 0) info.run = run;
     const deps = this.coordinator.dependencies(proc.id);
     if (deps) info.dependsOn = deps;
     return info;
@@ -379,12 +389,19 @@ export class Supervisor {
     queueMicrotask(this.flushLines);
   }
 
+  // One clock read per chunk; the level of each line where it says one (shared/logs/level.ts).
   private readonly flushLines = (): void => {
     this.flushQueued = false;
-    const time = timestamp();
+    const ms = Date.now();
+    const time = timestampAt(ms);
     for (const [id, lines] of this.pendingLines) {
-      for (const line of lines) line.time = time;
+      for (const line of lines) {
+        line.time = time;
+        const level = detectLevel(line.data);
+        if (level) line.level = level;
+      }
       this.hub.publishOutput(id, lines);
+      this.journal.lines(id, lines, ms);
     }
     this.pendingLines.clear();
   };

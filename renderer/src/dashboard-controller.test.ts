@@ -54,10 +54,10 @@ describe('DashboardController', () => {
     await settle();
     const before = store.getState().logVersion;
     for (let i = 0; i < 500; i++) conn.emit('process:web', { type: 'process_output', data: `line ${i}`, stream: i % 2 ? 'stderr' : 'stdout' });
-    expect(book.ring('web').length).toBe(0);
+    expect(book.lines('web').length).toBe(0);
     clock.tick();
-    expect(book.ring('web').length).toBe(500);
-    expect(book.ring('web').at(1)?.stream).toBe('stderr');
+    expect(book.lines('web').length).toBe(500);
+    expect(book.lines('web')[1]?.stream).toBe('stderr');
     expect(store.getState().logVersion).toBe(before + 1);
   });
 
@@ -87,7 +87,7 @@ describe('DashboardController', () => {
     conn.emit('process:web', { type: 'process_output', data: 'four', seq: 4 });
     clock.tick();
     expect(store.getState().logVersion).toBe(before + 2);
-    expect(book.ring('web').length).toBe(4);
+    expect(book.lines('web').length).toBe(4);
     conn.emit('process:web', { type: 'process_output', data: 'five', seq: 5 });
     clock.tick();
     expect(store.getState().logVersion).toBe(before + 3); // live output: every batch
@@ -103,7 +103,7 @@ describe('DashboardController', () => {
     const worker = store.getState().processes.find((p) => p.id === 'worker');
     expect(worker).toMatchObject({ status: 'running', pid: 7, startedAt: '2026-11-30T12:00:05Z' });
     expect(worker?.exitCode).toBeUndefined();
-    expect(book.ring('worker').last()).toMatchObject({ kind: 'status', text: 'worker running (pid 7)' });
+    expect(book.lines('worker').at(-1)).toMatchObject({ kind: 'status', text: 'worker running (pid 7)' });
     // A stop in its grace period says when SIGKILL follows; a payload the schema refuses is skipped.
     conn.emit('process:worker', { type: 'process_status', data: { status: 'stopping', killAt: '2026-11-30T12:00:09Z' }, timestamp: '2026-11-30T12:00:06Z' });
     conn.emit('process:worker', { type: 'process_status', data: { status: 'running', pid: 'seven' } });
@@ -130,8 +130,8 @@ describe('DashboardController', () => {
     conn.gap({ channel: 'process:web', resumed: true, reason: 'not_retained' });
     conn.gap({ channel: 'chat', resumed: true });
     clock.tick();
-    expect(book.ring('web').last()?.kind).toBe('gap');
-    expect(book.ring(ALL_PROCESSES).length).toBe(1);
+    expect(book.lines('web').at(-1)?.kind).toBe('gap');
+    expect(book.lines(ALL_PROCESSES).length).toBe(1);
   });
 
   it('learns its role and its own client from hub.whoami', async () => {
