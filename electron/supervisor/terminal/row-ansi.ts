@@ -1,0 +1,63 @@
+/**
+ * One row of a headless terminal's buffer as text with SGR escapes (colours, bold, ...), so a
+ * line taken from a terminal reads in the log view as the same line printed through a pipe would:
+ * only `ESC [ … m` sequences, no cursor movement.
+ */
+import type { IBufferCell, IBufferLine } from '@xterm/headless';
+
+/**
+ * `row` as text with SGR escapes; ends with a reset when it leaves attributes set. `trim` drops
+ * trailing blanks (default true); `cell` is a scratch cell (the buffer's `getNullCell()`).
+ */
+export function rowToAnsi(row: IBufferLine, cell: IBufferCell, trim = true): string {
+  const end = trim ? lastUsedColumn(row, cell) : row.length;
+  let out = '';
+  let current = '';
+  for (let x = 0; x < end; x++) {
+    if (!row.getCell(x, cell)) break;
+    if (cell.getWidth() === 0) continue; // the second half of a wide character
+    const sgr = sgrOf(cell);
+    if (sgr !== current) {
+      out += sgr === '' ? '\x1b[0m' : `\x1b[0;${sgr}m`;
+      current = sgr;
+    }
+    out += cell.getChars() || ' ';
+  }
+  if (current !== '') out += '\x1b[0m';
+  return out;
+}
+
+/** One past the last column holding a character or a coloured background. */
+function lastUsedColumn(row: IBufferLine, cell: IBufferCell): number {
+  for (let x = row.length - 1; x >= 0; x--) {
+    if (!row.getCell(x, cell)) continue;
+    if (cell.getChars() !== '' && cell.getChars() !== ' ') return x + 1;
+    if (!cell.isBgDefault() || cell.isInverse()) return x + 1;
+  }
+  return 0;
+}
+
+/** The SGR parameters of a cell's attributes, `''` for the default ones. */
+function sgrOf(cell: IBufferCell): string {
+  if (cell.isAttributeDefault()) return '';
+  const p: string[] = [];
+  if (cell.isBold()) p.push('1');
+  if (cell.isDim()) p.push('2');
+  if (cell.isItalic()) p.push('3');
+  if (cell.isUnderline()) p.push('4');
+  if (cell.isBlink()) p.push('5');
+  if (cell.isInverse()) p.push('7');
+  if (cell.isInvisible()) p.push('8');
+  if (cell.isStrikethrough()) p.push('9');
+  if (cell.isOverline()) p.push('53');
+  colour(p, cell.isFgRGB(), cell.isFgPalette(), cell.getFgColor(), 30);
+  colour(p, cell.isBgRGB(), cell.isBgPalette(), cell.getBgColor(), 40);
+  return p.join(';');
+}
+
+function colour(p: string[], rgb: boolean, palette: boolean, value: number, base: 30 | 40): void {
+  if (rgb) p.push(`${base + 8};2;${(value >> 16) & 255};${(value >> 8) & 255};${value & 255}`);
+  else if (palette && value < 8) p.push(String(base + value));
+  else if (palette && value < 16) p.push(String(base + 60 + value - 8));
+  else if (palette) p.push(`${base + 8};5;${value}`);
+}

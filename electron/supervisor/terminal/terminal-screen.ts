@@ -1,0 +1,111 @@
+/**
+ * The server's copy of a process's terminal: an @xterm/headless terminal fed the very chunks that
+ * went out as `terminal_output`, in channel order, each with its `seq`. A viewer that opens late
+ * or reconnects asks for {@link TerminalScreen.snapshot}: the serialized screen (scrollback
+ * included) and the `seq` of the last message it includes; it then applies only the messages with
+ * a greater `seq`, and its screen is the one a viewer connected from the start shows.
+ *
+ * The headless terminal parses asynchronously; a resize and a snapshot are queued behind the
+ * writes before them (a write callback runs right after its chunk is parsed, before the next
+ * one), so each sees exactly the chunks published before it. Memory is bounded by the scrollback
+ * (rows) and by `pendingBytes`, which the owner keeps low by pausing the producer.
+ */
+import type { IDisposable, Terminal } from '@xterm/headless';
+import type { SerializeAddon } from '@xterm/addon-serialize';
+import type { ScreenSnapshot } from '../../../shared/protocol';
+import { LineLog, type LineLogOptions } from './line-log';
+import { xtermHeadless } from './terminal-modules';
+
+/** Default rows of scrollback kept (the headless terminal's and the dashboard's). */
+export const DEFAULT_SCROLLBACK = 1000;
+
+/** Options of {@link TerminalScreen}. */
+export interface TerminalScreenOptions extends LineLogOptions {
+  cols: number;
+  rows: number;
+  /** Rows of scrollback. Default {@link DEFAULT_SCROLLBACK}. */
+  scrollback?: number;
+  /** Receives the log lines taken from the screen (see line-log.ts). */
+  onLine: (line: string) => void;
+}
+
+/** One process's headless terminal; see the file comment. */
+export class TerminalScreen {
+  private readonly term: Terminal;
+  private readonly serializer: SerializeAddon;
+  private readonly lines: LineLog;
+  private readonly drainListeners: (() => void)[] = [];
+  private parsedSeq = 0;
+  private pending = 0;
+  private closed = false;
+
+  constructor(options: TerminalScreenOptions) {
+    const { Terminal, SerializeAddon } = xtermHeadless();
+    this.term = new Terminal({ cols: options.cols, rows: options.rows, scrollback: options.scrollback ?? DEFAULT_SCROLLBACK, allowProposedApi: true });
+    this.serializer = new SerializeAddon();
+    this.term.loadAddon(this.serializer as unknown as IDisposable & { activate(t: unknown): void });
+    this.lines = new LineLog(this.term, options.onLine, options);
+  }
+
+  /** Columns and rows now (after the queued resizes have been applied). */
+  get size(): { cols: number; rows: number } {
+    return { cols: this.term.cols, rows: this.term.rows };
+  }
+
+  /** Characters written and not parsed yet. */
+  get pendingBytes(): number {
+    return this.pending;
+  }
+
+  /** Feed a chunk published with `seq`. */
+  write(data: string, seq: number): void {
+    if (this.closed) return;
+    this.pending += data.length;
+    this.term.write(data, () => {
+      this.pending -= data.length;
+      this.parsedSeq = seq;
+      if (this.drainListeners.length && this.pending === 0) for (const l of this.drainListeners.splice(0)) l();
+    });
+  }
+
+  /** Resize once the chunks written so far are parsed (a resize published with `seq`). */
+  resize(cols: number, rows: number, seq: number): void {
+    this.after(() => {
+      this.term.resize(cols, rows);
+      this.parsedSeq = seq;
+    });
+  }
+
+  /** The current screen, once every chunk written so far is parsed. */
+  snapshot(): Promise<ScreenSnapshot> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new Error('the terminal is closed'));
+      this.after(() => resolve({ data: this.serializer.serialize(), cols: this.term.cols, rows: this.term.rows, seq: this.parsedSeq }));
+    });
+  }
+
+  /** Log the rows not logged yet, once the chunks written so far are parsed (a run ended); resolves after. */
+  endOfRun(): Promise<void> {
+    return new Promise((resolve) => this.after(() => (this.lines.flush(), resolve())));
+  }
+
+  /** Call `listener` once nothing is left to parse. */
+  onDrained(listener: () => void): void {
+    if (this.pending === 0) queueMicrotask(listener);
+    else this.drainListeners.push(listener);
+  }
+
+  /** Release the terminal; twice is harmless. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.lines.dispose();
+    this.term.dispose();
+    for (const l of this.drainListeners.splice(0)) l();
+  }
+
+  private after(fn: () => void): void {
+    if (this.closed) return;
+    this.term.write('', fn);
+  }
+}
