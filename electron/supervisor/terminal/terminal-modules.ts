@@ -8,10 +8,13 @@
  * package.json, which an ES import would trip over).
  */
 import { createRequire } from 'node:module';
+import type * as NodePtyModule from '@lydell/node-pty';
+import type * as HeadlessModule from '@xterm/headless';
+import type * as SerializeModule from '@xterm/addon-serialize';
 
-type NodePty = typeof import('@lydell/node-pty');
-type Headless = typeof import('@xterm/headless');
-type Serialize = typeof import('@xterm/addon-serialize');
+type NodePty = typeof NodePtyModule;
+type Headless = typeof HeadlessModule;
+type Serialize = typeof SerializeModule;
 
 const load = createRequire(import.meta.url);
 let pty: NodePty | null = null;
