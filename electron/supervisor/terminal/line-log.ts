@@ -134,7 +134,7 @@ export class LineLog {
       }
       // A row that wraps on keeps its trailing blanks: they are spaces inside the line.
       const wrapsOn = y < to && b.getLine(y + 1)?.isWrapped === true;
-      line += rowToAnsi(row, this.cell, !wrapsOn);
+      line += rowToAnsi(row, this.cell, !wrapsOn, this.term.cols);
       open = true;
     }
     if (open) this.emit(line);

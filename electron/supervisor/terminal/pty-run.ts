@@ -3,10 +3,13 @@
  * the child the leader of a new session and process group (so its pid is the group and session
  * id the supervisor signals) with the pty as its controlling terminal.
  *
- * Output is UTF-8 text decoded across chunk boundaries. node-pty reports the exit once the pty
- * has been read to its end (or 200 ms after the leader's exit, when a process that left the
- * foreground still holds the terminal), so `exit` comes after the last `data`.
+ * Output is UTF-8 text decoded across chunk boundaries. On Linux the master side of a pty fails
+ * with EIO as soon as the last process holding the other side exits, and what the program wrote
+ * last (up to a kernel buffer, some KiB) is lost unread. So the run holds the terminal's slave
+ * side open itself until the end: node-pty then reports the exit 200 ms after the leader's
+ * (it destroys the master then), and the last output is read within that time.
  */
+import { closeSync, constants as fsConstants, openSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import type { IPty } from '@lydell/node-pty';
 import { nodePty } from './terminal-modules';
@@ -30,9 +33,24 @@ export interface PtySpawnOptions {
 export class PtyRun {
   private exited = false;
   private readonly pty: IPty;
+  /** Our own descriptor of the slave side; see the file comment. */
+  private slave: number | null = null;
 
   private constructor(pty: IPty) {
     this.pty = pty;
+    const name = (pty as unknown as { ptsName?: unknown }).ptsName;
+    if (typeof name === 'string' && name.startsWith('/dev/')) {
+      try {
+        this.slave = openSync(name, fsConstants.O_RDWR | fsConstants.O_NOCTTY);
+      } catch {
+        // Without it only the last KiB of a program that exits while writing can be lost.
+      }
+    }
+    pty.onExit(() => {
+      this.exited = true;
+      if (this.slave !== null) closeSync(this.slave);
+      this.slave = null;
+    });
   }
 
   /** Fork the run; throws with a message a user can act on (no pty support, a bad cwd). */
@@ -64,7 +82,6 @@ export class PtyRun {
   /** The run ended and its terminal was read to the end: the exit code, or the signal that killed it. */
   onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void {
     this.pty.onExit(({ exitCode, signal }) => {
-      this.exited = true;
       const name = signal ? signalName(signal) : null;
       listener(name ? null : exitCode, name);
     });

@@ -7,10 +7,11 @@ import type { IBufferCell, IBufferLine } from '@xterm/headless';
 
 /**
  * `row` as text with SGR escapes; ends with a reset when it leaves attributes set. `trim` drops
- * trailing blanks (default true); `cell` is a scratch cell (the buffer's `getNullCell()`).
+ * trailing blanks (default true); `cell` is a scratch cell (the buffer's `getNullCell()`); cells
+ * past `width` (the terminal's columns: a row keeps its cells when the terminal narrows) are left out.
  */
-export function rowToAnsi(row: IBufferLine, cell: IBufferCell, trim = true): string {
-  const end = trim ? lastUsedColumn(row, cell) : row.length;
+export function rowToAnsi(row: IBufferLine, cell: IBufferCell, trim = true, width = row.length): string {
+  const end = Math.min(width, trim ? lastUsedColumn(row, cell) : row.length);
   let out = '';
   let current = '';
   for (let x = 0; x < end; x++) {
