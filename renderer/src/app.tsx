@@ -4,7 +4,7 @@ import { HubPanel } from './components/hub-panel';
 import { NoticeBar } from './components/notice-bar';
 import { ProcessSidebar } from './components/process-sidebar';
 import { TopBar } from './components/top-bar';
-import { LogPane } from './logs/log-pane';
+import { ProcessPane } from './terminal/process-pane';
 
 /** The whole dashboard; expects a DashboardContext provider above it. */
 export function App() {
@@ -22,7 +22,7 @@ export function App() {
       <NoticeBar />
       <div className="body">
         <ProcessSidebar />
-        <main className="main">{tab === 'logs' ? <LogPane /> : <HubPanel />}</main>
+        <main className="main">{tab === 'logs' ? <ProcessPane /> : <HubPanel />}</main>
       </div>
     </div>
   );

@@ -35,7 +35,8 @@ async function boot(): Promise<void> {
   const client = new ReconnectingClient({ url, WebSocket: WebSocket as unknown as WebSocketConstructor, token: hub?.token });
   const store = createDashboardStore();
   const book = new LogBook({ maxLines });
-  const controller = new DashboardController(new ClientConnection(client), store, book, {
+  const connection = new ClientConnection(client);
+  const controller = new DashboardController(connection, store, book, {
     schedule: frameScheduler(),
     knownRole: hub ? 'operator' : undefined,
     checkSession: hub ? undefined : () => checkSession(fetch, location.href),
@@ -50,7 +51,7 @@ async function boot(): Promise<void> {
   await firstRenderCue(store, 300);
   createRoot(root).render(
     <StrictMode>
-      <DashboardContext.Provider value={{ store, book, actions: controller, origin }}>
+      <DashboardContext.Provider value={{ store, book, actions: controller, origin, hub: connection }}>
         <App />
       </DashboardContext.Provider>
     </StrictMode>,

@@ -19,6 +19,10 @@ export interface ProcessInfo {
   command?: string;
   /** Delay before the next automatic restart. */
   delayMs?: number;
+  /** Runs in a pseudo-terminal: the dashboard shows its terminal. */
+  tty?: boolean;
+  /** Its stdin is open for `process.input` (the one-line input under its log). */
+  stdin?: boolean;
 }
 
 /** The result of reading a `processes` payload: the whole list, or some changed entries. */
@@ -70,7 +74,10 @@ export function parseProcess(v: unknown, now: number): ProcessInfo | null {
   const id = str(v.id);
   if (!id) return null;
   const fields = parseStatusFields(v, now);
-  return { ...fields, status: fields.status ?? 'unknown', id };
+  const info: ProcessInfo = { ...fields, status: fields.status ?? 'unknown', id };
+  if (v.tty === true) info.tty = true;
+  if (v.stdin === true) info.stdin = true;
+  return info;
 }
 
 function parseList(v: unknown, now: number): ProcessInfo[] | null {
