@@ -39,7 +39,7 @@ function lastUsedColumn(row: IBufferLine, cell: IBufferCell): number {
 }
 
 /** The SGR parameters of a cell's attributes, `''` for the default ones. */
-function sgrOf(cell: IBufferCell): string {
+export function sgrOf(cell: IBufferCell): string {
   if (cell.isAttributeDefault()) return '';
   const p: string[] = [];
   if (cell.isBold()) p.push('1');

@@ -8,6 +8,7 @@
 import type { Terminal } from '@xterm/headless';
 import type { ScreenSnapshot } from '../../../shared/protocol';
 import { rowToAnsi } from './row-ansi';
+import { extrasOf } from './screen-extras';
 import { xtermHeadless } from './terminal-modules';
 
 /** The part of a channel message a screen depends on. */
@@ -58,6 +59,7 @@ export function describeScreen(term: Terminal): string {
       buffer: active.type,
       cursor: [active.cursorX, active.cursorY, active.baseY],
       modes: term.modes,
+      extras: extrasOf(term),
       normal: rowsOf(term.buffer.normal),
       alternate: active.type === 'alternate' ? rowsOf(active) : [],
     },

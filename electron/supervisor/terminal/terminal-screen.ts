@@ -5,6 +5,8 @@
  * included) and the `seq` of the last message it includes; it then applies only the messages with
  * a greater `seq`, and its screen is the one a viewer connected from the start shows.
  *
+ * What the serializer leaves out (the scroll region, a hidden cursor) is appended (screen-extras.ts).
+ *
  * The headless terminal parses asynchronously; a resize and a snapshot are queued behind the
  * writes before them (a write callback runs right after its chunk is parsed, before the next
  * one), so each sees exactly the chunks published before it. Memory is bounded by the scrollback
@@ -14,6 +16,7 @@ import type { IDisposable, Terminal } from '@xterm/headless';
 import type { SerializeAddon } from '@xterm/addon-serialize';
 import type { ScreenSnapshot } from '../../../shared/protocol';
 import { LineLog, type LineLogOptions } from './line-log';
+import { screenExtras } from './screen-extras';
 import { xtermHeadless } from './terminal-modules';
 
 /** Default rows of scrollback kept (the headless terminal's and the dashboard's). */
@@ -80,7 +83,7 @@ export class TerminalScreen {
   snapshot(): Promise<ScreenSnapshot> {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new Error('the terminal is closed'));
-      this.after(() => resolve({ data: this.serializer.serialize(), cols: this.term.cols, rows: this.term.rows, seq: this.parsedSeq }));
+      this.after(() => resolve({ data: this.serializer.serialize() + screenExtras(this.term), cols: this.term.cols, rows: this.term.rows, seq: this.parsedSeq }));
     });
   }
 

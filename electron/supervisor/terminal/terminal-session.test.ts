@@ -23,11 +23,10 @@ function start(command: string, options: ConstructorParameters<typeof TerminalSe
       messages.push({ ...(m as ScreenMessage), seq });
       return seq;
     },
-    line: (l) => lines.push(l),
   }, options);
   const run = PtyRun.spawn({ shell: '/bin/sh', command, cwd: process.cwd(), env: process.env, ...session.size });
   const exited = new Promise<[number | null, string | null]>((resolve) => run.onExit((code, signal) => resolve([code, signal])));
-  session.attach(run);
+  session.attach(run, (l) => lines.push(l));
   cleanups.push(async () => {
     run.write('q');
     try {
@@ -99,5 +98,20 @@ describe('TerminalSession', () => {
     await session.detach();
     expect(run.pid).toBeGreaterThan(1);
     expect(lines).toEqual(['before the screen', 'after the screen, 10 ticks']);
+  });
+});
+
+describe('TerminalSession snapshots mid-frame', () => {
+  it('keep the scroll region, a hidden cursor and a pending wrap', async () => {
+    // A program stopped in the middle of a frame: region set, cursor hidden, parked past the edge.
+    const { session, messages } = start(`printf '\\033[?25l\\033[3;6r\\033[6;1H%s\\033[31m%120s' x y; printf '\\033[0m'; sleep 30`);
+    await until(() => text(messages).includes('y'), 'the frame');
+    const snapshot = await session.snapshot();
+    // what follows the snapshot: a character that wraps, a line feed that scrolls the region
+    const more: ScreenMessage[] = [{ type: 'terminal_output', seq: snapshot.seq + 1, data: 'Z\n\nW' }];
+    const early = await renderScreen([...messages.filter((m) => (m.seq ?? 0) <= snapshot.seq), ...more], session.size);
+    const late = await renderScreen(more, session.size, snapshot);
+    expect(late).toBe(early);
+    expect(early).toContain('"cursorHidden": true');
   });
 });

@@ -30,12 +30,10 @@ export const DEFAULT_MAX_PENDING_CHARS = 1024 * 1024;
 /** Input the program has not read yet past which `process.input` is refused. */
 export const MAX_UNREAD_INPUT_BYTES = 1024 * 1024;
 
-/** How a session reaches the hub and the log. */
+/** How a session reaches the hub. */
 export interface TerminalSessionHooks {
   /** Publish on the process's channel; returns the `seq`. A throw counts the chunk as skipped. */
   publish(message: Publishable): number;
-  /** A line for the log view, search and storage. */
-  line(line: string): void;
 }
 
 /** Options of {@link TerminalSession}. */
@@ -59,6 +57,8 @@ export class TerminalSession {
   skipped = 0;
   private readonly screen: TerminalScreen;
   private run: PtyRun | null = null;
+  /** Where the current (or last) run's log lines go. */
+  private onLine: (line: string) => void = () => {};
   private runs = 0;
   private out = '';
   private flushScheduled: NodeJS.Immediate | null = null;
@@ -80,7 +80,7 @@ export class TerminalSession {
     this.rows = options.rows ?? DEFAULT_TERMINAL_SIZE.rows;
     this.maxChunk = Math.max(2, options.maxChunkChars ?? DEFAULT_MAX_CHUNK_CHARS);
     this.maxPending = options.maxPendingChars ?? DEFAULT_MAX_PENDING_CHARS;
-    this.screen = new TerminalScreen({ cols: this.cols, rows: this.rows, scrollback: options.scrollback, maxLineChars: options.maxLineChars, onLine: hooks.line });
+    this.screen = new TerminalScreen({ cols: this.cols, rows: this.rows, scrollback: options.scrollback, maxLineChars: options.maxLineChars, onLine: (line) => this.onLine(line) });
   }
 
   /** The size the next (or current) run has. */
@@ -93,10 +93,11 @@ export class TerminalSession {
     return this.run !== null;
   }
 
-  /** Take the output of a new run (spawned at {@link size}). */
-  attach(run: PtyRun): void {
+  /** Take the output of a new run (spawned at {@link size}); its log lines go to `onLine`. */
+  attach(run: PtyRun, onLine: (line: string) => void): void {
     if (this.closed) return;
     this.run = run;
+    this.onLine = onLine;
     if (this.runs++ > 0) this.output(RUN_SEPARATOR);
     run.onData((data) => {
       if (this.run === run) this.output(data);
@@ -104,7 +105,7 @@ export class TerminalSession {
     if (this.holds.size) run.pause();
   }
 
-  /** The run ended: send what is batched, then log the rows not logged yet. Resolves once done. */
+  /** The run ended: send what is batched, then log the rows not logged yet (to the run's `onLine`). Resolves once done. */
   detach(): Promise<void> {
     this.run = null;
     this.flush();
