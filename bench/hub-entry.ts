@@ -5,7 +5,7 @@
  * out/main/bench.js (the `bench` input); run with `node --expose-gc out/main/bench.js --token T`.
  * Prints "listening <port>".
  */
-import { createServer } from 'node:http';
+import { serveHub } from '../electron/http/hub-server';
 import { Hub } from '../electron/hub/hub';
 import { handleBenchRequest } from './servers/publish-loop.mjs';
 
@@ -14,17 +14,17 @@ const token = tokenArg > 0 ? (process.argv[tokenArg + 1] ?? '') : 'bench-token-0
 // The bench measures delivery, so inbound abuse limits (irrelevant here) stay at their defaults.
 const hub = new Hub({ tokens: { [token]: 'bench' } });
 
-const server = createServer((req, res) => {
-  const handled = handleBenchRequest(req, res, (channel, data) => {
-    hub.publish(channel, { type: 'process_output', processId: 'bench', data });
-  });
-  if (!handled) res.writeHead(404).end();
+// The same HTTP front as serve's, with the publish endpoint as the embedder's own route. Its
+// cap on sockets not yet authenticated is raised: the connection scenario opens thousands at once.
+const served = await serveHub(hub, {
+  maxUnauthenticated: 20_000,
+  maxUnauthenticatedPerAddress: 20_000,
+  extraRoute: (req, res) =>
+    handleBenchRequest(req, res, (channel, data) => {
+      void hub.publish(channel, { type: 'process_output', processId: 'bench', data });
+    }),
 });
-server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  console.log(`listening ${typeof address === 'object' && address ? address.port : 0}`);
-});
+console.log(`listening ${served.port}`);
 const stop = () => void hub.close().then(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

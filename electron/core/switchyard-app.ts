@@ -3,17 +3,16 @@
  * entry and the Electron main process both call {@link startSwitchyard}; neither adds behaviour.
  */
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import type { Role } from '../../shared/protocol';
 import { secret } from '../hub/auth';
 import { checkHost } from '../hub/http-guard';
 import { Hub } from '../hub/hub';
-import type { Role } from '../hub/types';
+import { startHttpFront } from '../http/http-front';
+import { createMetrics } from '../http/metrics';
+import { defaultTokenFile, removeTokenFile, writeTokenFile } from '../http/token-file';
 import { Supervisor, loadConfig, loadProcfile, type ProcessDefinition } from '../supervisor';
-import { createHttpRoutes } from '../serve/http-routes';
-import { createMetrics } from '../serve/metrics';
-import { defaultTokenFile, removeTokenFile, writeTokenFile } from '../serve/token-file';
+import { childEnvironment } from './credentials';
 
 /** Options of {@link startSwitchyard} (the CLI options plus where the app lives). */
 export interface SwitchyardOptions {
@@ -43,6 +42,8 @@ export interface SwitchyardOptions {
   staticDir?: string;
   /** Diagnostics (never given a token). Default none. */
   log?: (line: string) => void;
+  /** The environment the processes start from. Default `process.env` without Switchyard's credentials. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** A running core. */
@@ -102,33 +103,36 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
   const staticDir = resolve(options.staticDir ?? join(options.appRoot, 'out', 'renderer'));
   if (!existsSync(join(staticDir, 'index.html'))) options.log?.(`switchyard: no built dashboard in ${staticDir}; run \`npm run build\``);
 
-  // Tight limits for a local server: a handshake that dribbles its headers (slow loris) is cut
-  // after 10 s, a whole request after 30 s, and headers past 16 KiB get 431.
-  const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000, maxHeaderSize: 16 * 1024, keepAliveTimeout: 5_000 });
-  const port = await listen(server, host, options.port ?? 7420, options.portExplicit ?? false);
-  const printableHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  const origin = `http://${printableHost}:${port}`;
-
+  let origin = '';
   const hub = new Hub({
     tokens: { [token]: { userId: 'launch', role: 'operator' } },
-    port,
     allowedHosts,
     allowedOrigins,
     loginUrlBase: () => `${origin}/login?ticket=`,
   });
   const metrics = createMetrics(() => hub.stats());
-  const routes = createHttpRoutes({
-    hostAllowed: (req) => checkHost(req, { port, allowedHosts }),
-    auth: hub.auth,
-    handleUpgrade: (req, socket, head) => hub.handleUpgrade(req, socket, head),
-    stats: () => hub.stats(),
-    metrics: () => metrics.render(),
-    staticDir,
+  const front = await startHttpFront(
+    {
+      hostAllowed: (req, port) => checkHost(req, { port, allowedHosts }),
+      allowedOrigins,
+      auth: hub.auth,
+      handleUpgrade: (req, socket, head) => hub.handleUpgrade(req, socket, head),
+      stats: () => hub.stats(),
+      metrics: () => metrics.render(),
+      staticDir,
+      onSocketCut: () => hub.countRefusal('unauthenticatedCut'),
+      onRefused: (reason) => reason === 'host' && hub.countRefusal('hostRejected'),
+    },
+    { host, port: options.port ?? 7420, portExplicit: options.portExplicit ?? false },
+  ).catch(async (err: unknown) => {
+    await hub.close();
+    throw err;
   });
-  server.on('request', routes.request);
-  server.on('upgrade', routes.upgrade);
+  const port = front.port;
+  const printableHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  origin = `http://${printableHost}:${port}`;
 
-  const supervisor = new Supervisor({ hub, definitions, cwd: options.cwd });
+  const supervisor = new Supervisor({ hub, definitions, cwd: options.cwd, env: options.env ?? childEnvironment(process.env) });
   supervisor.start();
 
   const tokenFile = options.tokenFile === '' ? '' : writeTokenFile(options.tokenFile ?? defaultTokenFile(port), token);
@@ -149,10 +153,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
         // Children first: a process must never outlive the app, whatever fails after.
         await supervisor.close();
         await hub.close();
-        // Stop listening, then end kept-alive HTTP connections, or close() would wait for them.
-        const closed = new Promise<void>((done) => server.close(() => done()));
-        server.closeAllConnections();
-        await closed;
+        await front.close();
         if (tokenFile) removeTokenFile(tokenFile);
       })();
       return closing;
@@ -162,29 +163,4 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
       if (tokenFile) removeTokenFile(tokenFile);
     },
   };
-}
-
-/** Listen on the port; a busy default port falls back to a free one, a busy explicit port is an error. */
-async function listen(server: Server, host: string, port: number, explicit: boolean): Promise<number> {
-  try {
-    await listenOnce(server, host, port);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'EADDRINUSE' || explicit) {
-      throw new Error(code === 'EADDRINUSE' ? `port ${port} is already in use on ${host}; pick another with --port N (0: any free port)` : (err as Error).message);
-    }
-    await listenOnce(server, host, 0);
-  }
-  return (server.address() as AddressInfo).port;
-}
-
-function listenOnce(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((resolveListen, reject) => {
-    const onError = (err: Error) => reject(err);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolveListen();
-    });
-  });
 }

@@ -8,7 +8,8 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { HubAuthApi, Role } from './types';
+import type { Role } from '../../shared/protocol';
+import type { HubAuthApi } from './hub-api';
 
 /** Name of the session cookie set by `/login`. */
 export const SESSION_COOKIE = 'switchyard_session';
@@ -29,6 +30,8 @@ export interface AuthResult {
   claims?: Record<string, unknown>;
   /** Why it failed, fit for a log line (never the credential). */
   reason?: string;
+  /** RFC 3339 time a browser session ends (absent for tokens). */
+  expiresAt?: string;
 }
 
 /** Validates an upgrade request (the seed's Authenticator). */
@@ -56,15 +59,21 @@ export function bearerToken(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
-/** The value of a cookie in a request, or undefined. */
-export function cookieValue(req: IncomingMessage, name: string): string | undefined {
+/**
+ * Every value of a cookie in a request (at most 8): a server on another port of the same host can
+ * set a cookie of the same name (cookies ignore ports), and the browser then sends both, so the
+ * first one is not necessarily ours.
+ */
+export function cookieValues(req: IncomingMessage, name: string): string[] {
   const header = req.headers.cookie;
-  if (typeof header !== 'string') return undefined;
+  if (typeof header !== 'string') return [];
+  const out: string[] = [];
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+    if (eq > 0 && part.slice(0, eq).trim() === name) out.push(part.slice(eq + 1).trim());
+    if (out.length >= 8) break;
   }
-  return undefined;
+  return out;
 }
 
 /** A token's identity. */
@@ -124,7 +133,7 @@ export interface HubAuthOptions {
   ticketTtlMs?: number;
   /** Most tickets outstanding; the oldest is forgotten first. Default 1,000. */
   maxTickets?: number;
-  /** How long a session lasts, in ms. Default 7 days. */
+  /** How long a session lasts, in ms. Default 24 hours. */
   sessionTtlMs?: number;
   /** Most sessions kept; the oldest is forgotten first. Default 10,000. */
   maxSessions?: number;
@@ -136,11 +145,29 @@ interface Grant {
   role: Role;
   userId: string;
   expires: number;
+  /** A session's cookie half (from `/login`), or its page token (from the exchange). */
+  kind?: 'cookie' | 'token';
+}
+
+/** A page token given for a session cookie: the browser's credential from then on. */
+export interface ExchangedSession {
+  token: string;
+  role: Role;
+  expiresAt: string;
 }
 
 /**
- * The hub's credentials: launch tokens, one-time login tickets and the sessions they open
- * (cookie `switchyard_session`). Implements {@link HubAuthApi} for the HTTP layer.
+ * The hub's credentials: launch tokens, one-time login tickets and the sessions they open.
+ * Implements {@link HubAuthApi} for the HTTP front.
+ *
+ * Browser sessions, and why they are two-step: cookies ignore ports, so a session cookie is also
+ * sent to every other server on 127.0.0.1 the browser visits (another user's listener, a dev
+ * server), which could replay it. `/login` still sets the contract's HttpOnly cookie, but the
+ * dashboard trades it at once (`POST /api/session`, same origin only) for a page token that it
+ * keeps in Web Storage, which is scoped by port, and sends as the `bearer.` subprotocol; the
+ * trade ends the cookie's session. A cookie never traded (a script that logs in with curl) stays
+ * a credential for the session's lifetime, as the contract says. Sessions last `sessionTtlMs` and
+ * can be revoked.
  */
 export class HubAuth implements HubAuthApi {
   /** The bearer tokens. */
@@ -158,7 +185,7 @@ export class HubAuth implements HubAuthApi {
     this.tokens = new ApiKeyAuthenticator(options.tokens);
     this.ticketTtlMs = options.ticketTtlMs ?? 15 * 60_000;
     this.maxTickets = options.maxTickets ?? 1000;
-    this.sessionTtlMs = options.sessionTtlMs ?? 7 * 24 * 3600_000;
+    this.sessionTtlMs = options.sessionTtlMs ?? 24 * 3600_000;
     this.maxSessions = options.maxSessions ?? 10_000;
     this.now = options.now ?? Date.now;
   }
@@ -168,30 +195,65 @@ export class HubAuth implements HubAuthApi {
     this.tokens.add(token, { userId, role });
   }
 
-  authenticate(req: IncomingMessage): { userId: string; role: Role } | null {
+  authenticate(req: IncomingMessage): { userId: string; role: Role; expiresAt?: string } | null {
     const token = bearerToken(req);
-    if (token !== undefined) return this.tokens.check(token) ?? null;
-    const session = cookieValue(req, SESSION_COOKIE);
-    return session === undefined ? null : this.session(session);
+    if (token !== undefined) return this.tokens.check(token) ?? this.session(token, 'token');
+    for (const value of cookieValues(req, SESSION_COOKIE)) {
+      const who = this.session(value, 'cookie');
+      if (who) return who;
+    }
+    return null;
   }
 
   /** The seed-style view of {@link authenticate}. */
   check(req: IncomingMessage): AuthResult {
     const who = this.authenticate(req);
     if (who) return { valid: true, ...who };
-    const hasAny = bearerToken(req) !== undefined || cookieValue(req, SESSION_COOKIE) !== undefined;
+    const hasAny = bearerToken(req) !== undefined || cookieValues(req, SESSION_COOKIE).length > 0;
     return { valid: false, reason: hasAny ? 'invalid credentials' : 'no credentials' };
   }
 
+  /** Trade a request's session cookie for a page token (see the class comment); null when it holds none. */
+  exchangeCookie(req: IncomingMessage): ExchangedSession | null {
+    for (const value of cookieValues(req, SESSION_COOKIE)) {
+      if (value.length === 0 || value.length > MAX_CREDENTIAL_LENGTH) continue;
+      const key = digestHex(value);
+      const grant = this.sessions.get(key);
+      if (!grant || grant.kind !== 'cookie' || grant.expires <= this.now()) continue;
+      this.sessions.delete(key);
+      const token = secret();
+      this.sessions.set(digestHex(token), { ...grant, kind: 'token' });
+      return { token, role: grant.role, expiresAt: new Date(grant.expires).toISOString() };
+    }
+    return null;
+  }
+
   issueTicket(role: Role): string {
+    return this.issueTicketWithExpiry(role).ticket;
+  }
+
+  /** A one-time login ticket and when it stops being redeemable. */
+  issueTicketWithExpiry(role: Role): { ticket: string; expiresAt: string } {
     if (role !== 'operator' && role !== 'viewer') throw new TypeError('role must be "operator" or "viewer"');
     const ticket = secret();
     bounded(this.tickets, this.maxTickets, this.now());
-    this.tickets.set(digestHex(ticket), { role, userId: role, expires: this.now() + this.ticketTtlMs });
-    return ticket;
+    const expires = this.now() + this.ticketTtlMs;
+    this.tickets.set(digestHex(ticket), { role, userId: role, expires });
+    return { ticket, expiresAt: new Date(expires).toISOString() };
   }
 
-  redeemTicket(ticket: string): { sessionId: string; role: Role } | null {
+  /** End every session (of one role, or all); returns the user ids of the sessions ended. */
+  revokeSessions(role?: Role): string[] {
+    const ended: string[] = [];
+    for (const [key, grant] of this.sessions) {
+      if (role !== undefined && grant.role !== role) continue;
+      this.sessions.delete(key);
+      ended.push(grant.userId);
+    }
+    return ended;
+  }
+
+  redeemTicket(ticket: string): { sessionId: string; role: Role; expiresAt: string } | null {
     if (typeof ticket !== 'string' || ticket.length === 0 || ticket.length > MAX_CREDENTIAL_LENGTH) return null;
     const key = digestHex(ticket);
     const grant = this.tickets.get(key);
@@ -200,8 +262,9 @@ export class HubAuth implements HubAuthApi {
     const sessionId = secret();
     bounded(this.sessions, this.maxSessions, this.now());
     const userId = `session-${++this.sessionCount}`;
-    this.sessions.set(digestHex(sessionId), { role: grant.role, userId, expires: this.now() + this.sessionTtlMs });
-    return { sessionId, role: grant.role };
+    const expires = this.now() + this.sessionTtlMs;
+    this.sessions.set(digestHex(sessionId), { role: grant.role, userId, expires, kind: 'cookie' });
+    return { sessionId, role: grant.role, expiresAt: new Date(expires).toISOString() };
   }
 
   /** Forget a session (logout). */
@@ -209,16 +272,16 @@ export class HubAuth implements HubAuthApi {
     this.sessions.delete(digestHex(sessionId));
   }
 
-  private session(sessionId: string): { userId: string; role: Role } | null {
-    if (sessionId.length === 0 || sessionId.length > MAX_CREDENTIAL_LENGTH) return null;
-    const key = digestHex(sessionId);
+  private session(secretValue: string, kind: 'cookie' | 'token'): { userId: string; role: Role; expiresAt: string } | null {
+    if (secretValue.length === 0 || secretValue.length > MAX_CREDENTIAL_LENGTH) return null;
+    const key = digestHex(secretValue);
     const grant = this.sessions.get(key);
-    if (!grant) return null;
+    if (!grant || grant.kind !== kind) return null;
     if (grant.expires <= this.now()) {
       this.sessions.delete(key);
       return null;
     }
-    return { userId: grant.userId, role: grant.role };
+    return { userId: grant.userId, role: grant.role, expiresAt: new Date(grant.expires).toISOString() };
   }
 }
 

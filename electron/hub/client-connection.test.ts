@@ -149,11 +149,12 @@ describe('ClientConnection delivery', () => {
   });
 
   it('reports congestion while a lot is queued and fires onDrain once it is written', async () => {
-    const { hub, url } = await setup({ congestionHighWaterBytes: 64 * 1024, maxQueueBytes: 8 * 1024 * 1024 });
+    // An operator past half its queue holds the producers until it is under a quarter.
+    const { hub, url } = await setup({ maxQueueBytes: 1024 * 1024 });
     const c = await TestClient.open(url);
     sockets.push(c.ws);
     await c.subscribe('process:big');
-    for (let i = 0; i < 2000; i++) hub.sendProcessOutput('big', 'z'.repeat(100), 'stdout');
+    for (let i = 0; i < 4000; i++) void hub.sendProcessOutput('big', 'z'.repeat(100), 'stdout');
     expect(hub.isCongested()).toBe(true);
     await new Promise<void>((resolve) => hub.onDrain(resolve));
     expect(hub.isCongested()).toBe(false);

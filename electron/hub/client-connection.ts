@@ -1,17 +1,19 @@
 /**
- * One connected client: its outbound queue, batching and backpressure.
+ * One connected client: its outbound queue, batching, backpressure and subscriptions.
  *
- * Messages wait in a JS queue of shared, already-encoded buffers and are written once per event
+ * Messages wait in a JS queue of shared, already-encoded frames and are written once per event
  * loop turn (coalesced), only while the socket holds less than `socketHighWaterBytes`; control
- * frames (ping/pong) go to the socket directly and never wait behind the queue. A client whose
- * queue grows past `maxQueueBytes` is reported to the owner as a slow consumer (the hub closes it
- * with 4008, so that it reconnects and recovers with `since`); nothing is ever skipped silently.
+ * frames (ping/pong) go to the socket directly and never wait behind the queue. A queue past
+ * `maxQueueBytes` makes the client a slow consumer (the hub closes it with 4008, so that it
+ * reconnects and recovers with `since`); nothing is ever skipped silently. History replays are
+ * paced by {@link ClientConnection.room}: a page is queued only while the queue is under a
+ * quarter of its bound, so replays count against the bound and never trip it.
  */
 import type { WebSocket } from 'ws';
-import type { Message } from '../../shared/protocol';
-import type { Entry, Subscriber } from './engine';
+import type { Message, Role, SubscribedData } from '../../shared/protocol';
+import type { PressureSource } from './congestion';
 import { TokenBucket, type RateLimitOptions } from './rate-limit';
-import type { Role } from './types';
+import type { Subscription, SubscriptionClient } from './subscription';
 
 /** The outbound limits of a connection. */
 export interface ConnectionLimits {
@@ -27,7 +29,7 @@ export interface ConnectionLimits {
 
 /** What a connection reports to the hub that owns it. */
 export interface ConnectionOwner {
-  /** The connection's queued bytes changed by `delta` (hub-wide congestion accounting). */
+  /** The connection's queued bytes changed by `delta` (the hub-wide bound). */
   queued(delta: number): void;
   /** The queue passed `maxQueueBytes`. */
   slowConsumer(client: ClientConnection): void;
@@ -47,13 +49,15 @@ export interface ClientIdentity {
   claims: Record<string, unknown>;
   /** The peer's address and port. */
   remote: string;
+  /** RFC 3339 time the browser session ends (absent for tokens). */
+  sessionExpiresAt?: string;
 }
 
 const NEWLINE = 0x0a;
 const TEXT_FRAME = { binary: false } as const;
 
 /** A connected client, as the hub and its callbacks see it. */
-export class ClientConnection implements Subscriber {
+export class ClientConnection implements SubscriptionClient, PressureSource {
   /** Unique id (what `hub.disconnect` takes). */
   readonly id: string;
   /** The authenticated user. */
@@ -62,14 +66,18 @@ export class ClientConnection implements Subscriber {
   readonly role: Role;
   /** Metadata from the authenticator (the seed's Claims). */
   readonly claims: Record<string, unknown>;
-  /** The peer's address. */
+  /** The peer's address and port. */
   readonly remote: string;
+  /** When the browser session behind it ends, if it has one. */
+  readonly sessionExpiresAt: string | undefined;
+  /** `userId@address`, for penalties that must outlive a reconnect. */
+  readonly identity: string;
   /** When it connected (RFC 3339). */
   readonly connectedAt: string;
   /** Whether it offered `switchyard.v1` and so receives batched frames. */
   readonly batching: boolean;
-  /** Channels it is subscribed to. */
-  readonly subscriptions = new Set<string>();
+  /** Its subscriptions by channel. */
+  readonly subscriptions = new Map<string, Subscription>();
   /** Inbound rate limiter. */
   readonly bucket: TokenBucket;
   /** Messages written to its socket. */
@@ -78,19 +86,20 @@ export class ClientConnection implements Subscriber {
   dropped = 0;
   /** Last time (performance.now) any frame or pong arrived. */
   lastSeen = performance.now();
+  /** Last time (performance.now) its socket took a frame. */
+  lastProgress = performance.now();
 
   private queue: (Buffer | undefined)[] = [];
   private head = 0;
   private bytes = 0;
-  // Bytes of replayed history still queued: replay is bounded by retention, and must not count
-  // against the slow-consumer bound, or a client recovering a long gap could never catch up.
-  private replayCredit = 0;
   private scheduled = false;
   private waiting = false;
   private closing = false;
+  private pressured = false;
   private writeTimer: NodeJS.Timeout | undefined;
   private killTimer: NodeJS.Timeout | undefined;
-  private pressureTimer: NodeJS.Timeout | undefined;
+  private roomBusy = false;
+  private roomWaiters: (() => void)[] = [];
 
   constructor(
     readonly ws: WebSocket,
@@ -105,9 +114,16 @@ export class ClientConnection implements Subscriber {
     this.role = identity.role;
     this.claims = identity.claims;
     this.remote = identity.remote;
+    this.sessionExpiresAt = identity.sessionExpiresAt;
+    this.identity = `${identity.userId}@${identity.remote.slice(0, identity.remote.lastIndexOf(':'))}`;
     this.connectedAt = new Date().toISOString();
     this.batching = ws.protocol === 'switchyard.v1';
     this.bucket = new TokenBucket(rateLimit);
+  }
+
+  /** Operators may hold the producers while they catch up (congestion.ts). */
+  get mayHold(): boolean {
+    return this.role === 'operator';
   }
 
   /** Bytes owed to this client: its JS queue plus what its socket still holds. */
@@ -120,24 +136,24 @@ export class ClientConnection implements Subscriber {
     return this.closing;
   }
 
-  /** Subscriber: queue one channel message. */
-  deliver(entry: Entry): void {
-    this.enqueue(entry.data, false);
+  /** Queue one channel frame (shared with the channel's other subscribers). */
+  deliverFrame(frame: Buffer): void {
+    this.enqueue(frame);
   }
 
-  /** Queue replayed history; it does not count against the slow-consumer bound. */
-  replay(entries: readonly Entry[]): void {
-    for (const entry of entries) this.enqueue(entry.data, true);
+  /** Queue a `subscribed` answer. */
+  sendSubscribed(channel: string, data: SubscribedData): void {
+    this.send({ type: 'subscribed', channel, data });
   }
 
-  /** Queue a message for this client only (responses, errors, `subscribed`). */
+  /** Queue a message for this client only (responses, errors). */
   send(message: Message): void {
-    this.enqueue(Buffer.from(JSON.stringify(message)), false);
+    this.enqueue(Buffer.from(JSON.stringify(message)));
   }
 
   /** Queue a shared, already encoded message (broadcasts). */
   sendEncoded(data: Buffer): void {
-    this.enqueue(data, false);
+    this.enqueue(data);
   }
 
   /** Write a message now, ahead of the queue (pong replies: they carry no order). */
@@ -145,6 +161,20 @@ export class ClientConnection implements Subscriber {
     if (this.closing) return;
     this.ws.send(JSON.stringify(message));
     this.sent++;
+  }
+
+  /** Resolves when a page of history may be queued: one at a time, while the queue is under a quarter of its bound. */
+  room(): Promise<void> {
+    return new Promise((resolve) => {
+      this.roomWaiters.push(resolve);
+      this.letThrough();
+    });
+  }
+
+  /** The page {@link room} let through is queued (or was not needed). */
+  roomUsed(): void {
+    this.roomBusy = false;
+    this.letThrough();
   }
 
   /** Close with a code; the queue is released at once, the socket is killed after `writeTimeoutMs`. */
@@ -175,18 +205,20 @@ export class ClientConnection implements Subscriber {
     clearTimeout(this.killTimer);
   }
 
-  private enqueue(data: Buffer, replayed: boolean): void {
+  private enqueue(data: Buffer): void {
     if (this.closing) return;
     this.queue.push(data);
     this.bytes += data.length;
-    if (replayed) this.replayCredit += data.length;
     this.owner.queued(data.length);
     const owed = this.bytes + this.ws.bufferedAmount;
-    if (owed > this.limits.maxQueueBytes + this.replayCredit) {
+    if (owed > this.limits.maxQueueBytes) {
       this.owner.slowConsumer(this);
       return;
     }
-    if (this.pressureTimer === undefined && owed > this.limits.maxQueueBytes / 2 + this.replayCredit) this.startPressure();
+    if (!this.pressured && owed > this.limits.maxQueueBytes / 2) {
+      this.pressured = true;
+      this.owner.pressure(this, true);
+    }
     if (!this.scheduled && !this.waiting) {
       this.scheduled = true;
       setImmediate(this.flush);
@@ -231,38 +263,37 @@ export class ClientConnection implements Subscriber {
       this.head = 0;
     }
     const flushed = before - this.bytes;
-    this.replayCredit = Math.max(0, this.replayCredit - flushed);
     if (flushed > 0) this.owner.queued(-flushed);
-    if (this.pressureTimer !== undefined) this.checkPressure();
+    this.afterProgress();
   };
 
-  // Past half its bound, a client asks the hub to hold its producers (the supervisor pauses the
-  // processes' pipes), so that a subscriber that falls behind for a moment catches up instead of
-  // being cut at the bound with the rest lost: with a single subscriber the hub-wide congestion
-  // mark (16 MiB) is never reached before one client's bound (4 MiB). A client that stays behind
-  // for `writeTimeoutMs` is cut as a slow consumer, so one stuck viewer cannot hold the processes.
-  private startPressure(): void {
-    this.pressureTimer = setTimeout(() => this.owner.slowConsumer(this), this.limits.writeTimeoutMs);
-    this.pressureTimer.unref();
-    this.owner.pressure(this, true);
+  private afterProgress(): void {
+    const owed = this.bytes + this.ws.bufferedAmount;
+    if (this.pressured && owed <= this.limits.maxQueueBytes / 4) {
+      this.pressured = false;
+      this.owner.pressure(this, false);
+    }
+    this.letThrough();
   }
 
-  private checkPressure(): void {
-    if (this.bytes + this.ws.bufferedAmount > this.limits.maxQueueBytes / 4 + this.replayCredit) return;
-    this.endPressure();
-  }
-
-  private endPressure(): void {
-    if (this.pressureTimer === undefined) return;
-    clearTimeout(this.pressureTimer);
-    this.pressureTimer = undefined;
-    this.owner.pressure(this, false);
+  private letThrough(): void {
+    if (this.closing) {
+      // The waiting catch-ups see the client closed and end.
+      for (const resolve of this.roomWaiters.splice(0)) resolve();
+      return;
+    }
+    if (this.roomBusy || this.roomWaiters.length === 0) return;
+    if (this.bytes + this.ws.bufferedAmount > this.limits.maxQueueBytes / 4) return;
+    this.roomBusy = true;
+    (this.roomWaiters.shift() as () => void)();
   }
 
   // Called by ws once a frame reached the kernel: progress, so resume or keep the timer fresh.
   private readonly written = (err?: Error): void => {
-    if (this.pressureTimer !== undefined && !this.closing) this.checkPressure();
-    if (err || this.closing || !this.waiting) return;
+    if (err || this.closing) return;
+    this.lastProgress = performance.now();
+    this.afterProgress();
+    if (!this.waiting) return;
     if (this.ws.bufferedAmount < this.limits.socketHighWaterBytes) {
       this.waiting = false;
       clearTimeout(this.writeTimer);
@@ -287,14 +318,17 @@ export class ClientConnection implements Subscriber {
   }
 
   private release(): void {
-    this.endPressure();
+    if (this.pressured) {
+      this.pressured = false;
+      this.owner.pressure(this, false);
+    }
     clearTimeout(this.writeTimer);
     this.writeTimer = undefined;
     if (this.bytes > 0) this.owner.queued(-this.bytes);
     this.queue = [];
     this.head = 0;
     this.bytes = 0;
-    this.replayCredit = 0;
+    this.letThrough();
   }
 }
 

@@ -1,63 +1,82 @@
 /**
- * The channel engine: everything about a channel that would have to be shared if several hubs
- * served the same channels (house rule 12, centrifuge's Broker): fan-out bookkeeping, the
- * per-channel `seq` and `epoch`, and the retained history that `subscribe` with `since` replays.
- * The in-memory engine (`memory-engine.ts`) is the default; an engine on Redis or NATS would
- * implement the same interface and deliver remote publications through the same subscribers.
+ * The channel engine seam (house rule 12, centrifuge's `Broker`): what must be shared when
+ * several hubs serve the same channels. It numbers publications (`seq`, per channel, from 1,
+ * growing by exactly 1), keeps each channel's `epoch` and bounded history, and hands every
+ * publication of a channel this node subscribed to back through one handler, local or not.
+ *
+ * Everything here is asynchronous, so that an engine on a server (Redis) implements it as well as
+ * the in-memory default. The engine never looks inside a payload: the hub encodes a message once
+ * (without its `seq`) and builds the wire frame from the payload and the `seq` the engine gave
+ * it (wire-frame.ts). Local fan-out to connections, recovery per client and encoding are the hub's.
+ *
+ * Order: publications of one channel reach the handler in `seq` order, but an engine whose
+ * transport may lose them (Redis pub/sub is at most once) may skip some: the hub detects the jump
+ * and reads the missing ones from history (channel-streams.ts), so an engine need not be perfect,
+ * only honest in its history.
  */
-import type { Message } from '../../shared/protocol';
+import type { EngineHealth } from '../../shared/protocol';
 
-/** One channel message as it goes on the wire: encoded once, shared by every subscriber. */
-export interface Entry {
-  /** The message's per-channel sequence number. */
+/** Where a channel's stream stands: its latest `seq` (0 before the first publication) and epoch. */
+export interface StreamPosition {
   readonly seq: number;
-  /** The message's UTF-8 JSON text; never modified after publication. */
+  readonly epoch: string;
+}
+
+/** One publication: its `seq` and the payload as the publisher handed it over. */
+export interface Publication {
+  readonly seq: number;
   readonly data: Buffer;
 }
 
-/** A receiver of channel messages (a client connection). */
-export interface Subscriber {
-  /** Called once per message, in `seq` order, for every channel the subscriber is in. */
-  deliver(entry: Entry): void;
-}
-
-/** Where a subscriber wants to resume, from a `subscribe` message. */
-export interface Position {
-  /** Replay retained messages with `seq > since`. */
-  since: number;
-  /** The epoch `since` belongs to; absent means the channel's current epoch. */
-  epoch?: string;
-}
-
-/** What a subscription starts with: the `subscribed` answer and the messages to replay first. */
-export interface SubscribeResult {
-  /** The channel's latest `seq` (0 when nothing was published yet). */
-  seq: number;
-  /** The channel's current epoch. */
-  epoch: string;
-  /** False when some messages after `since` can no longer be delivered. */
-  recovered: boolean;
-  /** Retained messages to deliver before any live one, oldest first. */
-  replay: readonly Entry[];
-}
-
-/** How much history one channel keeps. */
+/** How much history a channel keeps; travels with every publish, so each channel may differ. */
 export interface RetentionLimits {
   /** Most messages kept. */
   maxMessages: number;
-  /** Most bytes kept (the UTF-8 size of the encoded messages). */
+  /** Most bytes kept (payload bytes). */
   maxBytes: number;
 }
 
-/** A read-only view of one channel, for statistics. */
-export interface ChannelInfo {
-  /** Channel name. */
-  name: string;
-  /** Local subscribers. */
-  subscribers: number;
-  /** Latest `seq`. */
+/** Options of one publish. */
+export interface PublishOptions {
+  /** The channel's retention. */
+  retention: RetentionLimits;
+  /** A hub channel (`processes`, `process:*`, `hub:*`, `alerts`, `audit`): never evicted to make room. */
+  pinned?: boolean;
+}
+
+/** A history read: publications with `seq > since`, oldest first. */
+export interface HistoryRequest {
+  since: number;
+  /** Most publications returned (0 reads only the position). */
+  limit: number;
+  /** Most payload bytes returned; at least one publication is returned when any is due. Default unbounded. */
+  maxBytes?: number;
+}
+
+/** The answer to a history read. */
+export interface HistoryPage {
+  /** The channel's position at the time of the read. */
+  position: StreamPosition;
+  /** `seq` of the oldest publication retained (`position.seq + 1` when none is). */
+  firstSeq: number;
+  /** At most `limit` publications with `seq > since`, oldest first, consecutive. */
+  publications: Publication[];
+}
+
+/** What an engine calls back. */
+export interface EngineEvents {
+  /**
+   * Publications of a channel this node subscribed to, in `seq` order, tagged with the epoch they
+   * belong to. A local engine calls it before its `publish` promise settles.
+   */
+  publications(channel: string, epoch: string, publications: readonly Publication[]): void;
+  /** The engine's health changed (a shared engine lost or found its server). */
+  health?(health: EngineHealth): void;
+}
+
+/** A channel's numbers, as far as an engine knows them without I/O. */
+export interface ChannelFacts {
   seq: number;
-  /** Current epoch. */
   epoch: string;
   /** Messages retained. */
   retained: number;
@@ -65,13 +84,15 @@ export interface ChannelInfo {
   retainedBytes: number;
 }
 
-/** Counters of what the engine dropped on purpose. */
+/** Counters of what an engine dropped on purpose. */
 export interface EngineCounters {
-  /** Channels removed because the channel cap was reached (oldest idle first). */
+  /** Channels removed because the channel cap was reached (oldest unpinned, unsubscribed first). */
   channelsEvicted: number;
+  /** Retained messages removed to hold the engine's global retention budget. */
+  retentionEvicted: number;
 }
 
-/** Thrown when a channel cannot be created because every channel slot holds a subscribed channel. */
+/** A publish the engine refused because no channel slot could be freed. */
 export class ChannelLimitError extends Error {
   constructor(limit: number) {
     super(`too many channels (limit ${limit})`);
@@ -79,31 +100,37 @@ export class ChannelLimitError extends Error {
   }
 }
 
-/** The interface every channel engine implements. */
+/** The interface every channel engine implements (see the file comment). */
 export interface ChannelEngine {
+  /** `memory`, `redis`, ... */
+  readonly kind: string;
+  /** Attach the handler and connect; called once, before anything else. */
+  start(events: EngineEvents): Promise<void>;
   /**
-   * Number the message (sets `message.seq`), encode it once, retain it and deliver it to every
-   * subscriber of the channel. Returns the entry. May throw {@link ChannelLimitError}.
+   * Append payloads to a channel as consecutive publications (one `seq` each, in order) and
+   * deliver them to every node subscribed to it. Resolves with the position of the last one.
+   * Rejects with {@link ChannelLimitError} or the engine's own failure; nothing is numbered then.
    */
-  publish(channel: string, message: Message): Entry;
+  publish(channel: string, payloads: readonly Buffer[], options: PublishOptions): Promise<StreamPosition>;
+  /** Read retained history. A channel never published to answers seq 0 and a fresh epoch. */
+  history(channel: string, request: HistoryRequest): Promise<HistoryPage>;
+  /** This node wants `channel`'s publications through {@link EngineEvents.publications}. Counted: subscribe twice, unsubscribe twice. */
+  subscribe(channel: string, options?: Pick<PublishOptions, 'pinned'>): Promise<void>;
+  /** Undo one {@link subscribe}. */
+  unsubscribe(channel: string): Promise<void>;
+  /** What this engine knows of a channel without I/O (statistics); undefined when it knows nothing. */
+  describe(channel: string): ChannelFacts | undefined;
+  /** Every channel this engine can describe (statistics); a shared engine lists what this node has seen. */
+  channelNames(): string[];
   /**
-   * Add a subscriber. With a position, the result carries the retained messages after it; the
-   * caller must deliver them before anything else, and live messages follow without a gap.
-   * Subscribing twice keeps one membership. May throw {@link ChannelLimitError}.
+   * How often the hub should compare each subscribed channel's position with what it delivered,
+   * ms: for engines whose publications may be lost in transit; 0 when they never are.
    */
-  subscribe(channel: string, subscriber: Subscriber, from?: Position): SubscribeResult;
-  /** Remove a subscriber; a channel left without subscribers and history is removed. */
-  unsubscribe(channel: string, subscriber: Subscriber): void;
-  /** Number of subscribers of a channel (0 when it does not exist). */
-  subscriberCount(channel: string): number;
-  /** Number of channels (with subscribers or retained history). */
-  channelCount(): number;
-  /** One channel's view, or undefined when it does not exist. */
-  channel(name: string): ChannelInfo | undefined;
-  /** Every channel's view. */
-  channels(): ChannelInfo[];
-  /** What the engine dropped on purpose. */
+  readonly positionCheckMs: number;
+  /** The engine's health now. */
+  health(): EngineHealth;
+  /** What it dropped on purpose. */
   counters(): EngineCounters;
   /** Release everything; safe to call twice. */
-  close(): void;
+  close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 /** A channel's retained messages: bounded by count and by bytes, kept as bytes rather than objects. */
-import type { Entry, RetentionLimits } from './engine';
+import type { Publication, RetentionLimits } from './engine';
 
 const INITIAL_SLOTS = 16;
 const INITIAL_BYTES = 4096;
@@ -12,6 +12,7 @@ const INITIAL_BYTES = 4096;
  * generation, and that churn showed in the benchmark's steady p99 (about 1 ms at 10,000 msg/s)
  * and in its ingest profile. Both stores start small and grow, so that quiet channels cost
  * little. {@link History.after} returns copies: the buffer is compacted in place later.
+ * The limits may change between pushes (retention travels with each publish).
  */
 export class History {
   private data: Buffer = Buffer.allocUnsafe(0);
@@ -27,7 +28,7 @@ export class History {
   private bytesHeld = 0;
   private first = 0;
 
-  constructor(private readonly limits: RetentionLimits) {}
+  constructor(public limits: RetentionLimits) {}
 
   /** Messages held. */
   get length(): number {
@@ -44,22 +45,22 @@ export class History {
     return this.size === 0 ? undefined : this.first;
   }
 
-  /** Append the next entry, evicting the oldest ones past the limits. */
-  push(entry: Entry): void {
+  /** Append the message numbered `seq` (the one after the newest), evicting the oldest ones past the limits. */
+  push(seq: number, data: Buffer): void {
     const { maxMessages, maxBytes } = this.limits;
-    const length = entry.data.length;
+    const length = data.length;
     if (maxMessages <= 0 || length > maxBytes) {
       this.clear(); // keeps the numbering consecutive: nothing older may stay behind a gap
       return;
     }
     while (this.size > 0 && (this.size >= maxMessages || this.bytesHeld + length > maxBytes)) this.shift();
     if (this.size === 0) {
-      this.first = entry.seq;
+      this.first = seq;
       this.byteHead = this.byteTail = 0;
     }
     if (this.size === this.starts.length) this.growSlots();
     if (this.byteTail + length > this.data.length) this.makeRoom(length);
-    entry.data.copy(this.data, this.byteTail);
+    data.copy(this.data, this.byteTail);
     const slot = (this.head + this.size) % this.starts.length;
     this.starts[slot] = this.byteTail;
     this.lengths[slot] = length;
@@ -68,17 +69,32 @@ export class History {
     this.bytesHeld += length;
   }
 
-  /** Retained entries with `seq > since`, oldest first (copies). */
-  after(since: number): Entry[] {
+  /**
+   * Retained messages with `seq > since`, oldest first (copies): at most `limit`, and no more
+   * than `maxBytes` of them unless the first alone is larger.
+   */
+  after(since: number, limit = Infinity, maxBytes = Infinity): Publication[] {
     if (this.size === 0) return [];
     const skip = Math.max(0, since - this.first + 1);
-    const out: Entry[] = [];
-    for (let i = skip; i < this.size; i++) {
+    const out: Publication[] = [];
+    let bytes = 0;
+    for (let i = skip; i < this.size && out.length < limit; i++) {
       const slot = (this.head + i) % this.starts.length;
       const start = this.starts[slot] as number;
-      out.push({ seq: this.first + i, data: Buffer.from(this.data.subarray(start, start + (this.lengths[slot] as number))) });
+      const length = this.lengths[slot] as number;
+      if (out.length > 0 && bytes + length > maxBytes) break;
+      bytes += length;
+      out.push({ seq: this.first + i, data: Buffer.from(this.data.subarray(start, start + length)) });
     }
     return out;
+  }
+
+  /** Drop the oldest message (the global retention budget); returns its size. */
+  dropOldest(): number {
+    if (this.size === 0) return 0;
+    const length = this.lengths[this.head] as number;
+    this.shift();
+    return length;
   }
 
   /** Drop everything. */

@@ -1,7 +1,6 @@
-/** The hub's own request methods: `hub.stats`, `hub.whoami`, `hub.loginLink`, `hub.disconnect`. */
+/** The hub's own request methods: `hub.stats`, `hub.whoami`, `hub.loginLink`, `hub.disconnect`, `hub.revokeSessions`. */
 import type { Hub } from './hub';
-import type { MethodRegistry } from './methods';
-import { MethodError } from './types';
+import { MethodError, type MethodRegistry } from './methods';
 
 /** What the built-in methods need beyond the hub. */
 export interface HubMethodOptions {
@@ -11,25 +10,28 @@ export interface HubMethodOptions {
 
 /** Register the hub's methods on its registry. */
 export function registerHubMethods(hub: Hub, methods: MethodRegistry, options: HubMethodOptions): void {
-  methods.register('hub.stats', () => hub.stats(), { role: 'viewer' });
+  methods.registerMethod('hub.stats', () => hub.stats());
 
-  // A page cannot see its own credentials (an HttpOnly cookie): it asks who it is, to show or hide controls.
-  methods.register('hub.whoami', (_params, ctx) => ({ clientId: ctx.clientId, userId: ctx.userId, role: ctx.role }), { role: 'viewer' });
-
-  methods.register('hub.loginLink', (params) => {
-    const role = field(params, 'role');
-    if (role !== 'operator' && role !== 'viewer') throw new MethodError('bad_params', 'params.role must be "operator" or "viewer"');
-    return { url: options.loginUrlBase() + encodeURIComponent(hub.auth.issueTicket(role)) };
+  // A page cannot see its own credentials: it asks who it is, to show or hide controls.
+  methods.registerMethod('hub.whoami', (_params, ctx) => {
+    const expires = hub.client(ctx.clientId)?.sessionExpiresAt;
+    return { clientId: ctx.clientId, userId: ctx.userId, role: ctx.role, ...(expires ? { sessionExpiresAt: expires } : {}) };
   });
 
-  methods.register('hub.disconnect', (params) => {
-    const clientId = field(params, 'clientId');
-    if (typeof clientId !== 'string') throw new MethodError('bad_params', 'params.clientId must be a string');
+  methods.registerMethod('hub.loginLink', ({ role }) => {
+    const { ticket, expiresAt } = hub.auth.issueTicketWithExpiry(role);
+    return { url: options.loginUrlBase() + encodeURIComponent(ticket), expiresAt };
+  });
+
+  methods.registerMethod('hub.disconnect', ({ clientId }) => {
     if (!hub.disconnect(clientId)) throw new MethodError('not_found', `no client "${clientId.slice(0, 100)}"`);
     return { disconnected: clientId };
   });
-}
 
-function field(params: unknown, name: string): unknown {
-  return typeof params === 'object' && params !== null ? (params as Record<string, unknown>)[name] : undefined;
+  // Sessions end at once: their connections are closed too, so a stolen session stops working now.
+  methods.registerMethod('hub.revokeSessions', (params) => {
+    const revoked = hub.auth.revokeSessions(params?.role);
+    hub.disconnectSessions(revoked);
+    return { revoked: revoked.length };
+  });
 }

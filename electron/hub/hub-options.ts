@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AuthResult, Authenticator, TokenIdentity } from './auth';
 import type { ClientConnection } from './client-connection';
 import type { ChannelEngine, RetentionLimits } from './engine';
+import type { CallRecord } from './methods';
 import type { RateLimitOptions } from './rate-limit';
 
 /** WebSocket close codes the hub uses. */
@@ -41,6 +42,10 @@ export interface HubOptions {
    * itself fails on a client's message (`method` is then `(receive)`). Default none.
    */
   onMethodError?: (method: string, err: unknown) => void;
+  /** Hears of every answered call to a registered method (the audit trail). Default none. */
+  onMethodCall?: (record: CallRecord) => void;
+  /** Hears of every failure of the channel engine (a publish, a history read). Default none. */
+  onEngineError?: (err: unknown) => void;
   /** The hub's port for the Host/Origin checks. Default: the port each request arrived on. */
   port?: number;
   /** Hosts accepted besides the loopback ones (`name` or `name:port`). Default none. */
@@ -63,12 +68,24 @@ export interface HubOptions {
   socketHighWaterBytes?: number;
   /** Largest batched frame for `switchyard.v1` clients, bytes. Default 64 KiB. */
   maxBatchBytes?: number;
-  /** Bytes queued for all clients past which `isCongested()` is true. Default 16 MiB. */
-  congestionHighWaterBytes?: number;
+  /** Bytes queued for all clients together; past it the largest queue is cut as a slow consumer (4008). Default 256 MiB. */
+  maxTotalQueueBytes?: number;
+  /** A client holding the producers (congestion.ts) whose socket took nothing for this long is released, ms. Default 500. */
+  holdStallMs?: number;
+  /** How long a released client's identity may not hold the producers again, ms. Default 30,000. */
+  holdPenaltyMs?: number;
   /** Retention per channel. Default 10,000 messages or 8 MiB, whichever is reached first. */
   retention?: Partial<RetentionLimits>;
-  /** Most channels; past it the oldest channel without subscribers is dropped. Default 10,000. */
+  /** Bytes retained by all channels together (the default engine's global budget). Default 512 MiB. */
+  maxRetainedBytes?: number;
+  /**
+   * Most client channels: the default engine drops the oldest one no node subscribes to past it,
+   * and no more channels than this may have subscribers on this node. The hub's own channels are
+   * never counted, dropped or refused. Default 10,000.
+   */
   maxChannels?: number;
+  /** How long a browser session lasts, ms. Default 24 hours. */
+  sessionTtlMs?: number;
   /** Most subscriptions per client. Default 1,000. */
   maxSubscriptionsPerClient?: number;
   /** Most connected clients; further upgrades get 503. Default 10,000. */
@@ -77,7 +94,7 @@ export interface HubOptions {
   rateLimit?: RateLimitOptions;
   /** Interval of `hub:stats` snapshots while anyone is subscribed, ms. Default 1,000. */
   statsIntervalMs?: number;
-  /** The channel engine. Default a new in-memory engine built from `retention` and `maxChannels`. */
+  /** The channel engine. Default a new in-memory engine built from `maxChannels` and `maxRetainedBytes`. */
   engine?: ChannelEngine;
 }
 
@@ -90,7 +107,10 @@ export const DEFAULTS = {
   maxQueueBytes: 4 * 1024 * 1024,
   socketHighWaterBytes: 256 * 1024,
   maxBatchBytes: 64 * 1024,
-  congestionHighWaterBytes: 16 * 1024 * 1024,
+  maxTotalQueueBytes: 256 * 1024 * 1024,
+  holdStallMs: 500,
+  holdPenaltyMs: 30_000,
+  maxChannels: 10_000,
   maxSubscriptionsPerClient: 1000,
   maxClients: 10_000,
   statsIntervalMs: 1000,

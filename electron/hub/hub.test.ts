@@ -49,7 +49,7 @@ describe('Hub (seed parity)', () => {
     const a = await open(url);
     const b = await open(url);
     await a.subscribe('chat');
-    expect(hub.sendToChannel('chat', { type: 'event', data: { hi: 1 } })).toBe(1);
+    expect((await hub.sendToChannel('chat', { type: 'event', data: { hi: 1 } })).seq).toBe(1);
     await a.waitFor((m) => m.type === 'event' && m.channel === 'chat');
     expect(hub.broadcast({ type: 'event', data: 'all' })).toBe(2);
     await a.waitFor((m) => m.data === 'all');

@@ -3,173 +3,134 @@
  * plain Node and in Electron's main process. Nothing starts on construction except state; timers
  * start with the first client and are unref'd.
  *
- * Close codes (see {@link CloseCode}): 1001 hub closing; 1009 inbound frame over `maxPayload`;
- * 1011 the hub failed on the client's message (a bug, counted);
- * 4000 closed by an operator (`hub.disconnect`); 4008 slow consumer (queue past `maxQueueBytes`:
- * reconnect and resubscribe with `since`); 4029 persistent rate-limit abuse. A peer that stops
- * answering pings (`pongTimeoutMs`) or accepting data (`writeTimeoutMs`) is terminated (1006).
- *
- * Upgrades are checked in one place, {@link Hub.handleUpgrade}: Host, then Origin (403), then
- * credentials (401), then capacity (503). Options and their defaults: `hub-options.ts`.
+ * Publishing: a message is encoded once (wire-frame.ts), numbered by the channel engine
+ * (engine.ts; in memory by default), handed back by the engine to the node's channel streams
+ * (channel-streams.ts) and queued to each subscription (subscription.ts) of each connection
+ * (client-connection.ts). Connections are admitted by the gate (connection-gate.ts); close codes
+ * are in hub-options.ts.
  */
-import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { HUB_STATS_CHANNEL, processChannel, type Message, type OutputStream, type ProcessStatusData } from '../../shared/protocol';
-import { HubAuth, type AuthResult } from './auth';
-import { ClientConnection, type ConnectionLimits, type ConnectionOwner } from './client-connection';
-import type { ChannelEngine } from './engine';
+import {
+  HUB_STATS_CHANNEL,
+  LATEST_VALUE_CHANNELS,
+  PROCESS_CHANNEL_PREFIX,
+  isReservedChannel,
+  isValidProcessId,
+  processChannel,
+  type HubCounters,
+  type HubStats,
+  type Message,
+  type MethodName,
+  type OutputStream,
+  type ProcessStatusData,
+} from '../../shared/protocol';
+import { HubAuth } from './auth';
+import { ChannelStreams } from './channel-streams';
+import type { ClientConnection, ConnectionOwner } from './client-connection';
 import { timestamp } from './clock';
-import { InboundRouter } from './inbound';
-import { guardRequest, rejectResponse, rejectUpgrade } from './http-guard';
+import { Congestion } from './congestion';
+import { ConnectionGate } from './connection-gate';
+import type { ChannelEngine, PublishOptions, RetentionLimits, StreamPosition } from './engine';
+import type { HubApi, Publishable, PublishFailure } from './hub-api';
 import { CloseCode, resolveLimits, type HubOptions, type ResolvedLimits } from './hub-options';
 import { registerHubMethods } from './hub-methods';
-import { MemoryEngine } from './memory-engine';
-import { MethodRegistry } from './methods';
-import { newCounters, RateMeter, type HubCounters, type HubStats } from './stats';
-import type { HubApi, MethodHandler, MethodOptions, Publishable } from './types';
+import { InboundRouter } from './inbound';
+import { DEFAULT_RETENTION, MemoryEngine } from './memory-engine';
+import { MethodRegistry, type MethodHandler, type MethodOptions, type TypedHandler } from './methods';
+import { listClients, newCounters, pickChannels, RateMeter } from './stats';
+import { Subscription, type SubscribeFrom } from './subscription';
+import { encodeOutputPayloads, encodePayload, encodeTerminalPayload, outputPrefix, type OutputLine } from './wire-frame';
 
 export { CloseCode, type HubOptions } from './hub-options';
+export { PROTOCOL_V1 } from './connection-gate';
 
-/** The subprotocol of clients that accept batched frames. */
-export const PROTOCOL_V1 = 'switchyard.v1';
-
-/** Where {@link Hub.listen} listens. */
-export interface ListenOptions {
-  /** Default `127.0.0.1`. */
-  host?: string;
-  /** Default 0 (a free port). */
-  port?: number;
-}
-
-/** The hub. See the file comment for close codes and the upgrade checks. */
+/** The hub. See the file comment. */
 export class Hub implements HubApi {
-  /** Tokens, login tickets and sessions (for the HTTP layer's `/login` and `/api/stats`). */
+  /** Tokens, login tickets and sessions (for the HTTP front's `/login` and `/api/stats`). */
   readonly auth: HubAuth;
   /** The channel engine (in memory by default). */
   readonly engine: ChannelEngine;
   private readonly limits: ResolvedLimits;
-  private readonly connectionLimits: ConnectionLimits;
-  private readonly wss: WebSocketServer;
-  private readonly clients = new Map<string, ClientConnection>();
-  private readonly outputChannels = new Map<string, string>();
+  private readonly retention: RetentionLimits;
+  private readonly latestRetention: RetentionLimits;
+  private readonly streams: ChannelStreams;
+  private readonly gate: ConnectionGate;
   private readonly methods: MethodRegistry;
   private readonly counters: HubCounters = newCounters();
   private readonly rates = new RateMeter();
-  private readonly owner: ConnectionOwner;
+  private readonly congestion: Congestion;
   private readonly inbound: InboundRouter;
-  private readonly idPrefix = randomBytes(3).toString('hex');
-  private nextId = 0;
+  private readonly prefixes = new Map<string, string>();
+  private readonly failureListeners: ((failure: PublishFailure) => void)[] = [];
+  private processExists: ((id: string) => boolean) | undefined;
   private totalQueued = 0;
-  private congested = false;
-  /** Clients past half their queue bound: producers wait for them (client-connection.ts). */
-  private readonly pressured = new Set<ClientConnection>();
-  private drainListeners: (() => void)[] = [];
-  private heartbeat: NodeJS.Timeout | undefined;
   private statsTimer: NodeJS.Timeout | undefined;
-  private server: Server | undefined;
+  private started: Promise<void>;
   private closing: Promise<void> | undefined;
-  private lastPort: number | undefined;
 
   constructor(private readonly options: HubOptions = {}) {
     this.limits = resolveLimits(options);
-    const { maxQueueBytes, socketHighWaterBytes, maxBatchBytes, writeTimeoutMs } = this.limits;
-    this.connectionLimits = { maxQueueBytes, socketHighWaterBytes, maxBatchBytes, writeTimeoutMs };
-    this.auth = new HubAuth({ tokens: options.tokens });
-    this.engine =
-      options.engine ??
-      new MemoryEngine({
-        retention: options.retention,
-        maxChannels: options.maxChannels,
-        retentionFor: (channel) => (channel === HUB_STATS_CHANNEL ? { maxMessages: 1 } : undefined),
-      });
-    this.wss = new WebSocketServer({
-      noServer: true,
-      maxPayload: this.limits.maxPayload,
-      perMessageDeflate: false,
-      clientTracking: false,
-      handleProtocols: (protocols) => (protocols.has(PROTOCOL_V1) ? PROTOCOL_V1 : false),
+    this.retention = { ...DEFAULT_RETENTION, ...options.retention };
+    this.latestRetention = { maxMessages: 1, maxBytes: this.retention.maxBytes };
+    this.auth = new HubAuth({ tokens: options.tokens, sessionTtlMs: options.sessionTtlMs });
+    this.engine = options.engine ?? new MemoryEngine({ maxChannels: options.maxChannels, maxTotalBytes: options.maxRetainedBytes });
+    this.streams = new ChannelStreams({
+      engine: this.engine,
+      pinned: isHubChannel,
+      positionCheckMs: this.engine.positionCheckMs,
+      onEngineError: (err) => this.engineError(err),
     });
-    this.methods = new MethodRegistry(options.onMethodError);
-    this.owner = {
+    this.started = this.engine.start({ publications: this.streams.intake });
+    this.started.catch((err: unknown) => this.engineError(err));
+    this.congestion = new Congestion({ stallMs: this.limits.holdStallMs, penaltyMs: this.limits.holdPenaltyMs });
+    this.methods = new MethodRegistry({ onInternalError: options.onMethodError, onCall: options.onMethodCall });
+    const owner: ConnectionOwner = {
       queued: (delta) => this.queued(delta),
       slowConsumer: (client) => this.drop(client, CloseCode.slowConsumer, 'slow consumer', 'slowConsumers'),
       writeTimeout: (client) => this.kill(client, 'writeTimeouts'),
-      pressure: (client, on) => {
-        if (on) this.pressured.add(client);
-        else this.pressured.delete(client);
-        this.updateCongestion();
-      },
+      pressure: (client, on) => (on ? this.congestion.hold(client) : this.congestion.release(client)),
     };
+    this.gate = new ConnectionGate({
+      options,
+      limits: this.limits,
+      auth: this.auth,
+      counters: this.counters,
+      owner,
+      receive: (client, data, isBinary) => this.inbound.receive(client, data, isBinary),
+      gone: (client) => this.unregister(client),
+      kill: (client, counter) => this.kill(client, counter),
+      drop: (client, code, reason, counter) => this.drop(client, code, reason, counter),
+    });
     this.inbound = new InboundRouter({
-      engine: this.engine,
       counters: this.counters,
       methods: this.methods,
       limits: this.limits,
-      publishMessage: (channel, message) => this.publishMessage(channel, message),
+      subscribe: (client, channel, from) => this.subscribeClient(client, channel, from),
+      unsubscribe: (client, channel) => this.unsubscribeClient(client, channel),
+      publishFromClient: (channel, message) => this.publishMessage(channel, message),
       drop: (client, code, reason, counter) => this.drop(client, code, reason, counter),
-      subscribed: (channel) => {
-        if (channel === HUB_STATS_CHANNEL) this.statsTimer ??= setInterval(this.publishStats, this.limits.statsIntervalMs).unref();
-      },
     });
     registerHubMethods(this, this.methods, {
-      loginUrlBase: options.loginUrlBase ?? (() => `http://127.0.0.1:${this.server ? this.port : (this.lastPort ?? 0)}/login?ticket=`),
+      loginUrlBase: options.loginUrlBase ?? (() => `http://127.0.0.1:${this.gate.lastPort ?? 0}/login?ticket=`),
     });
-  }
-
-  /** Listen on a new HTTP server that routes `/ws` upgrades here and answers `/healthz` (tests, tools). */
-  async listen({ host = '127.0.0.1', port = 0 }: ListenOptions = {}): Promise<{ port: number; url: string }> {
-    if (this.server) throw new Error('the hub is already listening');
-    if (this.closing) throw new Error('the hub is closed');
-    // Slow-loris: a request or handshake must be complete within 10 s (Node's defaults: 60 s, checked every 30 s).
-    const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 }, (req, res) => {
-      if (guardRequest(req, this.guardOptions())) return rejectResponse(res, 403);
-      if (req.url === '/healthz') return void res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
-      rejectResponse(res, 404);
-    });
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if ((req.url ?? '').split('?')[0] !== '/ws') return rejectUpgrade(socket, 404);
-      this.handleUpgrade(req, socket, head);
-    });
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => resolve());
-    });
-    const hostInUrl = host.includes(':') ? `[${host}]` : host;
-    return { port: this.port, url: `ws://${hostInUrl}:${this.port}/ws` };
-  }
-
-  /** The port {@link listen} bound, or 0. */
-  get port(): number {
-    return (this.server?.address() as AddressInfo | null)?.port ?? 0;
   }
 
   /**
-   * Take an HTTP upgrade (from any `http.Server`'s `upgrade` event): Host and Origin checks
-   * (403), credentials (401), capacity (503), then the WebSocket handshake.
+   * Take an HTTP upgrade (from the HTTP front's `upgrade` event): Host and Origin checks (403),
+   * credentials (401), capacity (503), then the WebSocket handshake.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', destroySocket); // a reset during the handshake is not ours to report
-    if (this.closing) return rejectUpgrade(socket, 503);
-    const guard = guardRequest(req, this.guardOptions());
-    if (guard) {
-      this.counters[guard === 'host' ? 'hostRejected' : 'originRejected']++;
-      return rejectUpgrade(socket, 403);
+    if (this.closing) {
+      socket.destroy();
+      return;
     }
-    const result = this.authenticate(req);
-    if (!result.valid) {
-      this.counters.authFailures++;
-      this.options.onAuthFailure?.(req, result);
-      return rejectUpgrade(socket, 401);
-    }
-    if (this.clients.size >= this.limits.maxClients) {
-      this.counters.capacityRejected++;
-      return rejectUpgrade(socket, 503);
-    }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, result));
+    this.gate.handleUpgrade(req, socket, head);
+  }
+
+  /** Resolves once the engine is connected. */
+  ready(): Promise<void> {
+    return this.started;
   }
 
   /** Close every client with 1001 and release everything; safe to call twice. */
@@ -180,35 +141,58 @@ export class Hub implements HubApi {
 
   // ---- publishing (HubApi and the seed's helpers) ----
 
-  /** Publish to a channel: numbered, retained, delivered to its subscribers; returns the `seq`. */
-  publish(channel: string, message: Publishable): number {
+  /** Publish to a channel: numbered, retained, delivered to its subscribers. */
+  publish(channel: string, message: Publishable): Promise<StreamPosition> {
     return this.publishMessage(channel, { ...message, channel, timestamp: timestamp() } as Message);
   }
 
   /** The seed's SendToChannel: same as {@link publish}. */
-  sendToChannel(channel: string, message: Publishable): number {
+  sendToChannel(channel: string, message: Publishable): Promise<StreamPosition> {
     return this.publish(channel, message);
   }
 
-  /** One line of process output into `process:<id>`. */
-  sendProcessOutput(processId: string, line: string, stream: OutputStream = 'stdout'): number {
+  /** The seed's SendProcessOutput: one line into `process:<id>`. */
+  sendProcessOutput(processId: string, line: string, stream: OutputStream = 'stdout'): Promise<StreamPosition> {
     const channel = this.outputChannel(processId);
-    // `seq` is declared here (the engine sets it) so that the object never changes shape on the
-    // hot path; it stays the last key, as the engine's encoder expects.
-    return this.publishMessage(channel, { type: 'process_output', channel, processId, data: line, stream, timestamp: timestamp(), seq: 0 });
+    return this.publishPayloads(channel, encodeOutputPayloads(this.prefixOf(processId, channel), [{ data: line, stream, time: timestamp() }]));
   }
 
-  /** A status change into `process:<id>`. */
-  sendProcessStatus(processId: string, data: ProcessStatusData): number {
+  /** The seed's SendProcessStatus: a status change into `process:<id>`. */
+  sendProcessStatus(processId: string, data: ProcessStatusData): Promise<StreamPosition> {
     const channel = processChannel(processId);
     return this.publishMessage(channel, { type: 'process_status', channel, processId, data, timestamp: timestamp() });
   }
 
+  publishEvent(channel: string, data: unknown): void {
+    this.publish(channel, { type: 'event', data }).catch(() => {}); // counted and reported by publishPayloads
+  }
+
+  publishOutput(processId: string, lines: readonly OutputLine[]): void {
+    if (lines.length === 0) return;
+    const channel = this.outputChannel(processId);
+    this.publishPayloads(channel, encodeOutputPayloads(this.prefixOf(processId, channel), lines)).catch(() => {});
+  }
+
+  publishTerminal(processId: string, data: string, time: string): void {
+    const channel = this.outputChannel(processId);
+    this.publishPayloads(channel, [encodeTerminalPayload(channel, processId, data, time)]).catch(() => {});
+  }
+
+  publishStatus(processId: string, data: ProcessStatusData): void {
+    this.sendProcessStatus(processId, data).catch(() => {});
+  }
+
+  onPublishFailure(listener: (failure: PublishFailure) => void): void {
+    this.failureListeners.push(listener);
+  }
+
+  setProcessLookup(exists: (id: string) => boolean): void {
+    this.processExists = exists;
+  }
+
   /** Send to every connected client, subscribed or not (not numbered, not retained); returns the number of clients. */
   broadcast(message: Publishable): number {
-    const data = Buffer.from(JSON.stringify({ ...message, timestamp: timestamp() }));
-    for (const client of this.clients.values()) client.sendEncoded(data);
-    return this.clients.size;
+    return this.gate.broadcast(Buffer.from(JSON.stringify({ ...message, timestamp: timestamp() })));
   }
 
   /** The seed's SendError: an `error` to every client. */
@@ -221,168 +205,222 @@ export class Hub implements HubApi {
     return this.broadcast({ type: 'event', data: { event, data } });
   }
 
-  /** Register a request method (`process.start`, ...); a name twice throws. */
+  /** Register a request method: one of the typed map (role and params from there), or one of your own with its role. */
+  registerMethod<M extends MethodName>(name: M, handler: TypedHandler<M>): void;
+  registerMethod(name: string, handler: MethodHandler, options: MethodOptions): void;
   registerMethod(name: string, handler: MethodHandler, options?: MethodOptions): void {
-    this.methods.register(name, handler, options);
+    (this.methods.registerMethod as (n: string, h: MethodHandler, o?: MethodOptions) => void)(name, handler, options);
   }
 
-  /** Whether the bytes queued for all clients passed `congestionHighWaterBytes`. */
   isCongested(): boolean {
-    return this.congested;
+    return this.congestion.isCongested();
   }
 
-  /** Call `listener` once when the hub is no longer congested (soon, if it is not now). */
   onDrain(listener: () => void): void {
-    if (this.congested) this.drainListeners.push(listener);
-    else setImmediate(listener);
+    this.congestion.onDrain(listener);
   }
 
   // ---- read-only queries ----
 
   /** Connected clients. */
   clientCount(): number {
-    return this.clients.size;
+    return this.gate.clients.size;
   }
 
-  /** Channels with subscribers or retained history. */
+  /** Channels with local subscribers or retained history. */
   channelCount(): number {
-    return this.engine.channelCount();
+    const names = new Set(this.engine.channelNames());
+    for (const stream of this.streams.all()) names.add(stream.name);
+    return names.size;
   }
 
-  /** Subscribers of one channel. */
+  /** Local subscribers of one channel. */
   channelSubscriberCount(channel: string): number {
-    return this.engine.subscriberCount(channel);
+    return this.streams.get(channel)?.subscribers.size ?? 0;
   }
 
   /** One connected client, by id. */
   client(id: string): ClientConnection | undefined {
-    return this.clients.get(id);
+    return this.gate.clients.get(id);
   }
 
-  /** A statistics snapshot (CONTRACT.md "Statistics"). */
+  /** A statistics snapshot (CONTRACT.md "Statistics"), bounded whatever clients do (stats.ts). */
   stats(): HubStats {
-    const channelList = this.rates.measure(this.engine.channels());
+    const names = new Set(this.engine.channelNames());
+    for (const stream of this.streams.all()) names.add(stream.name);
+    const facts = [...names].map((name) => {
+      const known = this.engine.describe(name);
+      const stream = this.streams.get(name);
+      return {
+        name,
+        subscribers: stream?.subscribers.size ?? 0,
+        seq: known?.seq ?? stream?.seq ?? 0,
+        epoch: known?.epoch ?? stream?.epoch ?? '',
+        retained: known?.retained ?? 0,
+        retainedBytes: known?.retainedBytes ?? 0,
+      };
+    });
+    const engineCounters = this.engine.counters();
     return {
-      clients: this.clients.size,
-      channels: channelList.length,
+      clients: this.gate.clients.size,
+      channels: facts.length,
       queuedBytes: this.totalQueued,
-      clientList: Array.from(this.clients.values(), (c) => ({
-        id: c.id,
-        userId: c.userId,
-        role: c.role,
-        remote: c.remote,
-        connectedAt: c.connectedAt,
-        subscriptions: [...c.subscriptions],
-        sent: c.sent,
-        dropped: c.dropped,
-        queuedBytes: c.queuedBytes,
-      })),
-      channelList,
-      counters: { ...this.counters, channelsEvicted: this.engine.counters().channelsEvicted },
+      clientList: listClients(this.gate.clients.values()),
+      channelList: pickChannels(this.rates.measure(facts), isHubChannel),
+      counters: {
+        ...this.counters,
+        channelsEvicted: engineCounters.channelsEvicted,
+        retentionEvicted: engineCounters.retentionEvicted,
+        pressureReleased: this.congestion.released,
+      },
+      engine: this.engine.health(),
     };
+  }
+
+  /** Count something the HTTP front refused (it has no counters of its own). */
+  countRefusal(counter: 'hostRejected' | 'unauthenticatedCut'): void {
+    this.counters[counter]++;
   }
 
   /** Close one client with a code; false when there is no such client. */
   disconnect(clientId: string, code: number = CloseCode.byOperator, reason = 'closed by an operator'): boolean {
-    const client = this.clients.get(clientId);
+    const client = this.gate.clients.get(clientId);
     if (!client) return false;
     this.drop(client, code, reason, code === CloseCode.byOperator ? 'operatorDisconnects' : undefined);
     return true;
   }
 
-  // ---- connections ----
-
-  private guardOptions() {
-    const { port, allowedHosts, allowedOrigins } = this.options;
-    return { port, allowedHosts, allowedOrigins };
+  /** Close the connections of the given session users (their sessions were revoked). */
+  disconnectSessions(userIds: readonly string[]): void {
+    if (userIds.length === 0) return;
+    const ended = new Set(userIds);
+    for (const client of [...this.gate.clients.values()]) {
+      if (ended.has(client.userId)) this.drop(client, CloseCode.byOperator, 'session revoked', 'operatorDisconnects');
+    }
   }
 
-  private authenticate(req: IncomingMessage): AuthResult {
-    const own = this.auth.check(req);
-    if (own.valid || !this.options.authenticator) return own;
-    const other = this.options.authenticator.authenticate(req);
-    return other.valid ? { ...other, role: other.role ?? 'viewer' } : own;
-  }
+  // ---- subscriptions ----
 
-  private accept(ws: WebSocket, req: IncomingMessage, auth: AuthResult): void {
-    if (this.closing) return void ws.terminate();
-    this.lastPort = req.socket.localPort;
-    const id = `${this.idPrefix}-${++this.nextId}`;
-    const remote = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
-    const identity = { userId: auth.userId ?? 'anonymous', role: auth.role ?? 'viewer', claims: auth.claims ?? {}, remote };
-    const client = new ClientConnection(ws, id, identity, this.connectionLimits, this.owner, this.options.rateLimit);
-    this.clients.set(id, client);
-    this.counters.connections++;
-    ws.on('message', (data, isBinary) => {
-      try {
-        this.inbound.receive(client, data as Buffer, isBinary);
-      } catch (err) {
-        // A bug must cost one connection, not the process (an exception here would be uncaught).
-        this.options.onMethodError?.('(receive)', err);
-        this.drop(client, CloseCode.internalError, 'internal error', 'internalErrors');
+  private subscribeClient(client: ClientConnection, channel: string, from: SubscribeFrom | undefined): void {
+    let sub = client.subscriptions.get(channel);
+    if (!sub) {
+      if (client.subscriptions.size >= this.limits.maxSubscriptionsPerClient) {
+        return this.inbound.reject(client, `too many subscriptions (limit ${this.limits.maxSubscriptionsPerClient})`);
       }
+      if (!this.streams.get(channel) && this.streams.size >= this.limits.maxChannels && !isHubChannel(channel)) {
+        return this.inbound.reject(client, `too many channels (limit ${this.limits.maxChannels})`);
+      }
+      sub = new Subscription(channel, client, this.engine, {
+        answerExtra: () => this.subscribedExtra(channel),
+        latestOnSubscribe: LATEST_VALUE_CHANNELS.includes(channel),
+        onError: (err) => this.engineError(err),
+      });
+      sub.attach(this.streams.join(channel, sub));
+      client.subscriptions.set(channel, sub);
+      if (channel === HUB_STATS_CHANNEL) this.statsTimer ??= setInterval(this.publishStats, this.limits.statsIntervalMs).unref();
+    }
+    const subscription = sub;
+    subscription.start(from).catch((err: unknown) => {
+      // The engine refused (a full channel table, a server that is down): the client hears why.
+      this.engineError(err);
+      this.unsubscribeClient(client, channel);
+      if (!client.closed) this.inbound.reject(client, `subscribe to "${channel}" failed: ${(err as Error).message}`);
     });
-    ws.on('pong', () => (client.lastSeen = performance.now()));
-    ws.on('error', (err: Error & { code?: string }) => {
-      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.counters.oversize++;
-    });
-    ws.on('close', () => {
-      client.closedBySocket();
-      this.unregister(client);
-    });
-    this.heartbeat ??= setInterval(this.beat, this.limits.heartbeatIntervalMs).unref();
-    this.options.onConnect?.(client);
   }
 
-  private readonly beat = (): void => {
-    const now = performance.now();
-    for (const client of this.clients.values()) {
-      if (now - client.lastSeen > this.limits.pongTimeoutMs) this.kill(client, 'pongTimeouts');
-      else client.ws.ping();
-    }
-  };
+  private unsubscribeClient(client: ClientConnection, channel: string): void {
+    const sub = client.subscriptions.get(channel);
+    if (!sub) return;
+    sub.cancel();
+    client.subscriptions.delete(channel);
+    this.streams.leave(channel, sub);
+  }
 
-  // One line of output is one call: the channel name is built once per process, not per line
-  // (a fresh string would be flattened and hashed again for every lookup).
+  private subscribedExtra(channel: string): { exists?: false } {
+    if (!this.processExists || !channel.startsWith(PROCESS_CHANNEL_PREFIX)) return {};
+    const id = channel.slice(PROCESS_CHANNEL_PREFIX.length);
+    return isValidProcessId(id) && this.processExists(id) ? {} : { exists: false };
+  }
+
+  // ---- publishing internals ----
+
   private outputChannel(processId: string): string {
-    let channel = this.outputChannels.get(processId);
-    if (channel === undefined) {
-      if (this.outputChannels.size >= 10_000) this.outputChannels.clear();
-      channel = processChannel(processId);
-      this.outputChannels.set(processId, channel);
-    }
-    return channel;
+    return processChannel(processId);
   }
 
-  private publishMessage(channel: string, message: Message): number {
-    const entry = this.engine.publish(channel, message);
-    this.counters.published++;
-    return entry.seq;
+  // The JSON start of a process's output messages, built once per process (not per line).
+  private prefixOf(processId: string, channel: string): string {
+    let prefix = this.prefixes.get(processId);
+    if (prefix === undefined) {
+      if (this.prefixes.size >= 10_000) this.prefixes.clear();
+      prefix = outputPrefix(channel, processId);
+      this.prefixes.set(processId, prefix);
+    }
+    return prefix;
+  }
+
+  private publishMessage(channel: string, message: Message): Promise<StreamPosition> {
+    let payload: Buffer;
+    try {
+      payload = encodePayload(message);
+    } catch (err) {
+      // Refused before any seq was taken: nothing is numbered without a message.
+      return Promise.reject(err as Error);
+    }
+    return this.publishPayloads(channel, [payload]);
+  }
+
+  private publishPayloads(channel: string, payloads: Buffer[]): Promise<StreamPosition> {
+    const options: PublishOptions = {
+      retention: LATEST_VALUE_CHANNELS.includes(channel) ? this.latestRetention : this.retention,
+      pinned: isHubChannel(channel),
+    };
+    return this.engine.publish(channel, payloads, options).then(
+      (position) => {
+        this.counters.published += payloads.length;
+        return position;
+      },
+      (err: unknown) => {
+        this.publishFailed(channel, payloads.length, err);
+        throw err;
+      },
+    );
+  }
+
+  // Never silent: counted, told to the channel's local subscribers, and to the listeners (the
+  // supervisor adds lost lines to its process's `skipped`).
+  private publishFailed(channel: string, count: number, err: unknown): void {
+    this.counters.publishFailures += count;
+    const reason = err instanceof Error ? err.message : String(err);
+    const stream = this.streams.get(channel);
+    if (stream) {
+      const notice = Buffer.from(JSON.stringify({ type: 'error', channel, data: `${count} message(s) could not be published: ${reason}`, timestamp: timestamp() }));
+      for (const sub of stream.subscribers) if (sub instanceof Subscription) sub.notice(notice);
+    }
+    for (const listener of this.failureListeners) listener({ channel, count, reason });
+  }
+
+  private engineError(err: unknown): void {
+    this.options.onEngineError?.(err);
   }
 
   private readonly publishStats = (): void => {
-    if (this.engine.subscriberCount(HUB_STATS_CHANNEL) === 0) {
+    if (this.channelSubscriberCount(HUB_STATS_CHANNEL) === 0) {
       clearInterval(this.statsTimer);
       this.statsTimer = undefined;
       return;
     }
-    this.publish(HUB_STATS_CHANNEL, { type: 'event', data: this.stats() });
+    this.publishEvent(HUB_STATS_CHANNEL, this.stats());
   };
 
+  // The bytes queued for all clients are bounded too (many stuck clients at once): past the
+  // mark the largest queue is cut as a slow consumer; it recovers from history.
   private queued(delta: number): void {
     this.totalQueued += delta;
-    this.updateCongestion();
-  }
-
-  private updateCongestion(): void {
-    const highWater = this.limits.congestionHighWaterBytes;
-    if (!this.congested && (this.totalQueued > highWater || this.pressured.size > 0)) this.congested = true;
-    else if (this.congested && this.totalQueued <= highWater / 2 && this.pressured.size === 0) {
-      this.congested = false;
-      const listeners = this.drainListeners;
-      this.drainListeners = [];
-      if (listeners.length > 0) setImmediate(() => listeners.forEach((l) => l()));
-    }
+    if (delta <= 0 || this.totalQueued <= this.limits.maxTotalQueueBytes) return;
+    let largest: ClientConnection | undefined;
+    for (const client of this.gate.clients.values()) if (!largest || client.queuedBytes > largest.queuedBytes) largest = client;
+    if (largest) this.drop(largest, CloseCode.slowConsumer, 'slow consumer', 'slowConsumers');
   }
 
   // Deliberate close: counted, unregistered at once (its queue is freed), socket closed with a code.
@@ -400,42 +438,24 @@ export class Hub implements HubApi {
   }
 
   private unregister(client: ClientConnection): void {
-    if (!this.clients.delete(client.id)) return;
-    for (const channel of client.subscriptions) this.engine.unsubscribe(channel, client);
-    client.subscriptions.clear();
-    if (this.clients.size === 0) {
-      clearInterval(this.heartbeat);
-      this.heartbeat = undefined;
-    }
+    if (!this.gate.forget(client)) return;
+    for (const channel of [...client.subscriptions.keys()]) this.unsubscribeClient(client, channel);
+    this.congestion.release(client);
     this.options.onDisconnect?.(client);
   }
 
   private async shutdown(): Promise<void> {
-    const all = [...this.clients.values()];
-    const sockets = all.map(
-      (c) => new Promise<void>((resolve) => (c.ws.readyState === c.ws.CLOSED ? resolve() : c.ws.once('close', () => resolve()))),
-    );
-    for (const client of all) this.drop(client, CloseCode.goingAway, 'hub closing');
-    clearInterval(this.heartbeat);
     clearInterval(this.statsTimer);
-    this.heartbeat = this.statsTimer = undefined;
-    // Give peers a moment to answer the close handshake, then cut whatever is left.
-    const grace = new Promise<void>((resolve) => setTimeout(resolve, 1000).unref());
-    await Promise.race([Promise.all(sockets), grace]);
-    for (const client of all) client.ws.terminate();
-    this.wss.close();
-    this.engine.close();
-    const server = this.server;
-    if (server) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    this.statsTimer = undefined;
+    const clients = [...this.gate.clients.values()];
+    const closed = this.gate.closeAll((client) => this.drop(client, CloseCode.goingAway, 'hub closing'));
+    await closed;
+    for (const client of clients) this.unregister(client);
+    this.congestion.close();
+    this.streams.close();
+    await this.engine.close();
   }
 }
 
-// Module-level on purpose: a closure created in handleUpgrade would share that call's context,
-// and so keep the upgrade request (headers and all) alive for as long as the socket lives,
-// about 2.5 KB per idle connection (measured by the benchmark).
-function destroySocket(this: Duplex): void {
-  this.destroy();
-}
+/** The hub's own channels: never evicted by the engine, always subscribable. */
+const isHubChannel = isReservedChannel;

@@ -11,25 +11,26 @@ import {
   type RequestMessage,
   type SubscribeMessage,
 } from '../../shared/protocol';
+import type { HubCounters } from '../../shared/protocol';
 import type { ClientConnection } from './client-connection';
 import { timestamp } from './clock';
-import { ChannelLimitError, type ChannelEngine } from './engine';
 import { CloseCode, type ResolvedLimits } from './hub-options';
 import type { MethodRegistry } from './methods';
-import type { HubCounters } from './stats';
+import type { SubscribeFrom } from './subscription';
 
 /** What the router needs from the hub. */
 export interface RouterHost {
-  readonly engine: ChannelEngine;
   readonly counters: HubCounters;
   readonly methods: MethodRegistry;
-  readonly limits: Pick<ResolvedLimits, 'maxPayload' | 'maxSubscriptionsPerClient'>;
-  /** Publish a complete message to a channel; returns its seq. */
-  publishMessage(channel: string, message: Message): number;
+  readonly limits: Pick<ResolvedLimits, 'maxPayload'>;
+  /** Subscribe (or re-position) a client; answers `subscribed` or an `error` itself. */
+  subscribe(client: ClientConnection, channel: string, from: SubscribeFrom | undefined): void;
+  /** Leave a channel. */
+  unsubscribe(client: ClientConnection, channel: string): void;
+  /** Publish a client's message; rejects with a reason fit for the client when refused. */
+  publishFromClient(channel: string, message: Message): Promise<unknown>;
   /** Close a client on purpose, counted. */
   drop(client: ClientConnection, code: number, reason: string, counter?: keyof HubCounters): void;
-  /** A client subscribed to a channel (the hub starts `hub:stats` snapshots). */
-  subscribed(channel: string): void;
 }
 
 /** Routes every client's inbound messages. */
@@ -76,38 +77,21 @@ export class InboundRouter {
   }
 
   private subscribe(client: ClientConnection, message: SubscribeMessage): void {
-    const channel = targetChannel(message);
-    if (!client.subscriptions.has(channel) && client.subscriptions.size >= this.host.limits.maxSubscriptionsPerClient) {
-      return this.reject(client, `too many subscriptions (limit ${this.host.limits.maxSubscriptionsPerClient})`);
-    }
     const from = message.since === undefined ? undefined : { since: message.since, epoch: message.epoch };
-    let result;
-    try {
-      result = this.host.engine.subscribe(channel, client, from);
-    } catch (err) {
-      if (err instanceof ChannelLimitError) return this.reject(client, err.message);
-      throw err;
-    }
-    client.subscriptions.add(channel);
-    client.send({ type: 'subscribed', channel, data: { seq: result.seq, epoch: result.epoch, recovered: result.recovered } });
-    client.replay(result.replay);
-    this.host.subscribed(channel);
+    this.host.subscribe(client, targetChannel(message), from);
   }
 
   private unsubscribe(client: ClientConnection, channel: string): void {
-    client.subscriptions.delete(channel);
-    this.host.engine.unsubscribe(channel, client);
+    this.host.unsubscribe(client, channel);
   }
 
   private clientPublish(client: ClientConnection, message: PublishMessage): void {
     if (client.role !== 'operator') return this.reject(client, 'forbidden: viewers may not publish');
     if (isReservedChannel(message.channel)) return this.reject(client, `forbidden: channel "${message.channel}" is reserved for the hub`);
-    try {
-      this.host.publishMessage(message.channel, { type: 'publish', channel: message.channel, data: message.data, timestamp: timestamp() });
-    } catch (err) {
-      if (err instanceof ChannelLimitError) return this.reject(client, err.message);
-      throw err;
-    }
+    const channel = message.channel;
+    this.host.publishFromClient(channel, { type: 'publish', channel, data: message.data, timestamp: timestamp() }).catch((err: unknown) => {
+      if (!client.closed) this.reject(client, `publish to "${channel}" failed: ${(err as Error).message}`);
+    });
   }
 
   private request(client: ClientConnection, message: RequestMessage): void {
@@ -127,8 +111,8 @@ export class InboundRouter {
     else answer(result);
   }
 
-  // Bad input: an `error` (or, for a request with an id, a `response` with an error); the connection stays.
-  private reject(client: ClientConnection, reason: string, id?: string | number, code = 'bad_request'): void {
+  /** Bad input: an `error` (or, for a request with an id, a `response` with an error); the connection stays. */
+  reject(client: ClientConnection, reason: string, id?: string | number, code = 'bad_request'): void {
     this.host.counters.badMessages++;
     if (id !== undefined) client.send({ type: 'response', id, error: { code, message: reason } });
     else client.send({ type: 'error', data: reason });

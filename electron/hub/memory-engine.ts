@@ -1,182 +1,236 @@
-/** The default channel engine: channels, numbering and history in this process's memory. */
+/**
+ * The default channel engine: numbering and history in this process's memory. Every engine
+ * instance starts each channel in a fresh epoch. Its promises settle at once, and it hands
+ * publications to the handler before `publish` returns, so that one node pays nothing for the
+ * seam beyond a promise per publish call (a call carries a whole chunk of lines).
+ */
 import { randomBytes } from 'node:crypto';
-import type { Message } from '../../shared/protocol';
+import type { EngineHealth } from '../../shared/protocol';
 import {
   ChannelLimitError,
   type ChannelEngine,
-  type ChannelInfo,
+  type ChannelFacts,
   type EngineCounters,
-  type Entry,
-  type Position,
+  type EngineEvents,
+  type HistoryPage,
+  type HistoryRequest,
+  type PublishOptions,
+  type Publication,
   type RetentionLimits,
-  type SubscribeResult,
-  type Subscriber,
+  type StreamPosition,
 } from './engine';
 import { History } from './history';
 
 /** Default retention per channel: the contract's 10,000 messages or 8 MiB. */
 export const DEFAULT_RETENTION: RetentionLimits = { maxMessages: 10_000, maxBytes: 8 * 1024 * 1024 };
-/** Default cap on the number of channels. */
+/** Default cap on the number of unpinned channels (client channels). */
 export const DEFAULT_MAX_CHANNELS = 10_000;
+/** Default cap on the bytes retained by all channels together. */
+export const DEFAULT_MAX_TOTAL_BYTES = 512 * 1024 * 1024;
 
 /** Options of {@link MemoryEngine}. */
 export interface MemoryEngineOptions {
-  /** Retention of every channel. Default {@link DEFAULT_RETENTION}. */
-  retention?: Partial<RetentionLimits>;
-  /** Per-channel override of `retention` (e.g. keep only the last `hub:stats` snapshot). Default none. */
-  retentionFor?: (channel: string) => Partial<RetentionLimits> | undefined;
-  /** Most channels kept; past it the oldest channel without subscribers is dropped. Default 10,000. */
+  /** Most unpinned channels; past it the oldest one that no node subscribes to is dropped. Default 10,000. */
   maxChannels?: number;
+  /**
+   * Most bytes retained by every channel together (the global retention budget). Past it the
+   * oldest messages of unpinned channels go first, then those of the largest pinned ones.
+   * Default 512 MiB.
+   */
+  maxTotalBytes?: number;
 }
 
 interface Channel {
   readonly name: string;
   readonly epoch: string;
-  /** The JSON of a process_output message up to its data, for `outputOf` (see {@link encode}). */
-  outputPrefix: string;
-  outputOf: string | undefined;
   seq: number;
-  readonly subscribers: Set<Subscriber>;
+  pinned: boolean;
+  /** Node-level subscriptions (the hub subscribes once per channel with local subscribers). */
+  subscriptions: number;
   readonly history: History;
 }
 
-/** In-memory {@link ChannelEngine}: each engine instance starts every channel in a fresh epoch. */
+/** In-memory {@link ChannelEngine}. */
 export class MemoryEngine implements ChannelEngine {
+  readonly kind = 'memory';
+  readonly positionCheckMs = 0;
   private readonly map = new Map<string, Channel>();
-  private readonly retention: RetentionLimits;
-  private readonly retentionFor: MemoryEngineOptions['retentionFor'];
   private readonly maxChannels: number;
-  private evicted = 0;
+  private readonly maxTotalBytes: number;
+  private events: EngineEvents | undefined;
+  private unpinned = 0;
+  private totalBytes = 0;
+  private readonly count: EngineCounters = { channelsEvicted: 0, retentionEvicted: 0 };
 
   constructor(options: MemoryEngineOptions = {}) {
-    this.retention = { ...DEFAULT_RETENTION, ...options.retention };
-    this.retentionFor = options.retentionFor;
     this.maxChannels = options.maxChannels ?? DEFAULT_MAX_CHANNELS;
+    this.maxTotalBytes = options.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES;
     if (!(this.maxChannels >= 1)) throw new RangeError('maxChannels must be at least 1');
-    if (!(this.retention.maxMessages >= 0) || !(this.retention.maxBytes >= 0)) throw new RangeError('retention limits must be >= 0');
+    if (!(this.maxTotalBytes >= 0)) throw new RangeError('maxTotalBytes must be >= 0');
   }
 
-  publish(name: string, message: Message): Entry {
-    const channel = this.map.get(name) ?? this.create(name);
-    message.seq = ++channel.seq;
-    const entry: Entry = { seq: message.seq, data: Buffer.from(encode(channel, message)) };
-    channel.history.push(entry);
-    for (const subscriber of channel.subscribers) subscriber.deliver(entry);
-    if (channel.history.length === 0 && channel.subscribers.size === 0) this.map.delete(name);
-    return entry;
+  start(events: EngineEvents): Promise<void> {
+    this.events = events;
+    return Promise.resolve();
   }
 
-  subscribe(name: string, subscriber: Subscriber, from?: Position): SubscribeResult {
-    const channel = this.map.get(name) ?? this.create(name);
-    channel.subscribers.add(subscriber);
-    const { seq, epoch, history } = channel;
-    if (from === undefined) return { seq, epoch, recovered: true, replay: [] };
-    const first = history.firstSeq;
-    const sameLife = (from.epoch === undefined || from.epoch === epoch) && from.since <= seq;
-    if (!sameLife) return { seq, epoch, recovered: false, replay: history.after(0) };
-    // Nothing is missing when the oldest retained message directly follows `since`, or when
-    // the client already has everything.
-    const recovered = from.since >= seq || (first !== undefined && first <= from.since + 1);
-    return { seq, epoch, recovered, replay: history.after(from.since) };
+  publish(name: string, payloads: readonly Buffer[], options: PublishOptions): Promise<StreamPosition> {
+    let channel = this.map.get(name);
+    if (!channel) {
+      try {
+        channel = this.create(name, options.pinned === true);
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+    } else if (options.pinned && !channel.pinned) {
+      channel.pinned = true;
+      this.unpinned--;
+    }
+    const { history } = channel;
+    history.limits = options.retention;
+    const before = history.bytes;
+    const first = channel.seq + 1;
+    for (const data of payloads) history.push(++channel.seq, data);
+    this.totalBytes += history.bytes - before;
+    if (this.totalBytes > this.maxTotalBytes) this.holdBudget();
+    if (channel.subscriptions > 0 && payloads.length > 0 && this.events) {
+      const pubs: Publication[] = new Array(payloads.length);
+      for (let i = 0; i < payloads.length; i++) pubs[i] = { seq: first + i, data: payloads[i] as Buffer };
+      this.events.publications(name, channel.epoch, pubs);
+    }
+    const position = { seq: channel.seq, epoch: channel.epoch };
+    this.dropIfEmpty(channel);
+    return Promise.resolve(position);
   }
 
-  unsubscribe(name: string, subscriber: Subscriber): void {
+  history(name: string, request: HistoryRequest): Promise<HistoryPage> {
     const channel = this.map.get(name);
-    if (!channel) return;
-    channel.subscribers.delete(subscriber);
-    if (channel.subscribers.size === 0 && channel.history.length === 0) this.map.delete(name);
+    if (!channel) return Promise.resolve({ position: { seq: 0, epoch: this.unborn(name) }, firstSeq: 1, publications: [] });
+    const { history, seq, epoch } = channel;
+    const firstSeq = history.firstSeq ?? seq + 1;
+    const publications = request.limit > 0 ? history.after(request.since, request.limit, request.maxBytes ?? Infinity) : [];
+    return Promise.resolve({ position: { seq, epoch }, firstSeq, publications });
   }
 
-  subscriberCount(name: string): number {
-    return this.map.get(name)?.subscribers.size ?? 0;
+  subscribe(name: string, options: Pick<PublishOptions, 'pinned'> = {}): Promise<void> {
+    let channel = this.map.get(name);
+    if (!channel) {
+      try {
+        channel = this.create(name, options.pinned === true);
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+    }
+    channel.subscriptions++;
+    return Promise.resolve();
   }
 
-  channelCount(): number {
-    return this.map.size;
-  }
-
-  channel(name: string): ChannelInfo | undefined {
+  unsubscribe(name: string): Promise<void> {
     const channel = this.map.get(name);
-    return channel && info(channel);
+    if (channel && channel.subscriptions > 0) {
+      channel.subscriptions--;
+      this.dropIfEmpty(channel);
+    }
+    return Promise.resolve();
   }
 
-  channels(): ChannelInfo[] {
-    return Array.from(this.map.values(), info);
+  describe(name: string): ChannelFacts | undefined {
+    const channel = this.map.get(name);
+    return channel && { seq: channel.seq, epoch: channel.epoch, retained: channel.history.length, retainedBytes: channel.history.bytes };
+  }
+
+  channelNames(): string[] {
+    return [...this.map.keys()];
+  }
+
+  health(): EngineHealth {
+    return { kind: this.kind, up: true };
   }
 
   counters(): EngineCounters {
-    return { channelsEvicted: this.evicted };
+    return { ...this.count };
   }
 
-  close(): void {
+  close(): Promise<void> {
     this.map.clear();
+    this.unpinned = 0;
+    this.totalBytes = 0;
+    return Promise.resolve();
   }
 
-  private create(name: string): Channel {
-    if (this.map.size >= this.maxChannels) this.evictOldestIdle();
-    const channel: Channel = {
-      name,
-      epoch: randomBytes(6).toString('base64url'),
-      seq: 0,
-      outputPrefix: '',
-      outputOf: undefined,
-      subscribers: new Set(),
-      history: new History({ ...this.retention, ...this.retentionFor?.(name) }),
-    };
+  // A channel read before it exists answers an epoch it will keep when it is created right after
+  // (a subscribe creates it), so that a subscriber never sees a change of epoch at the first message.
+  private readonly unbornEpochs = new Map<string, string>();
+
+  private unborn(name: string): string {
+    let epoch = this.unbornEpochs.get(name);
+    if (epoch === undefined) {
+      if (this.unbornEpochs.size >= 1024) this.unbornEpochs.clear();
+      epoch = newEpoch();
+      this.unbornEpochs.set(name, epoch);
+    }
+    return epoch;
+  }
+
+  private create(name: string, pinned: boolean): Channel {
+    if (!pinned && this.unpinned >= this.maxChannels) this.evictOldestIdle();
+    const epoch = this.unbornEpochs.get(name) ?? newEpoch();
+    this.unbornEpochs.delete(name);
+    const channel: Channel = { name, epoch, seq: 0, pinned, subscriptions: 0, history: new History(DEFAULT_RETENTION) };
     this.map.set(name, channel);
+    if (!pinned) this.unpinned++;
     return channel;
   }
 
-  // A Map iterates in insertion order, so the first idle channel found is the oldest idle one.
+  // A Map iterates in insertion order, so the first idle unpinned channel is the oldest one.
   private evictOldestIdle(): void {
-    for (const [name, channel] of this.map) {
-      if (channel.subscribers.size === 0) {
-        this.map.delete(name);
-        this.evicted++;
+    for (const channel of this.map.values()) {
+      if (!channel.pinned && channel.subscriptions === 0) {
+        this.remove(channel);
+        this.count.channelsEvicted++;
         return;
       }
     }
     throw new ChannelLimitError(this.maxChannels);
   }
+
+  private dropIfEmpty(channel: Channel): void {
+    if (channel.subscriptions === 0 && channel.history.length === 0) this.remove(channel);
+  }
+
+  private remove(channel: Channel): void {
+    this.map.delete(channel.name);
+    this.totalBytes -= channel.history.bytes;
+    if (!channel.pinned) this.unpinned--;
+  }
+
+  // Over the global budget: oldest messages of the oldest unpinned channels first, so that
+  // operators' channels cannot push out process output; then the largest pinned channels.
+  private holdBudget(): void {
+    for (const channel of this.map.values()) {
+      if (this.totalBytes <= this.maxTotalBytes) return;
+      if (channel.pinned) continue;
+      this.trim(channel);
+    }
+    while (this.totalBytes > this.maxTotalBytes) {
+      let largest: Channel | undefined;
+      for (const channel of this.map.values()) if (!largest || channel.history.bytes > largest.history.bytes) largest = channel;
+      if (!largest || largest.history.length === 0) return;
+      this.trim(largest);
+    }
+  }
+
+  private trim(channel: Channel): void {
+    const { history } = channel;
+    while (history.length > 0 && this.totalBytes > this.maxTotalBytes) {
+      const freed = history.dropOldest();
+      this.totalBytes -= freed;
+      this.count.retentionEvicted++;
+    }
+    this.dropIfEmpty(channel);
+  }
 }
 
-function info(channel: Channel): ChannelInfo {
-  return {
-    name: channel.name,
-    subscribers: channel.subscribers.size,
-    seq: channel.seq,
-    epoch: channel.epoch,
-    retained: channel.history.length,
-    retainedBytes: channel.history.bytes,
-  };
-}
-
-// Process output is nearly every message the hub carries (one per line of every process), and
-// the hub gives it one fixed shape in which only the line, the stream, the timestamp and seq
-// change. Writing it from a cached prefix skips most of JSON.stringify's work (the benchmark's
-// ingest profile had encoding as the largest self time). Any other message, or an output message
-// with another field or order, goes through JSON.stringify: the bytes are the same either way.
-const OUTPUT_KEYS = ['type', 'channel', 'processId', 'data', 'stream', 'timestamp', 'seq'] as const;
-const STREAM_JSON = { stdout: ',"stream":"stdout","timestamp":', stderr: ',"stream":"stderr","timestamp":' } as const;
-let lastTimestamp = '';
-let lastTimestampJson = '""';
-
-function encode(channel: Channel, message: Message): string {
-  if (message.type !== 'process_output') return JSON.stringify(message);
-  const { processId, data, stream, timestamp } = message;
-  if (typeof data !== 'string' || typeof processId !== 'string' || typeof timestamp !== 'string' || (stream !== 'stdout' && stream !== 'stderr')) {
-    return JSON.stringify(message);
-  }
-  let i = 0;
-  for (const key in message) if (key !== OUTPUT_KEYS[i++]) return JSON.stringify(message);
-  if (i !== OUTPUT_KEYS.length || message.channel !== channel.name) return JSON.stringify(message);
-  if (channel.outputOf !== processId) {
-    channel.outputOf = processId;
-    channel.outputPrefix = `{"type":"process_output","channel":${JSON.stringify(channel.name)},"processId":${JSON.stringify(processId)},"data":`;
-  }
-  if (timestamp !== lastTimestamp) {
-    lastTimestamp = timestamp;
-    lastTimestampJson = JSON.stringify(timestamp);
-  }
-  return `${channel.outputPrefix}${JSON.stringify(data)}${STREAM_JSON[stream]}${lastTimestampJson},"seq":${message.seq}}`;
+function newEpoch(): string {
+  return randomBytes(6).toString('base64url');
 }

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Hub } from './hub';
 import { CloseCode } from './hub';
 import { startHub, TestClient, until, VIEWER_TOKEN } from './test-helpers';
-import { MethodError } from './types';
+import { MethodError } from './methods';
 
 let hub: Hub;
 let url: string;
@@ -52,14 +52,14 @@ describe('publish and requests', () => {
     hub.registerMethod('slow', async () => {
       await new Promise((r) => setTimeout(r, 10));
       return 'done';
-    });
+    }, {});
     hub.registerMethod('fails', () => {
       throw new MethodError('not_found', 'no such process');
-    });
+    }, {});
     hub.registerMethod('bug', () => {
       throw new Error('secret internals');
-    });
-    expect(() => hub.registerMethod('echo', () => 1)).toThrow(/already registered/);
+    }, {});
+    expect(() => hub.registerMethod('echo', () => 1, {})).toThrow(/already registered/);
     const c = await open();
     expect(await c.request('echo', { a: 1 }, 7)).toMatchObject({ type: 'response', id: 7, data: { params: { a: 1 }, role: 'operator' } });
     expect(await c.request('slow')).toMatchObject({ data: 'done' });
@@ -72,7 +72,7 @@ describe('publish and requests', () => {
 
   it('answers a result JSON cannot encode with an internal error and keeps the connection', async () => {
     await setup();
-    hub.registerMethod('big', () => ({ n: 1n }));
+    hub.registerMethod('big', () => ({ n: 1n }), {});
     const c = await open();
     expect(await c.request('big')).toMatchObject({ error: { code: 'internal' } });
     expect(await c.request('hub.stats')).toMatchObject({ data: { counters: { internalErrors: 1 } } });

@@ -1,7 +1,8 @@
 // Statistics: the snapshot's fields, hub:stats while anyone listens, channel rates.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Hub } from './hub';
-import { RateMeter, type HubStats } from './stats';
+import type { HubStats } from '../../shared/protocol';
+import { RateMeter } from './stats';
 import { startHub, TestClient, until } from './test-helpers';
 
 describe('RateMeter', () => {
@@ -37,6 +38,7 @@ describe('hub statistics', () => {
       remote: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
       connectedAt: expect.any(String),
       subscriptions: ['process:web', 'hub:stats'],
+      subscriptionCount: 2,
       sent: expect.any(Number),
       dropped: 0,
       queuedBytes: expect.any(Number),
@@ -50,17 +52,18 @@ describe('hub statistics', () => {
       retainedBytes: expect.any(Number),
       ratePerSec: expect.any(Number),
     });
+    expect(stats.engine).toEqual({ kind: 'memory', up: true });
     for (const key of ['slowConsumers', 'oversize', 'rateLimited', 'authFailures', 'originRejected', 'hostRejected', 'channelsEvicted']) {
       expect(stats.counters).toHaveProperty(key, expect.any(Number));
     }
     // Only the latest snapshot is retained, and the timer stops with the last subscriber.
     await c.waitFor((m) => m.channel === 'hub:stats' && (m.seq ?? 0) >= 3);
-    expect(hub.engine.channel('hub:stats')?.retained).toBe(1);
+    expect(hub.engine.describe('hub:stats')?.retained).toBe(1);
     c.send({ type: 'unsubscribe', channel: 'hub:stats' });
     await until(() => hub?.channelSubscriberCount('hub:stats') === 0);
-    const seq = hub.engine.channel('hub:stats')?.seq ?? 0;
+    const seq = hub.engine.describe('hub:stats')?.seq ?? 0;
     await new Promise((r) => setTimeout(r, 200));
-    expect(hub.engine.channel('hub:stats')?.seq ?? 0).toBeLessThanOrEqual(seq + 1);
+    expect(hub.engine.describe('hub:stats')?.seq ?? 0).toBeLessThanOrEqual(seq + 1);
     c.ws.terminate();
   });
 });

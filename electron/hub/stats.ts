@@ -1,87 +1,28 @@
-/** The hub's statistics (CONTRACT.md, "Statistics"): the snapshot shape, counters and channel rates. */
-import type { ChannelInfo } from './engine';
-import type { Role } from './types';
-
-/** One client in a snapshot. */
-export interface ClientStats {
-  /** The id `hub.disconnect` takes. */
-  id: string;
-  userId: string;
-  role: Role;
-  /** Peer address and port. */
-  remote: string;
-  /** RFC 3339 time of the connection. */
-  connectedAt: string;
-  /** Channel names. */
-  subscriptions: string[];
-  /** Messages written to the client. */
-  sent: number;
-  /** Inbound messages refused (rate limit). Outbound messages are never dropped while connected. */
-  dropped: number;
-  /** Bytes queued for the client (JS queue plus socket buffer). */
-  queuedBytes: number;
-}
-
-/** One channel in a snapshot: the engine's view plus its publication rate. */
-export interface ChannelStats extends ChannelInfo {
-  /** Messages per second published, over the last second or more. */
-  ratePerSec: number;
-}
-
-/** Counters of everything the hub refused, dropped or closed on purpose. */
-export interface HubCounters {
-  /** Connections accepted since start. */
-  connections: number;
-  /** Channel messages published. */
-  published: number;
-  /** Clients closed with 4008 (queue past the bound). */
-  slowConsumers: number;
-  /** Clients closed with 1009 (frame over the size limit). */
-  oversize: number;
-  /** Inbound messages refused by the rate limiter. */
-  rateLimited: number;
-  /** Clients closed with 4029 (persistent rate-limit abuse). */
-  rateLimitClosed: number;
-  /** Upgrades refused with 401. */
-  authFailures: number;
-  /** Upgrades refused with 403 for their Origin. */
-  originRejected: number;
-  /** Upgrades refused with 403 for their Host. */
-  hostRejected: number;
-  /** Upgrades refused with 503 (too many clients). */
-  capacityRejected: number;
-  /** Inbound messages answered with an error (malformed, unknown, forbidden). */
-  badMessages: number;
-  /** Clients terminated for not answering pings within the pong timeout. */
-  pongTimeouts: number;
-  /** Clients terminated because their socket took no data within the write timeout. */
-  writeTimeouts: number;
-  /** Clients closed by `hub.disconnect` (4000). */
-  operatorDisconnects: number;
-  /** Channels dropped at the channel cap (oldest idle first). */
-  channelsEvicted: number;
-  /** Failures of the hub's own code while handling a client (the client is closed with 1011). */
-  internalErrors: number;
-}
-
-/** A statistics snapshot: `hub.stats`, `hub:stats` and `/api/stats`. */
-export interface HubStats {
-  /** Connected clients (the seed's field). */
-  clients: number;
-  /** Channels with subscribers or retained history (the seed's field). */
-  channels: number;
-  /** Bytes waiting in the hub's own queues for all clients (socket buffers not included; see clientList). */
-  queuedBytes: number;
-  clientList: ClientStats[];
-  channelList: ChannelStats[];
-  counters: HubCounters;
-}
+/**
+ * The statistics snapshot (CONTRACT.md, "Statistics"; the shape is HubStats in
+ * shared/protocol/payloads/hub.ts): counters, and channel rates measured from `seq` deltas.
+ *
+ * A snapshot stays small whatever clients do: at most STATS_CLIENTS_LISTED clients with at most
+ * STATS_SUBSCRIPTIONS_LISTED channel names each (their counts in full), and at most
+ * STATS_CHANNELS_LISTED channels, the hub's own first, then the busiest. Otherwise thirty
+ * clients with a thousand long channel names made one snapshot larger than a client's queue,
+ * and every dashboard was cut and reconnected forever.
+ */
+import {
+  STATS_CHANNELS_LISTED,
+  STATS_CLIENTS_LISTED,
+  STATS_SUBSCRIPTIONS_LISTED,
+  type ChannelStats,
+  type ClientStats,
+  type HubCounters,
+} from '../../shared/protocol';
 
 /** Fresh zeroed counters. */
 export function newCounters(): HubCounters {
   return {
     connections: 0,
     published: 0,
+    publishFailures: 0,
     slowConsumers: 0,
     oversize: 0,
     rateLimited: 0,
@@ -90,14 +31,73 @@ export function newCounters(): HubCounters {
     originRejected: 0,
     hostRejected: 0,
     capacityRejected: 0,
+    unauthenticatedCut: 0,
     badMessages: 0,
     pongTimeouts: 0,
     writeTimeouts: 0,
     operatorDisconnects: 0,
     channelsEvicted: 0,
+    retentionEvicted: 0,
+    pressureReleased: 0,
     internalErrors: 0,
   };
 }
+
+/** A client as the snapshot reads it. */
+export interface ClientView {
+  readonly id: string;
+  readonly userId: string;
+  readonly role: ClientStats['role'];
+  readonly remote: string;
+  readonly connectedAt: string;
+  readonly subscriptions: ReadonlyMap<string, unknown>;
+  readonly sent: number;
+  readonly dropped: number;
+  readonly queuedBytes: number;
+}
+
+/** One client's entry, its channel names cut to the first few. */
+export function clientStats(client: ClientView, node?: string): ClientStats {
+  const subscriptions: string[] = [];
+  for (const name of client.subscriptions.keys()) {
+    if (subscriptions.length >= STATS_SUBSCRIPTIONS_LISTED) break;
+    subscriptions.push(name);
+  }
+  const out: ClientStats = {
+    id: client.id,
+    userId: client.userId,
+    role: client.role,
+    remote: client.remote,
+    connectedAt: client.connectedAt,
+    subscriptions,
+    subscriptionCount: client.subscriptions.size,
+    sent: client.sent,
+    dropped: client.dropped,
+    queuedBytes: client.queuedBytes,
+  };
+  if (node !== undefined) out.node = node;
+  return out;
+}
+
+/** The first {@link STATS_CLIENTS_LISTED} clients (the oldest connections first). */
+export function listClients(clients: Iterable<ClientView>, node?: string): ClientStats[] {
+  const out: ClientStats[] = [];
+  for (const client of clients) {
+    if (out.length >= STATS_CLIENTS_LISTED) break;
+    out.push(clientStats(client, node));
+  }
+  return out;
+}
+
+/** The channels to list: the hub's own (`pinned`) first, then the busiest, at most {@link STATS_CHANNELS_LISTED}. */
+export function pickChannels(channels: ChannelStats[], pinned: (name: string) => boolean): ChannelStats[] {
+  if (channels.length <= STATS_CHANNELS_LISTED) return channels;
+  const score = (c: ChannelStats) => (pinned(c.name) ? Infinity : c.ratePerSec * 1000 + c.subscribers);
+  return channels.sort((a, b) => score(b) - score(a)).slice(0, STATS_CHANNELS_LISTED);
+}
+
+/** A channel's numbers as the hub knows them, before its rate is added. */
+export type ChannelFactsNamed = Omit<ChannelStats, 'ratePerSec'>;
 
 /**
  * Publication rates per channel, measured from `seq` deltas between snapshots at least a second
@@ -106,8 +106,8 @@ export function newCounters(): HubCounters {
 export class RateMeter {
   private readonly marks = new Map<string, { seq: number; at: number; rate: number }>();
 
-  /** Channel infos with their rates; forgets channels that are gone. */
-  measure(channels: readonly ChannelInfo[], now: number = performance.now()): ChannelStats[] {
+  /** Channel facts with their rates; forgets channels that are gone. */
+  measure(channels: readonly ChannelFactsNamed[], now: number = performance.now()): ChannelStats[] {
     const seen = new Set<string>();
     const out = channels.map((c): ChannelStats => {
       seen.add(c.name);

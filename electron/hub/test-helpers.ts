@@ -1,6 +1,7 @@
 /** Helpers for the hub's tests: a hub on port 0 and real `ws` clients that record what they get. */
 import WebSocket from 'ws';
 import type { Message } from '../../shared/protocol';
+import { serveHub } from '../http/hub-server';
 import { Hub, type HubOptions } from './hub';
 
 /** The operator token every test hub accepts. */
@@ -8,14 +9,16 @@ export const TOKEN = 'test-operator-token-0123456789abcdef';
 /** A viewer token every test hub accepts. */
 export const VIEWER_TOKEN = 'test-viewer-token-0123456789abcdef';
 
-/** A hub listening on a free loopback port. */
-export async function startHub(options: HubOptions = {}): Promise<{ hub: Hub; port: number; url: string }> {
+/** A hub behind the HTTP front on a free loopback port; `hub.close()` also closes the front. */
+export async function startHub(options: HubOptions = {}, port = 0): Promise<{ hub: Hub; port: number; url: string }> {
   const hub = new Hub({
     tokens: { [TOKEN]: 'alice', [VIEWER_TOKEN]: { userId: 'victor', role: 'viewer' } },
     ...options,
   });
-  const { port, url } = await hub.listen();
-  return { hub, port, url };
+  const served = await serveHub(hub, { port, portExplicit: true });
+  const close = hub.close.bind(hub);
+  hub.close = () => close().then(() => served.close());
+  return { hub, port: served.port, url: served.url };
 }
 
 /** How a test client connects. */

@@ -3,6 +3,7 @@
 import { app } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { forgetCredentialVariables } from '../core/credentials';
 import { startSwitchyard, type RunningSwitchyard } from '../core/switchyard-app';
 import { parseCliOptions } from '../serve/cli-options';
 import { runDesktopApp } from './desktop-app';
@@ -14,6 +15,7 @@ let running: RunningSwitchyard | undefined;
 runDesktopApp(
   async () => {
     const options = parseCliOptions(process.argv.slice(app.isPackaged ? 1 : 2), process.env, { ignoreUnknown: true });
+    forgetCredentialVariables();
     running = await startSwitchyard({ ...options, appRoot, cwd: process.env.INIT_CWD ?? process.cwd(), log: (line) => console.error(line) });
     console.log(`Hub: ${running.hubUrl}`);
     console.log(`Dashboard: ${running.loginLink('operator')}`);

@@ -3,6 +3,7 @@
 // close the hub, and exit 0.
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { forgetCredentialVariables } from '../core/credentials';
 import { startSwitchyard } from '../core/switchyard-app';
 import { USAGE, parseCliOptions } from './cli-options';
 
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     console.error(`switchyard: ${(err as Error).message}\n${USAGE}`);
     process.exit(2);
   }
+  forgetCredentialVariables();
   if (options.help) {
     console.log(USAGE);
     return;

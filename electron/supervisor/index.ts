@@ -1,6 +1,6 @@
 /** The process supervisor: definitions (Procfile, config file), the Supervisor and its parts. */
 export { Supervisor, type SupervisorOptions } from './supervisor';
-export type { ProcessInfo } from './process-info';
+export type { ProcessInfo } from '../../shared/protocol';
 export {
   DEFAULT_RESTART,
   DEFAULT_STOP_GRACE_MS,

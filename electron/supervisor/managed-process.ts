@@ -24,8 +24,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { resolve } from 'node:path';
-import type { OutputStream, ProcessState, ProcessStatusData } from '../../shared/protocol';
-import type { ProcessInfo } from './process-info';
+import type { OutputStream, ProcessInfo, ProcessState, ProcessStatusData } from '../../shared/protocol';
 import { OutputSplitter } from './output-splitter';
 import { DEFAULT_STOP_GRACE_MS, restartPolicyOf, type ProcessDefinition } from './process-definition';
 import { groupAlive, signalGroup, terminateGroup } from './process-group';
@@ -192,6 +191,12 @@ export class ManagedProcess {
     } catch {
       // EPERM on a recycled pid: nothing of ours is left to kill.
     }
+  }
+
+  /** Lines the hub could not publish (reported after the fact: publishing is asynchronous). */
+  addSkipped(count: number): void {
+    this.counters.skipped += count;
+    this.counters.linesOut = Math.max(0, this.counters.linesOut - count);
   }
 
   /** Resume output after the hub drained. */

@@ -3,8 +3,11 @@
  * supervisor tests can run real child processes without a WebSocket server. It stands in for the
  * real hub's publishing side only; the end-to-end test uses the real Hub.
  */
-import { MethodError, type HubApi, type MethodHandler, type MethodOptions, type Publishable, type Role } from '../hub/types';
-import { processChannel, type OutputStream, type ProcessStatusData } from '../../shared/protocol';
+import { METHODS, isMethodName, processChannel, type OutputStream, type ProcessStatusData, type Role } from '../../shared/protocol';
+import type { StreamPosition } from '../hub/engine';
+import type { HubApi, Publishable, PublishFailure } from '../hub/hub-api';
+import { MethodError, type MethodHandler, type MethodOptions } from '../hub/methods';
+import type { OutputLine } from '../hub/wire-frame';
 
 /** One recorded message. */
 export interface Recorded {
@@ -31,24 +34,52 @@ export class RecordingHub implements HubApi {
   private readonly linesBy = new Map<string, { stream: OutputStream; line: string }[]>();
   private readonly statusesBy = new Map<string, ProcessStatusData[]>();
 
-  publish(channel: string, message: Publishable): number {
-    return this.record({ channel, type: message.type, data: message.data });
+  /** What {@link setProcessLookup} was given. */
+  processExists: ((id: string) => boolean) | undefined;
+  private readonly failureListeners: ((failure: PublishFailure) => void)[] = [];
+
+  publish(channel: string, message: Publishable): Promise<StreamPosition> {
+    return Promise.resolve({ seq: this.record({ channel, type: message.type, data: message.data }), epoch: 'recording' });
   }
 
-  sendProcessOutput(processId: string, line: string, stream: OutputStream): number {
-    if (this.congested) this.linesWhileCongested++;
-    listOf(this.linesBy, processId).push({ stream, line });
-    return this.record({ channel: processChannel(processId), type: 'process_output', data: line, stream });
+  publishEvent(channel: string, data: unknown): void {
+    this.record({ channel, type: 'event', data });
   }
 
-  sendProcessStatus(processId: string, data: ProcessStatusData): number {
+  publishOutput(processId: string, lines: readonly OutputLine[]): void {
+    for (const { data, stream } of lines) {
+      if (this.congested) this.linesWhileCongested++;
+      listOf(this.linesBy, processId).push({ stream, line: data });
+      this.record({ channel: processChannel(processId), type: 'process_output', data, stream });
+    }
+  }
+
+  publishTerminal(processId: string, data: string): void {
+    this.record({ channel: processChannel(processId), type: 'terminal_output', data });
+  }
+
+  publishStatus(processId: string, data: ProcessStatusData): void {
     listOf(this.statusesBy, processId).push(data);
-    return this.record({ channel: processChannel(processId), type: 'process_status', data });
+    this.record({ channel: processChannel(processId), type: 'process_status', data });
+  }
+
+  onPublishFailure(listener: (failure: PublishFailure) => void): void {
+    this.failureListeners.push(listener);
+  }
+
+  /** Report a publish failure as the hub would. */
+  failPublish(failure: PublishFailure): void {
+    for (const l of this.failureListeners) l(failure);
+  }
+
+  setProcessLookup(exists: (id: string) => boolean): void {
+    this.processExists = exists;
   }
 
   registerMethod(name: string, handler: MethodHandler, options?: MethodOptions): void {
     if (this.methods.has(name)) throw new Error(`method ${name} registered twice`);
-    this.methods.set(name, { handler, role: options?.role ?? 'operator' });
+    const role = isMethodName(name) ? METHODS[name].role : (options?.role ?? 'operator');
+    this.methods.set(name, { handler, role });
   }
 
   isCongested(): boolean {
@@ -65,12 +96,18 @@ export class RecordingHub implements HubApi {
     for (const l of this.drainListeners.splice(0)) l();
   }
 
-  /** Call a method as a client with `role` would; resolves with its result, rejects with its MethodError. */
+  /** Call a method as a client with `role` would (params checked by the method map, as the hub does); resolves with its result, rejects with its MethodError. */
   async call(method: string, params?: unknown, role: Role = 'operator'): Promise<unknown> {
     const m = this.methods.get(method);
     if (!m) throw new MethodError('not_found', `unknown method ${method}`);
     if (m.role === 'operator' && role !== 'operator') throw new MethodError('forbidden', `${method} is for operators`);
-    return await m.handler(params, { clientId: 'test', userId: 'test', role });
+    let checked = params;
+    if (isMethodName(method)) {
+      const parsed = METHODS[method].params.safeParse(params);
+      if (!parsed.success) throw new MethodError('bad_params', `${method}: ${parsed.error.issues[0]?.message ?? 'invalid params'}`);
+      checked = parsed.data;
+    }
+    return await m.handler(checked, { clientId: 'test', userId: 'test', role });
   }
 
   /** The output lines of a process as [stream, line] pairs. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { validateMessage, type Message, type ProcessStatusData } from '../../shared/protocol';
 import { startHub, TestClient, VIEWER_TOKEN } from '../hub/test-helpers';
-import type { ProcessInfo } from './process-info';
+import type { ProcessInfo } from '../../shared/protocol';
 import { Supervisor } from './supervisor';
 
 const NODE = JSON.stringify(process.execPath);

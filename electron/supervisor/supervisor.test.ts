@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROCESSES_CHANNEL } from '../../shared/protocol';
-import type { ProcessInfo } from './process-info';
+import type { ProcessInfo } from '../../shared/protocol';
 import { groupMembers } from './process-group';
 import { loadProcfile } from './procfile';
 import { RecordingHub } from './recording-hub';
@@ -319,14 +319,16 @@ class FlakyHub extends RecordingHub {
   constructor(private readonly every: number) {
     super();
   }
-  override sendProcessOutput(...args: Parameters<RecordingHub['sendProcessOutput']>): number {
-    if (this.congested) this.maxLinesPerCongestion = Math.max(this.maxLinesPerCongestion, ++this.sinceCongested);
-    if (++this.count % this.every === 0 && !this.congested) {
-      this.congested = true;
-      this.sinceCongested = 0;
-      setTimeout(() => this.drain(), 20);
+  override publishOutput(...args: Parameters<RecordingHub['publishOutput']>): void {
+    for (let i = 0; i < args[1].length; i++) {
+      if (this.congested) this.maxLinesPerCongestion = Math.max(this.maxLinesPerCongestion, ++this.sinceCongested);
+      if (++this.count % this.every === 0 && !this.congested) {
+        this.congested = true;
+        this.sinceCongested = 0;
+        setTimeout(() => this.drain(), 20);
+      }
     }
-    return super.sendProcessOutput(...args);
+    super.publishOutput(...args);
   }
 }
 

@@ -15,11 +15,12 @@
  *   `killAllSync()` SIGKILLs every group from an 'exit' handler; the watchdog (watchdog.ts) covers
  *   the death of this process itself.
  */
-import type { HubApi, MethodHandler, MethodOptions } from '../hub/types';
-import { MethodError } from '../hub/types';
-import { PROCESSES_CHANNEL } from '../../shared/protocol';
+import { PROCESSES_CHANNEL, PROCESS_CHANNEL_PREFIX, type OutputStream, type ProcessInfo } from '../../shared/protocol';
+import { timestamp } from '../hub/clock';
+import type { HubApi } from '../hub/hub-api';
+import { MethodError } from '../hub/methods';
+import type { OutputLine } from '../hub/wire-frame';
 import { ManagedProcess, type ManagedProcessHooks } from './managed-process';
-import type { ProcessInfo } from './process-info';
 import { DefinitionError, validateDefinition, type ProcessDefinition } from './process-definition';
 import { Watchdog } from './watchdog';
 
@@ -51,8 +52,6 @@ export interface SupervisorOptions {
 export class Supervisor {
   /** Times the watchdog exited on its own (the groups are then unguarded against our death). */
   watchdogFailures = 0;
-  /** Status and list messages the hub refused (its publish threw); refused output lines count per process as `skipped`. */
-  publishFailures = 0;
   private readonly hub: HubApi;
   private readonly procs = new Map<string, ManagedProcess>();
   private readonly hooks: ManagedProcessHooks;
@@ -61,6 +60,9 @@ export class Supervisor {
   private readonly waitingForDrain = new Set<ManagedProcess>();
   private drainRegistered = false;
   private listDirty = false;
+  /** Lines read in this turn of the event loop, per process: published together (one engine call per chunk). */
+  private readonly pendingLines = new Map<string, OutputLine[]>();
+  private flushQueued = false;
   private started = false;
   private closing: Promise<void> | null = null;
 
@@ -78,13 +80,9 @@ export class Supervisor {
     };
     this.watchdog = options.watchdog === false ? null : new Watchdog({ onUnexpectedExit: () => this.watchdogFailures++ });
     this.hooks = {
-      output: (id, line, stream) => void this.hub.sendProcessOutput(id, line, stream),
+      output: (id, line, stream) => this.queueLine(id, line, stream),
       status: (id, data) => {
-        try {
-          this.hub.sendProcessStatus(id, data);
-        } catch {
-          this.publishFailures++; // e.g. the hub's channel limit; the list below still carries it
-        }
+        this.hub.publishStatus(id, data);
         this.listChanged();
       },
       congested: () => this.hub.isCongested(),
@@ -93,6 +91,11 @@ export class Supervisor {
       groupGone: (pgid) => this.watchdog?.remove(pgid),
     };
     for (const def of options.definitions ?? []) this.addDefinition(checked(def, 'definitions'));
+    // A publish the engine refused is never silent: its lines count as the process's `skipped`.
+    this.hub.onPublishFailure(({ channel, count }) => {
+      if (channel.startsWith(PROCESS_CHANNEL_PREFIX)) this.procs.get(channel.slice(PROCESS_CHANNEL_PREFIX.length))?.addSkipped(count);
+    });
+    this.hub.setProcessLookup((id) => this.procs.has(id));
   }
 
   /** The watchdog's pid while it runs (for diagnostics and tests). */
@@ -206,35 +209,48 @@ export class Supervisor {
     this.listDirty = true;
     queueMicrotask(() => {
       this.listDirty = false;
-      try {
-        this.hub.publish(PROCESSES_CHANNEL, { type: 'event', data: { kind: 'list', processes: this.list() } });
-      } catch {
-        this.publishFailures++; // a throw here would be an uncaught exception in a microtask
-      }
+      this.hub.publishEvent(PROCESSES_CHANNEL, { kind: 'list', processes: this.list() });
     });
   }
 
+  // The lines of one pipe chunk are emitted synchronously, one call each: gather them and publish
+  // them together once the chunk is done, stamped with one time.
+  private queueLine(id: string, line: string, stream: OutputStream): void {
+    let lines = this.pendingLines.get(id);
+    if (!lines) this.pendingLines.set(id, (lines = []));
+    lines.push({ data: line, stream, time: '' });
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(this.flushLines);
+  }
+
+  private readonly flushLines = (): void => {
+    this.flushQueued = false;
+    const time = timestamp();
+    for (const [id, lines] of this.pendingLines) {
+      for (const line of lines) line.time = time;
+      this.hub.publishOutput(id, lines);
+    }
+    this.pendingLines.clear();
+  };
+
   private registerMethods(): void {
-    const reg = (name: string, handler: MethodHandler, options?: MethodOptions): void => this.hub.registerMethod(name, handler, options);
-    reg('process.list', () => this.list(), { role: 'viewer' });
-    reg('process.start', (params) => {
-      const id = idParam(params);
+    const hub = this.hub;
+    hub.registerMethod('process.list', () => this.list());
+    hub.registerMethod('process.start', ({ id }) => {
       this.startProcess(id);
       return this.get(id);
     });
-    reg('process.stop', async (params) => {
-      const id = idParam(params);
+    hub.registerMethod('process.stop', async ({ id }) => {
       await this.stopProcess(id);
       return this.get(id);
     });
-    reg('process.restart', async (params) => {
-      const id = idParam(params);
+    hub.registerMethod('process.restart', async ({ id }) => {
       await this.restartProcess(id);
       return this.get(id);
     });
-    reg('process.add', (params) => {
-      const id = idParam(params);
-      const { id: _id, ...rest } = params as Record<string, unknown>;
+    hub.registerMethod('process.add', (params) => {
+      const { id, ...rest } = params;
       let def: ProcessDefinition;
       try {
         def = validateDefinition(id, rest, { source: 'process.add' });
@@ -243,19 +259,11 @@ export class Supervisor {
       }
       return this.add(def);
     });
-    reg('process.remove', async (params) => {
-      const id = idParam(params);
+    hub.registerMethod('process.remove', async ({ id }) => {
       await this.remove(id);
-      return { id, removed: true };
+      return { id, removed: true as const };
     });
   }
-}
-
-function idParam(params: unknown): string {
-  if (typeof params !== 'object' || params === null || typeof (params as { id?: unknown }).id !== 'string') {
-    throw new MethodError('bad_params', 'params must be {"id": "<process id>"}');
-  }
-  return (params as { id: string }).id;
 }
 
 /** Validate a definition given in code (a loader's output is already clean; this also catches typos). */

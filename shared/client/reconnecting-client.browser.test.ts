@@ -9,6 +9,7 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { build, type Rollup } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Hub } from '../../electron/hub/hub';
+import { serveHub } from '../../electron/http/hub-server';
 
 const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'browser-test-token-0123456789abcdef';
@@ -21,7 +22,9 @@ describe.skipIf(!existsSync(CHROMIUM))('ReconnectingClient in Chromium', () => {
 
   beforeAll(async () => {
     hub = new Hub({ tokens: { [TOKEN]: 'browser' } });
-    const listening = await hub.listen();
+    const listening = await serveHub(hub);
+    const close = hub.close.bind(hub);
+    hub.close = () => close().then(() => listening.close());
     url = listening.url;
     const script = await bundle();
     browser = await chromium.launch({

@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ClientConnection } from '../../electron/hub/client-connection';
 import { Hub, type HubOptions } from '../../electron/hub/hub';
-import { MethodError } from '../../electron/hub/types';
+import { MethodError } from '../../electron/hub/methods';
+import { serveHub, type ServedHub } from '../../electron/http/hub-server';
 import type { Message } from '../protocol';
 import {
   ReconnectingClient,
@@ -20,13 +21,17 @@ import {
 const TOKEN = 'client-test-operator-token-0123456789';
 const VIEWER = 'client-test-viewer-token-0123456789';
 const hubs: Hub[] = [];
+const servers: ServedHub[] = [];
 const clients: ReconnectingClient[] = [];
 
 async function startHub(options: HubOptions = {}, port = 0): Promise<{ hub: Hub; url: string; port: number }> {
   const hub = new Hub({ tokens: { [TOKEN]: 'tester', [VIEWER]: { userId: 'viewer', role: 'viewer' } }, ...options });
   hubs.push(hub);
-  const listening = await hub.listen({ port });
-  return { hub, ...listening };
+  const served = await serveHub(hub, { port });
+  // Closing the hub closes its front too (the port is free again for a second hub).
+  const close = hub.close.bind(hub);
+  hub.close = () => close().then(() => served.close());
+  return { hub, url: served.url, port: served.port };
 }
 
 function makeClient(url: string, options: Partial<ReconnectingClientOptions> = {}): ReconnectingClient {
@@ -69,6 +74,7 @@ const rawSocket = (c: ClientConnection) => (c.ws as unknown as { _socket: Socket
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
   await Promise.all(hubs.splice(0).map((h) => h.close()));
+  await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
 describe('ReconnectingClient with the real hub', () => {
@@ -129,7 +135,7 @@ describe('ReconnectingClient with the real hub', () => {
     // Published before anyone can connect: seq 1 and 2 of the new life are <= the old last seq 3.
     second.sendProcessOutput('a', 'new 1', 'stdout');
     second.sendProcessOutput('a', 'new 2', 'stdout');
-    await second.listen({ port: first.port });
+    servers.push(await serveHub(second, { port: first.port }));
     await until(() => seen.filter((s) => typeof s === 'string' && s.startsWith('a:new')).length === 2, 'the replay of the new life');
     second.sendProcessOutput('a', 'new 3', 'stdout');
     second.publish('notes', { type: 'publish', data: 'new note' });
@@ -221,8 +227,8 @@ describe('ReconnectingClient with the real hub', () => {
     hub.registerMethod('test.echo', (params) => params, { role: 'viewer' });
     hub.registerMethod('test.fail', () => {
       throw new MethodError('not_found', 'no such thing');
-    });
-    hub.registerMethod('test.hang', () => new Promise(() => {}));
+    }, {});
+    hub.registerMethod('test.hang', () => new Promise(() => {}), {});
     const client = makeClient(url);
     await expect(client.request('test.echo', { a: 1 })).rejects.toMatchObject({ code: 'not_connected' });
     client.start();

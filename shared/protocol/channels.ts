@@ -11,6 +11,12 @@ export const PROCESSES_CHANNEL = 'processes';
 export const HUB_CHANNEL_PREFIX = 'hub:';
 /** A statistics snapshot every second while anyone is subscribed. */
 export const HUB_STATS_CHANNEL = 'hub:stats';
+/** Alerts (version 2). */
+export const ALERTS_CHANNEL = 'alerts';
+/** The record of control actions (version 2). */
+export const AUDIT_CHANNEL = 'audit';
+/** Channels whose latest message a new subscriber gets at once, without `since`: their value is their latest state. */
+export const LATEST_VALUE_CHANNELS: readonly string[] = [PROCESSES_CHANNEL, HUB_STATS_CHANNEL];
 
 const CHANNEL_RE = /^[A-Za-z0-9_\-.:/@]+$/;
 /** Process ids as Foreman and honcho accept Procfile names. */
@@ -30,9 +36,11 @@ export function isValidChannel(name: unknown): name is string {
   return channelNameError(name) === null;
 }
 
-/** Whether a channel belongs to the hub itself (`process:*`, `processes`, `hub:*`): clients never publish there. */
+/** Whether a channel belongs to the hub itself (`process:*`, `processes`, `hub:*`, `alerts`, `audit`): clients never publish there. */
 export function isReservedChannel(name: string): boolean {
-  return name.startsWith(PROCESS_CHANNEL_PREFIX) || name === PROCESSES_CHANNEL || name.startsWith(HUB_CHANNEL_PREFIX);
+  return (
+    name.startsWith(PROCESS_CHANNEL_PREFIX) || name === PROCESSES_CHANNEL || name.startsWith(HUB_CHANNEL_PREFIX) || name === ALERTS_CHANNEL || name === AUDIT_CHANNEL
+  );
 }
 
 /** Whether a string is a valid process id (a Procfile name). */

@@ -109,6 +109,8 @@ export interface SubscribedData {
   seq: number;
   epoch: string;
   recovered: boolean;
+  /** False for a `process:<id>` channel of no known process (a typo?); absent otherwise. */
+  exists?: false;
 }
 
 /** The hub's answer to every subscribe. */

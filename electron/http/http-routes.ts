@@ -1,32 +1,39 @@
 /**
  * The hub port's HTTP paths (CONTRACT.md, "HTTP on the hub port"): the dashboard, `/healthz`,
- * `/login`, `/api/stats`, `/metrics`, and `/ws` upgrades handed to the hub. The Host check runs
- * on every request before anything else (DNS rebinding); the hub checks Origin and credentials
- * on upgrades itself.
+ * `/login`, `/api/session`, `/api/stats`, `/metrics`, and `/ws` upgrades handed to the hub. The
+ * Host check runs on every request before anything else (DNS rebinding); the hub checks Origin
+ * and credentials on upgrades itself.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { SESSION_COOKIE } from '../hub/auth';
-import { rejectUpgrade } from '../hub/http-guard';
-import type { HubAuthApi } from '../hub/types';
+import { SESSION_COOKIE, type ExchangedSession } from '../hub/auth';
+import { checkOrigin, rejectUpgrade } from '../hub/http-guard';
+import type { HubAuthApi } from '../hub/hub-api';
+import { loginPage } from './login-page';
 import { SECURITY_HEADERS, serveStatic } from './static-files';
 
 /** What the routes need from the rest of the app. */
 export interface HttpRouteDeps {
   /** Whether the request's Host is allowed (loopback with this port, or an allowed host). */
   hostAllowed(req: IncomingMessage): boolean;
-  /** Credentials of plain requests and login tickets. */
-  auth: HubAuthApi;
+  /** The bound port (for the Origin check of `/api/session`). */
+  port(): number;
+  /** Origins accepted besides the hub's own. */
+  allowedOrigins?: readonly string[];
+  /** Credentials of plain requests, login tickets and the session exchange. */
+  auth: HubAuthApi & { exchangeCookie(req: IncomingMessage): ExchangedSession | null };
   /** Hand a `/ws` upgrade to the hub (which checks Origin and credentials). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** The statistics snapshot of `/api/stats`. */
   stats(): unknown;
-  /** Prometheus text for `/metrics`. */
-  metrics(): Promise<{ contentType: string; body: string }>;
-  /** The built dashboard folder. */
-  staticDir: string;
+  /** Prometheus text for `/metrics`; absent: 404. */
+  metrics?(): Promise<{ contentType: string; body: string }>;
+  /** The built dashboard folder; absent: no dashboard (404). */
+  staticDir?: string;
+  /** A route of the embedder's own, tried before the 404; true when it answered. */
+  extraRoute?(req: IncomingMessage, res: ServerResponse): boolean;
   /** Count a refused request (for the statistics). */
-  onRefused?(reason: 'host' | 'auth' | 'ticket'): void;
+  onRefused?(reason: 'host' | 'auth' | 'ticket'): unknown;
 }
 
 /** The `request` and `upgrade` listeners of the hub's HTTP server. */
@@ -38,6 +45,8 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
+    if (method === 'POST' && url.pathname === '/api/session') return exchange(req, res);
+    if (deps.extraRoute?.(req, res)) return;
     if (method !== 'GET' && method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return sendText(res, 405, 'Method Not Allowed');
@@ -50,9 +59,11 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
       case '/api/stats':
         if (!authorized(req, res)) return;
         return sendJson(res, 200, deps.stats());
-      case '/metrics':
+      case '/metrics': {
+        const metrics = deps.metrics;
+        if (!metrics) return sendText(res, 404, 'Not Found');
         if (!authorized(req, res)) return;
-        deps.metrics().then(
+        metrics().then(
           ({ contentType, body }) => {
             res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': contentType, 'Cache-Control': 'no-store' });
             res.end(body);
@@ -60,10 +71,11 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
           (err: unknown) => sendText(res, 500, `metrics failed: ${err instanceof Error ? err.message : String(err)}`),
         );
         return;
+      }
       case '/ws':
         return sendText(res, 426, 'Upgrade Required: /ws is the WebSocket endpoint');
       default:
-        if (!serveStatic(deps.staticDir, url.pathname, req, res)) sendText(res, 404, 'Not Found');
+        if (!deps.staticDir || !serveStatic(deps.staticDir, url.pathname, req, res)) sendText(res, 404, 'Not Found');
     }
   };
 
@@ -90,7 +102,7 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
     const session = ticket ? deps.auth.redeemTicket(ticket) : null;
     if (!session) {
       deps.onRefused?.('ticket');
-      return sendText(res, 401, 'Unauthorized: this login link was already used or is unknown; ask for a new one');
+      return sendHtml(res, 401, loginPage(ticket ? 'used' : 'missing'));
     }
     res.writeHead(303, {
       ...SECURITY_HEADERS,
@@ -101,12 +113,44 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
     res.end();
   }
 
+  // The dashboard trades the cookie from /login for a page token (auth.ts says why). Only the
+  // hub's own pages may: a page on another port is same-site for cookies, but not same-origin.
+  function exchange(req: IncomingMessage, res: ServerResponse): void {
+    const fetchSite = req.headers['sec-fetch-site'];
+    const sameOrigin = typeof req.headers.origin === 'string' && checkOrigin(req, { port: deps.port(), allowedOrigins: deps.allowedOrigins });
+    if (!sameOrigin || (fetchSite !== undefined && fetchSite !== 'same-origin')) return sendJson(res, 403, { error: 'forbidden: not the dashboard' });
+    req.resume(); // the body, if any, is not read
+    const session = deps.auth.exchangeCookie(req);
+    if (!session) {
+      deps.onRefused?.('auth');
+      return sendJson(res, 401, { error: 'no login session: open a fresh login link' });
+    }
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+      // The cookie's work is done; a stale one left behind would only be replayed.
+      'Set-Cookie': `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`,
+    });
+    res.end(JSON.stringify(session));
+  }
+
   return { request, upgrade };
 }
 
 function sendText(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
   res.end(`${text}\n`);
+}
+
+function sendHtml(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'text/html; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  });
+  res.end(html);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

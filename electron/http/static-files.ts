@@ -1,8 +1,9 @@
 /**
  * Serves the built dashboard (out/renderer) on the hub's port: GET and HEAD only, files inside
- * the folder only, with the security headers of a page that must never be framed or sniffed.
+ * the folder only (by their real path: a symlink inside it that leads out is refused), with the
+ * security headers of a page that must never be framed or sniffed.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, realpathSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 
@@ -43,9 +44,11 @@ export function serveStatic(root: string, pathname: string, req: IncomingMessage
   if (decoded.includes('\0')) return false;
   const relative = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
   const file = normalize(join(root, relative));
-  if (file !== root && !file.startsWith(root.endsWith(sep) ? root : root + sep)) return false;
+  if (!inside(root, file)) return false;
   let size: number;
   try {
+    // The real path must be inside the real root too: a link to /etc/passwd is not a dashboard file.
+    if (!inside(realpathSync(root), realpathSync(file))) return false;
     const stat = statSync(file);
     if (!stat.isFile()) return false;
     size = stat.size;
@@ -64,4 +67,8 @@ export function serveStatic(root: string, pathname: string, req: IncomingMessage
   if (req.method === 'HEAD') res.end();
   else createReadStream(file).pipe(res);
   return true;
+}
+
+function inside(root: string, file: string): boolean {
+  return file === root || file.startsWith(root.endsWith(sep) ? root : root + sep);
 }
