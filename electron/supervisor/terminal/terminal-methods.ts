@@ -1,6 +1,7 @@
 /**
- * The terminal methods, registered on the hub's method registry (so its roles apply: viewers get
- * `forbidden` for the operator methods before a handler runs):
+ * The terminal methods, registered on the hub's method registry, which checks their params and
+ * roles against the method map (viewers get `forbidden` for the operator methods before a
+ * handler runs) and hears of every call for the audit trail:
  *
  * - `process.input` `{id, data}` (operators): keystrokes to a `tty: true` process, or text to the
  *   stdin of one started with `stdin: true`; `{written: bytes}`. Else `bad_params`; not running:
@@ -9,8 +10,8 @@
  *   `{cols, rows}`.
  * - `process.screen` `{id}` (viewers too): the current screen, see payloads/terminal.ts.
  */
-import { METHODS, type CheckedParamsOf, type MethodName, type ScreenSnapshot } from '../../../shared/protocol';
-import { MethodError, type MethodHandler, type MethodOptions } from '../../hub/types';
+import type { ScreenSnapshot } from '../../../shared/protocol';
+import type { MethodRegistrar } from '../../hub/methods';
 import type { InputGuard } from './input-guard';
 
 /** What the methods need of a process. */
@@ -24,35 +25,16 @@ export interface TerminalTarget {
 }
 
 /** Register the three methods; `find` throws MethodError `not_found` for an unknown id. */
-export function registerTerminalMethods(
-  register: (name: string, handler: MethodHandler, options?: MethodOptions) => void,
-  find: (id: string) => TerminalTarget,
-  guard: InputGuard,
-): void {
-  register('process.input', (raw, ctx) => {
-    const { id, data } = checked('process.input', raw);
+export function registerTerminalMethods(hub: MethodRegistrar, find: (id: string) => TerminalTarget, guard: InputGuard): void {
+  hub.registerMethod('process.input', ({ id, data }, ctx) => {
     const target = find(id);
     guard.admit('process.input', ctx);
-    const written = target.input(data);
-    guard.record('process.input', id, ctx, written);
-    return { written };
+    return { written: target.input(data) };
   });
-  register('process.resize', (raw, ctx) => {
-    const { id, cols, rows } = checked('process.resize', raw);
+  hub.registerMethod('process.resize', ({ id, cols, rows }, ctx) => {
     const target = find(id);
     guard.admit('process.resize', ctx);
-    const size = target.resize(cols, rows);
-    guard.record('process.resize', id, ctx, 0, `${size.cols}x${size.rows}`);
-    return size;
+    return target.resize(cols, rows);
   });
-  register('process.screen', (raw) => find(checked('process.screen', raw).id).screen(), { role: 'viewer' });
-}
-
-/** The params checked against the method map; a bad one is `bad_params` naming the field. */
-function checked<M extends MethodName>(method: M, raw: unknown): CheckedParamsOf<M> {
-  const result = METHODS[method].params.safeParse(raw);
-  if (result.success) return result.data as CheckedParamsOf<M>;
-  const issue = result.error.issues[0];
-  const where = issue?.path.length ? `params.${issue.path.join('.')}` : 'params';
-  throw new MethodError('bad_params', `${method}: ${where}: ${issue?.message ?? 'invalid'}`);
+  hub.registerMethod('process.screen', ({ id }) => find(id).screen());
 }

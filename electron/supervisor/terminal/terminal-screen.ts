@@ -1,9 +1,8 @@
 /**
  * The server's copy of a process's terminal: an @xterm/headless terminal fed the very chunks that
- * went out as `terminal_output`, in channel order, each with its `seq`. A viewer that opens late
- * or reconnects asks for {@link TerminalScreen.snapshot}: the serialized screen (scrollback
- * included) and the `seq` of the last message it includes; it then applies only the messages with
- * a greater `seq`, and its screen is the one a viewer connected from the start shows.
+ * went out as `terminal_output`, in channel order. A viewer that opens late or reconnects asks for
+ * {@link TerminalScreen.snapshot}: the serialized screen (scrollback included) of every chunk
+ * written before the call (the session adds the `seq` of the last one).
  *
  * What the serializer leaves out (the scroll region, a hidden cursor) is appended (screen-extras.ts).
  *
@@ -38,7 +37,6 @@ export class TerminalScreen {
   private readonly serializer: SerializeAddon;
   private readonly lines: LineLog;
   private readonly drainListeners: (() => void)[] = [];
-  private parsedSeq = 0;
   private pending = 0;
   private closed = false;
 
@@ -60,30 +58,26 @@ export class TerminalScreen {
     return this.pending;
   }
 
-  /** Feed a chunk published with `seq`. */
-  write(data: string, seq: number): void {
+  /** Feed a chunk (in the order it was published). */
+  write(data: string): void {
     if (this.closed) return;
     this.pending += data.length;
     this.term.write(data, () => {
       this.pending -= data.length;
-      this.parsedSeq = seq;
       if (this.drainListeners.length && this.pending === 0) for (const l of this.drainListeners.splice(0)) l();
     });
   }
 
-  /** Resize once the chunks written so far are parsed (a resize published with `seq`). */
-  resize(cols: number, rows: number, seq: number): void {
-    this.after(() => {
-      this.term.resize(cols, rows);
-      this.parsedSeq = seq;
-    });
+  /** Resize once the chunks written so far are parsed (in order with them). */
+  resize(cols: number, rows: number): void {
+    this.after(() => this.term.resize(cols, rows));
   }
 
-  /** The current screen, once every chunk written so far is parsed. */
-  snapshot(): Promise<ScreenSnapshot> {
+  /** The screen of every chunk written so far, once they are parsed (later ones are not in it). */
+  snapshot(): Promise<Omit<ScreenSnapshot, 'seq'>> {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new Error('the terminal is closed'));
-      this.after(() => resolve({ data: this.serializer.serialize() + screenExtras(this.term), cols: this.term.cols, rows: this.term.rows, seq: this.parsedSeq }));
+      this.after(() => resolve({ data: this.serializer.serialize() + screenExtras(this.term), cols: this.term.cols, rows: this.term.rows }));
     });
   }
 

@@ -2,7 +2,7 @@
 // against the screen of a viewer that saw everything, resizes in order with the output.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Publishable } from '../../hub/types';
+import type { Publishable } from '../../hub/hub-api';
 import { PtyRun } from './pty-run';
 import { renderScreen, type ScreenMessage } from './screen-replay';
 import { TerminalSession } from './terminal-session';
@@ -18,9 +18,10 @@ function start(command: string, options: ConstructorParameters<typeof TerminalSe
   const messages: ScreenMessage[] = [];
   const lines: string[] = [];
   const session = new TerminalSession('t', {
-    publish: (m: Publishable) => {
+    publish: async (m: Publishable) => {
       const seq = messages.length + 1;
       messages.push({ ...(m as ScreenMessage), seq });
+      await new Promise((r) => setImmediate(r)); // an engine numbers now and answers later
       return seq;
     },
   }, options);

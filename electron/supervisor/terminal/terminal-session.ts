@@ -15,8 +15,8 @@
  *   reset, mouse and bracketed paste off, new line): the previous run's scrollback stays, its
  *   modes do not.
  */
-import type { Publishable } from '../../hub/types';
-import { MethodError } from '../../hub/types';
+import type { Publishable } from '../../hub/hub-api';
+import { MethodError } from '../../hub/methods';
 import type { ScreenSnapshot, TerminalResizeEvent } from '../../../shared/protocol';
 import { DEFAULT_TERMINAL_SIZE, type PtyRun } from './pty-run';
 import { TerminalScreen } from './terminal-screen';
@@ -32,8 +32,8 @@ export const MAX_UNREAD_INPUT_BYTES = 1024 * 1024;
 
 /** How a session reaches the hub. */
 export interface TerminalSessionHooks {
-  /** Publish on the process's channel; returns the `seq`. A throw counts the chunk as skipped. */
-  publish(message: Publishable): number;
+  /** Publish on the process's channel, in call order; resolves with the message's `seq`, rejects when it was refused. */
+  publish(message: Publishable): Promise<number>;
 }
 
 /** Options of {@link TerminalSession}. */
@@ -62,7 +62,8 @@ export class TerminalSession {
   private runs = 0;
   private out = '';
   private flushScheduled: NodeJS.Immediate | null = null;
-  private lastSeq = 0;
+  /** The `seq` of the last message published (of the last one the hub took, when some were refused). */
+  private lastSeq: Promise<number> = Promise.resolve(0);
   private readonly holds = new Set<string>();
   private closed = false;
   private cols: number;
@@ -142,16 +143,21 @@ export class TerminalSession {
     this.cols = cols;
     this.rows = rows;
     const data: TerminalResizeEvent = { kind: 'terminal_resize', cols, rows };
-    const seq = this.publish({ type: 'event', processId: this.id, data });
-    this.screen.resize(cols, rows, seq);
+    this.publish({ type: 'event', processId: this.id, data });
+    this.screen.resize(cols, rows);
     this.run?.resize(cols, rows);
     return this.size;
   }
 
-  /** The current screen and the `seq` it includes (after the batched output went out). */
-  snapshot(): Promise<ScreenSnapshot> {
+  /**
+   * The current screen and the `seq` of the last message it includes: the screen holds every
+   * chunk published before this call, and none after (a later chunk has a greater `seq`).
+   */
+  async snapshot(): Promise<ScreenSnapshot> {
     this.flush();
-    return this.screen.snapshot();
+    const seq = this.lastSeq;
+    const screen = await this.screen.snapshot();
+    return { ...screen, seq: await seq };
   }
 
   /** Release the headless terminal; twice is harmless. */
@@ -180,8 +186,8 @@ export class TerminalSession {
       if (cut < this.out.length && last >= 0xd800 && last <= 0xdbff) cut--; // keep a surrogate pair whole
       const piece = this.out.slice(0, cut);
       this.out = this.out.slice(cut);
-      const seq = this.publish({ type: 'terminal_output', processId: this.id, data: piece });
-      this.screen.write(piece, seq);
+      this.publish({ type: 'terminal_output', processId: this.id, data: piece });
+      this.screen.write(piece);
     }
     if (this.screen.pendingBytes > this.maxPending && !this.holds.has('parse')) {
       this.hold('parse');
@@ -190,12 +196,11 @@ export class TerminalSession {
   }
 
   /** Publish; a refused message keeps the last seq (the headless screen still takes it). */
-  private publish(message: Publishable): number {
-    try {
-      this.lastSeq = this.hooks.publish(message);
-    } catch {
+  private publish(message: Publishable): void {
+    const previous = this.lastSeq;
+    this.lastSeq = this.hooks.publish(message).catch(() => {
       this.skipped++;
-    }
-    return this.lastSeq;
+      return previous;
+    });
   }
 }
