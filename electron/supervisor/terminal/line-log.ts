@@ -24,6 +24,9 @@ import { rowToAnsi } from './row-ansi';
 /** Default longest logged line piece, in UTF-16 code units (escapes included). */
 export const DEFAULT_MAX_LINE_CHARS = 64 * 1024;
 
+/** How far below its marker the frontier may be before the marker moves (less than the scrollback, so the marker is never trimmed first). */
+const MAX_ANCHOR_DRIFT = 64;
+
 /** Options of {@link LineLog}. */
 export interface LineLogOptions {
   /** Longest line piece. Default {@link DEFAULT_MAX_LINE_CHARS}. */
@@ -32,14 +35,20 @@ export interface LineLogOptions {
 
 /** Turns a headless terminal's screen into log lines; see the file comment for the rule. */
 export class LineLog {
-  /** The first row not logged yet (a marker follows its row as the buffer scrolls and trims). */
-  private frontier: IMarker | null = null;
+  /**
+   * The first row not logged yet is `anchor.line + offset`: a marker follows its row as the buffer
+   * scrolls and trims. One marker serves many line feeds (registering one per line would cost
+   * more than the rest of the rule); it moves when it would drift far behind.
+   */
+  private anchor: IMarker | null = null;
+  private offset = 0;
   /** The row at the frontier was logged by {@link flush} (it had no newline yet). */
   private frontierLogged = false;
   /** The screen was cleared: the next line feed restarts at the top of the screen. */
   private cleared = false;
   private readonly cell: IBufferCell;
   private readonly maxChars: number;
+  private readonly maxDrift: number;
   private readonly subscriptions: IDisposable[] = [];
 
   constructor(
@@ -48,8 +57,9 @@ export class LineLog {
     options: LineLogOptions = {},
   ) {
     this.maxChars = options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
+    this.maxDrift = Math.max(1, Math.min(MAX_ANCHOR_DRIFT, term.options.scrollback ?? 0));
     this.cell = term.buffer.normal.getNullCell();
-    if (term.buffer.active.type === 'normal') this.frontier = term.registerMarker(0) ?? null;
+    if (term.buffer.active.type === 'normal') this.anchor = term.registerMarker(0) ?? null;
     this.subscriptions.push(
       term.onLineFeed(() => this.onLineFeed()),
       term.parser.registerCsiHandler({ final: 'J' }, (params) => {
@@ -85,8 +95,8 @@ export class LineLog {
   /** Stop listening; calling it twice is harmless. */
   dispose(): void {
     for (const s of this.subscriptions.splice(0)) s.dispose();
-    this.frontier?.dispose();
-    this.frontier = null;
+    this.anchor?.dispose();
+    this.anchor = null;
   }
 
   private onLineFeed(): void {
@@ -108,13 +118,21 @@ export class LineLog {
     const b = this.term.buffer.normal;
     if (this.cleared) return b.baseY; // rule 4: the screen's rows are new; the scrollback was logged
     // A marker trimmed off the scrollback: every row still held is newer than the last logged one.
-    if (!this.frontier || this.frontier.isDisposed || this.frontier.line < 0) return Math.min(upTo, 0);
-    return this.frontier.line + (this.frontierLogged ? 1 : 0);
+    if (!this.anchor || this.anchor.isDisposed || this.anchor.line < 0) return Math.min(upTo, 0);
+    return this.anchor.line + this.offset + (this.frontierLogged ? 1 : 0);
   }
 
   private setFrontier(cursorOffset: number): void {
-    this.frontier?.dispose();
-    this.frontier = this.term.registerMarker(cursorOffset) ?? null;
+    const b = this.term.buffer.active;
+    const row = b.baseY + b.cursorY + cursorOffset;
+    const anchor = this.anchor;
+    if (anchor && !anchor.isDisposed && anchor.line >= 0 && row >= anchor.line && row - anchor.line < this.maxDrift) {
+      this.offset = row - anchor.line;
+      return;
+    }
+    anchor?.dispose();
+    this.anchor = this.term.registerMarker(cursorOffset) ?? null;
+    this.offset = 0;
   }
 
   /** Log rows `from`..`to` (inclusive) as lines: wrapped rows join the row they continue. */

@@ -11,7 +11,11 @@ import type { IBufferCell, IBufferLine } from '@xterm/headless';
  * past `width` (the terminal's columns: a row keeps its cells when the terminal narrows) are left out.
  */
 export function rowToAnsi(row: IBufferLine, cell: IBufferCell, trim = true, width = row.length): string {
-  const end = Math.min(width, trim ? lastUsedColumn(row, cell) : row.length);
+  const end = Math.min(width, row.length, trim ? lastUsedColumn(row, cell, width) : row.length);
+  // Most rows carry no attributes at all: the buffer's own string then says it all, much faster.
+  let plain = true;
+  for (let x = 0; x < end && plain; x++) plain = row.getCell(x, cell)?.isAttributeDefault() !== false;
+  if (plain) return row.translateToString(false, 0, end);
   let out = '';
   let current = '';
   for (let x = 0; x < end; x++) {
@@ -28,12 +32,12 @@ export function rowToAnsi(row: IBufferLine, cell: IBufferCell, trim = true, widt
   return out;
 }
 
-/** One past the last column holding a character or a coloured background. */
-function lastUsedColumn(row: IBufferLine, cell: IBufferCell): number {
-  for (let x = row.length - 1; x >= 0; x--) {
+/** One past the last column (before `width`) holding a character or a coloured background. */
+function lastUsedColumn(row: IBufferLine, cell: IBufferCell, width: number): number {
+  for (let x = Math.min(width, row.length) - 1; x >= 0; x--) {
     if (!row.getCell(x, cell)) continue;
-    if (cell.getChars() !== '' && cell.getChars() !== ' ') return x + 1;
-    if (!cell.isBgDefault() || cell.isInverse()) return x + 1;
+    const code = cell.getCode();
+    if ((code !== 0 && code !== 32) || !cell.isBgDefault() || cell.isInverse()) return x + 1;
   }
   return 0;
 }

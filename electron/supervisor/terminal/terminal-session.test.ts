@@ -2,7 +2,6 @@
 // against the screen of a viewer that saw everything, resizes in order with the output.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Publishable } from '../../hub/hub-api';
 import { PtyRun } from './pty-run';
 import { renderScreen, type ScreenMessage } from './screen-replay';
 import { TerminalSession } from './terminal-session';
@@ -18,11 +17,14 @@ function start(command: string, options: ConstructorParameters<typeof TerminalSe
   const messages: ScreenMessage[] = [];
   const lines: string[] = [];
   const session = new TerminalSession('t', {
-    publish: async (m: Publishable) => {
+    output: async (data) => {
       const seq = messages.length + 1;
-      messages.push({ ...(m as ScreenMessage), seq });
+      messages.push({ type: 'terminal_output', data, seq });
       await new Promise((r) => setImmediate(r)); // an engine numbers now and answers later
       return seq;
+    },
+    event: (data) => {
+      messages.push({ type: 'event', data, seq: messages.length + 1 });
     },
   }, options);
   const run = PtyRun.spawn({ shell: '/bin/sh', command, cwd: process.cwd(), env: process.env, ...session.size });

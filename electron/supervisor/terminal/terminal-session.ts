@@ -15,7 +15,6 @@
  *   reset, mouse and bracketed paste off, new line): the previous run's scrollback stays, its
  *   modes do not.
  */
-import type { Publishable } from '../../hub/hub-api';
 import { MethodError } from '../../hub/methods';
 import type { ScreenSnapshot, TerminalResizeEvent } from '../../../shared/protocol';
 import { DEFAULT_TERMINAL_SIZE, type PtyRun } from './pty-run';
@@ -30,10 +29,12 @@ export const DEFAULT_MAX_PENDING_CHARS = 1024 * 1024;
 /** Input the program has not read yet past which `process.input` is refused. */
 export const MAX_UNREAD_INPUT_BYTES = 1024 * 1024;
 
-/** How a session reaches the hub. */
+/** How a session reaches the hub: both publish on the process's channel, numbered in call order. */
 export interface TerminalSessionHooks {
-  /** Publish on the process's channel, in call order; resolves with the message's `seq`, rejects when it was refused. */
-  publish(message: Publishable): Promise<number>;
+  /** A chunk as `terminal_output`; resolves with its `seq`, rejects when it was refused. */
+  output(data: string): Promise<number>;
+  /** An `event` (the resize event). */
+  event(data: TerminalResizeEvent): void;
 }
 
 /** Options of {@link TerminalSession}. */
@@ -62,7 +63,7 @@ export class TerminalSession {
   private runs = 0;
   private out = '';
   private flushScheduled: NodeJS.Immediate | null = null;
-  /** The `seq` of the last message published (of the last one the hub took, when some were refused). */
+  /** The `seq` of the last `terminal_output` published (of the last one the hub took, when some were refused). */
   private lastSeq: Promise<number> = Promise.resolve(0);
   private readonly holds = new Set<string>();
   private closed = false;
@@ -142,16 +143,17 @@ export class TerminalSession {
     this.flush();
     this.cols = cols;
     this.rows = rows;
-    const data: TerminalResizeEvent = { kind: 'terminal_resize', cols, rows };
-    this.publish({ type: 'event', processId: this.id, data });
+    this.hooks.event({ kind: 'terminal_resize', cols, rows });
     this.screen.resize(cols, rows);
     this.run?.resize(cols, rows);
     return this.size;
   }
 
   /**
-   * The current screen and the `seq` of the last message it includes: the screen holds every
-   * chunk published before this call, and none after (a later chunk has a greater `seq`).
+   * The current screen and the `seq` of the last `terminal_output` it includes: the screen holds
+   * every chunk published before this call, and none after (a later chunk has a greater `seq`).
+   * A resize event published since that chunk is in the screen too; a viewer that applies it
+   * again resizes to the size it already has.
    */
   async snapshot(): Promise<ScreenSnapshot> {
     this.flush();
@@ -186,7 +188,7 @@ export class TerminalSession {
       if (cut < this.out.length && last >= 0xd800 && last <= 0xdbff) cut--; // keep a surrogate pair whole
       const piece = this.out.slice(0, cut);
       this.out = this.out.slice(cut);
-      this.publish({ type: 'terminal_output', processId: this.id, data: piece });
+      this.publish(piece);
       this.screen.write(piece);
     }
     if (this.screen.pendingBytes > this.maxPending && !this.holds.has('parse')) {
@@ -196,9 +198,9 @@ export class TerminalSession {
   }
 
   /** Publish; a refused message keeps the last seq (the headless screen still takes it). */
-  private publish(message: Publishable): void {
+  private publish(data: string): void {
     const previous = this.lastSeq;
-    this.lastSeq = this.hooks.publish(message).catch(() => {
+    this.lastSeq = this.hooks.output(data).catch(() => {
       this.skipped++;
       return previous;
     });
