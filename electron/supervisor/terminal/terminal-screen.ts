@@ -16,7 +16,12 @@ import type { SerializeAddon } from '@xterm/addon-serialize';
 import type { ScreenSnapshot } from '../../../shared/protocol';
 import { LineLog, type LineLogOptions } from './line-log';
 import { screenExtras } from './screen-extras';
+import { MethodError } from '../../hub/methods';
 import { xtermHeadless } from './terminal-modules';
+
+function closedError(): MethodError {
+  return new MethodError('conflict', 'the terminal is closed (its process was removed, or Switchyard is stopping)');
+}
 
 /** Default rows of scrollback kept (the headless terminal's and the dashboard's). */
 export const DEFAULT_SCROLLBACK = 1000;
@@ -29,6 +34,11 @@ export interface TerminalScreenOptions extends LineLogOptions {
   scrollback?: number;
   /** Receives the log lines taken from the screen (see line-log.ts). */
   onLine: (line: string) => void;
+  /**
+   * Receives the terminal's answers to the program's queries (cursor position, device
+   * attributes, colours): the server answers them, once, whoever watches (viewers' pages do not).
+   */
+  onReply: (data: string) => void;
 }
 
 /** One process's headless terminal; see the file comment. */
@@ -39,6 +49,8 @@ export class TerminalScreen {
   private readonly drainListeners: (() => void)[] = [];
   private pending = 0;
   private closed = false;
+  /** Snapshots waiting for the parser; a close fails them rather than leaving them unanswered. */
+  private readonly waiting = new Set<(err: Error) => void>();
 
   constructor(options: TerminalScreenOptions) {
     const { Terminal, SerializeAddon } = xtermHeadless();
@@ -46,6 +58,7 @@ export class TerminalScreen {
     this.serializer = new SerializeAddon();
     this.term.loadAddon(this.serializer as unknown as IDisposable & { activate(t: unknown): void });
     this.lines = new LineLog(this.term, options.onLine, options);
+    this.term.onData(options.onReply);
   }
 
   /** Columns and rows now (after the queued resizes have been applied). */
@@ -76,8 +89,12 @@ export class TerminalScreen {
   /** The screen of every chunk written so far, once they are parsed (later ones are not in it). */
   snapshot(): Promise<Omit<ScreenSnapshot, 'seq'>> {
     return new Promise((resolve, reject) => {
-      if (this.closed) return reject(new Error('the terminal is closed'));
-      this.after(() => resolve({ data: this.serializer.serialize() + screenExtras(this.term), cols: this.term.cols, rows: this.term.rows }));
+      if (this.closed) return reject(closedError());
+      this.waiting.add(reject);
+      this.after(() => {
+        this.waiting.delete(reject);
+        resolve({ data: this.serializer.serialize() + screenExtras(this.term), cols: this.term.cols, rows: this.term.rows });
+      });
     });
   }
 
@@ -99,6 +116,8 @@ export class TerminalScreen {
     this.lines.dispose();
     this.term.dispose();
     for (const l of this.drainListeners.splice(0)) l();
+    for (const reject of this.waiting) reject(closedError());
+    this.waiting.clear();
   }
 
   private after(fn: () => void): void {

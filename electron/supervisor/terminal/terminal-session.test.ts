@@ -118,3 +118,12 @@ describe('TerminalSession snapshots mid-frame', () => {
     expect(early).toContain('"cursorHidden": true');
   });
 });
+
+describe('TerminalSession answers', () => {
+  it("answers the program's cursor-position query itself, with nobody watching", async () => {
+    const { lines, exited, session } = start(`exec bash ${JSON.stringify(join(__dirname, 'fixtures', 'cursor-query.sh'))}`);
+    expect(await exited).toEqual([0, null]);
+    await session.detach();
+    expect(lines).toContain('answer=1;3');
+  });
+});

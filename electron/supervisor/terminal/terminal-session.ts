@@ -11,6 +11,9 @@
  * - The size outlives a run: a resize while nothing runs is the next run's size. Every resize is
  *   published on the channel as `{"type":"event","data":{"kind":"terminal_resize","cols","rows"}}`,
  *   in order with the output, so every viewer's screen keeps the size the program draws for.
+ * - The headless terminal answers the program's queries (cursor position, device attributes): the
+ *   answer reaches the program once, whether anyone watches or not; the dashboard's views hold
+ *   theirs back (renderer/src/terminal/terminal-replies.ts).
  * - A run after the first begins with {@link RUN_SEPARATOR} (leave the alternate screen, soft
  *   reset, mouse and bracketed paste off, new line): the previous run's scrollback stays, its
  *   modes do not.
@@ -82,7 +85,14 @@ export class TerminalSession {
     this.rows = options.rows ?? DEFAULT_TERMINAL_SIZE.rows;
     this.maxChunk = Math.max(2, options.maxChunkChars ?? DEFAULT_MAX_CHUNK_CHARS);
     this.maxPending = options.maxPendingChars ?? DEFAULT_MAX_PENDING_CHARS;
-    this.screen = new TerminalScreen({ cols: this.cols, rows: this.rows, scrollback: options.scrollback, maxLineChars: options.maxLineChars, onLine: (line) => this.onLine(line) });
+    this.screen = new TerminalScreen({
+      cols: this.cols,
+      rows: this.rows,
+      scrollback: options.scrollback,
+      maxLineChars: options.maxLineChars,
+      onLine: (line) => this.onLine(line),
+      onReply: (data) => this.run?.write(data),
+    });
   }
 
   /** The size the next (or current) run has. */

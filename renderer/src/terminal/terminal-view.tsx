@@ -8,6 +8,7 @@
  *   the hub for `process.resize` to what fits; viewers never resize, their pane scrolls instead.
  * - Operators type into it (`process.input`, keystrokes as xterm encodes them; a long paste in
  *   pieces); for viewers the input is disabled and the view says "read-only".
+ * - The view never passes on xterm's answers to the program's queries (terminal-replies.ts).
  * - Copy: Ctrl+C copies the selection when there is one (else it is ^C for the program),
  *   Ctrl+Shift+C always copies; paste: Ctrl+Shift+V or the browser's paste (operators).
  */
@@ -18,6 +19,7 @@ import { useEffect, useRef, useState } from 'react';
 import { processChannel, type ScreenSnapshot } from '../../../shared/protocol';
 import type { HubConnection } from '../connection/hub-connection';
 import { TerminalFeed } from './terminal-feed';
+import { isTerminalReply } from './terminal-replies';
 
 /** Props of {@link TerminalView}. */
 export interface TerminalViewProps {
@@ -101,7 +103,13 @@ export default function TerminalView({ processId, operator, hub, onNotice }: Ter
     });
 
     if (operator) {
+      // A key's data comes right after its onKey; anything else shaped like an answer is one.
+      let keyed: string | null = null;
+      term.onKey(({ key }) => (keyed = key));
       term.onData((data) => {
+        const fromKey = keyed === data;
+        keyed = null;
+        if (!fromKey && isTerminalReply(data)) return; // the server's terminal answered already
         for (let i = 0; i < data.length; i += INPUT_PIECE) {
           void hub.request('process.input', { id: processId, data: data.slice(i, i + INPUT_PIECE) }).catch(fail('Input'));
         }
