@@ -1,6 +1,6 @@
 // The terminal view's ordering rules: snapshot first, then only newer messages, held ones after
 // the snapshot, replays dropped, a gap answered by a fresh snapshot.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Message, ScreenSnapshot } from '../../../shared/protocol';
 import { TerminalFeed, type TerminalSink } from './terminal-feed';
 
@@ -61,5 +61,27 @@ describe('TerminalFeed', () => {
     await settle();
     expect(drawn).toEqual(['reset', 'resize 80x24', 'S1', 'a', 'reset', 'resize 90x20', 'S3']);
     expect(feed.ready).toBe(true);
+  });
+});
+
+describe('TerminalFeed when the snapshot does not come', () => {
+  it('asks again after a failure, and does not hold output without bound', async () => {
+    vi.useFakeTimers();
+    try {
+      const drawn: string[] = [];
+      let calls = 0;
+      const feed = new TerminalFeed({ reset: () => {}, resize: () => {}, write: (d) => drawn.push(d) }, () => {
+        calls++;
+        return calls === 1 ? Promise.reject(new Error('timeout')) : new Promise(() => {});
+      });
+      feed.refresh();
+      await vi.advanceTimersByTimeAsync(2000);
+      expect(calls).toBe(2);
+      for (let i = 1; i <= 600; i++) feed.message({ type: 'terminal_output', seq: i, data: 'x'.repeat(16 * 1024) });
+      expect(calls).toBeGreaterThan(2); // 9.6 M characters held: dropped, and a newer snapshot asked for
+      feed.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -24,13 +24,17 @@ export interface TerminalSink {
   write(data: string): void;
 }
 
-/** Messages held while a snapshot is on its way; past this the oldest go and a new snapshot is asked. */
-const MAX_HELD = 10_000;
+/** Characters held while a snapshot is on its way; past this they go, and a newer snapshot is asked for. */
+const MAX_HELD_CHARS = 8 * 1024 * 1024;
+/** Wait before asking again when a snapshot could not be had (the connection stays up). */
+const RETRY_MS = 2000;
 
 /** See the file comment. */
 export class TerminalFeed {
   private live = false;
   private held: Message[] = [];
+  private heldChars = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
   /** The `seq` of the last channel message seen (of any type), once live. */
   private lastSeq = 0;
   /** Whether a message after the snapshot came (see the file comment). */
@@ -55,13 +59,17 @@ export class TerminalFeed {
     if (this.closed) return;
     this.live = false;
     this.held = [];
+    this.heldChars = 0;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     const generation = ++this.generation;
     this.fetchSnapshot().then(
       (snapshot) => {
         if (generation === this.generation) this.apply(snapshot);
       },
       () => {
-        // Stays waiting: the view retries on the next reconnect or when it opens again.
+        if (generation !== this.generation || this.closed) return;
+        this.retryTimer = setTimeout(() => this.refresh(), RETRY_MS);
       },
     );
   }
@@ -70,8 +78,9 @@ export class TerminalFeed {
   message(m: Message): void {
     if (this.closed || typeof m.seq !== 'number') return;
     if (!this.live) {
-      if (this.held.length >= MAX_HELD) this.held.shift();
       this.held.push(m);
+      if (typeof m.data === 'string') this.heldChars += m.data.length;
+      if (this.heldChars > MAX_HELD_CHARS) this.refresh(); // the snapshot is late: a newer one holds all this
       return;
     }
     if (m.seq <= this.lastSeq) return; // a replay of what the screen already holds
@@ -85,12 +94,14 @@ export class TerminalFeed {
   close(): void {
     this.closed = true;
     this.held = [];
+    if (this.retryTimer) clearTimeout(this.retryTimer);
   }
 
   private apply(snapshot: ScreenSnapshot): void {
     if (this.closed) return;
     const held = this.held;
     this.held = [];
+    this.heldChars = 0;
     this.sink.reset();
     this.sink.resize(snapshot.cols, snapshot.rows);
     this.sink.write(snapshot.data);
