@@ -110,7 +110,9 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
     allowedOrigins,
     loginUrlBase: () => `${origin}/login?ticket=`,
   });
-  const metrics = createMetrics(() => hub.stats());
+  // Built before the HTTP front so that /metrics can show each process (it starts below).
+  const supervisor = new Supervisor({ hub, definitions, cwd: options.cwd, env: options.env ?? childEnvironment(process.env), log: options.log });
+  const metrics = createMetrics(() => hub.stats(), supervisor);
   const front = await startHttpFront(
     {
       hostAllowed: (req, port) => checkHost(req, { port, allowedHosts }),
@@ -132,7 +134,6 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
   const printableHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   origin = `http://${printableHost}:${port}`;
 
-  const supervisor = new Supervisor({ hub, definitions, cwd: options.cwd, env: options.env ?? childEnvironment(process.env) });
   supervisor.start();
 
   const tokenFile = options.tokenFile === '' ? '' : writeTokenFile(options.tokenFile ?? defaultTokenFile(port), token);
