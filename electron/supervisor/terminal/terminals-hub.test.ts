@@ -119,6 +119,17 @@ describe('terminals over the hub', () => {
     expect(await client.request('process.input', { id: 'nope', data: 'x' })).toMatchObject({ error: { code: 'not_found' } });
   });
 
+  it('a client that floods process.input is refused past its burst; another client still types', async () => {
+    const { client, open } = await setup([{ id: 'sink', command: 'exec cat > /dev/null', tty: true }]);
+    await client.waitFor((m) => m.channel === 'process:sink' && m.type === 'process_status' && (m.data as ProcessStatusData).status === 'running');
+    const answers = await Promise.all(Array.from({ length: 260 }, (_, i) => client.request('process.input', { id: 'sink', data: 'x' }, `flood-${i}`)));
+    const codes = answers.map((a) => (a as { error?: { code: string } }).error?.code ?? 'ok');
+    expect(codes.filter((c) => c === 'ok').length).toBeGreaterThanOrEqual(200);
+    expect(codes).toContain('rate_limited');
+    const other = await open();
+    expect(ok(await other.request('process.input', { id: 'sink', data: 'y' }))).toEqual({ written: 1 });
+  });
+
   it('stopping a tty process kills its whole session: the shell and its jobs in their own groups', async () => {
     const { client, sup } = await setup([{ id: 'sh', ...BASH }]);
     await until(() => screenText(client, 'sh').includes('$ '), 10_000, 'the prompt');
