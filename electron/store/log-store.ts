@@ -20,13 +20,13 @@ import { join, resolve } from 'node:path';
 import type { Level, LogsReadParams, LogsReadResult, LogsSearchParams, LogsSearchResult, OutputStream, RunInfo } from '../../shared/protocol';
 import { FrameType, scanFrames, type FrameDamage } from './frame';
 import { BufferPool, decodeLines, lineFlags, type DecodedLines } from './line-batch';
-import { readLines, type LogSource } from './log-read';
+import { readLines, type StoredLogs } from './log-read';
 import { searchLines, type SearchLimits } from './log-search';
 import { ProcessLog, type BlockRef, type ProcessLogContext } from './process-log';
 import { LogQueryError } from './query-error';
 import { RegexRunner } from './regex-runner';
 import { readAt, type SegmentInfo } from './segment';
-import { checkPrivateDir, ensurePrivateDir, ensureStateRoot, openPrivateFile, processFolderName, projectFolderName, stateRoot } from './state-dir';
+import { checkPrivateDir, ensureStoreDir, ensureStateRoot, openPrivateFile, processFolderName, projectFolderName, stateRoot } from './state-dir';
 
 const MiB = 1024 * 1024;
 /** A longer line is cut to this many characters before it is stored (the supervisor cuts long lines already). */
@@ -158,7 +158,7 @@ export class LogStore implements ProcessLogSink {
   private readonly verified = new Map<string, Set<string>>();
   private readonly lastWriteWarning = new Map<ProcessLog, number>();
   private readonly ctx: ProcessLogContext;
-  private readonly source: LogSource;
+  private readonly source: StoredLogs;
   private timer: NodeJS.Timeout | null = null;
   private seq = 0;
   private bytes = 0;
@@ -221,7 +221,7 @@ export class LogStore implements ProcessLogSink {
     if (!this.enabled) return;
     if (openHere.has(this.dir)) throw new StoreLockedError(this.dir, process.pid);
     ensureStateRoot(join(this.dir, '..'));
-    ensurePrivateDir(this.dir);
+    ensureStoreDir(this.dir);
     this.lock();
     openHere.add(this.dir);
     this.describeProject();

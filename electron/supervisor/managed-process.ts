@@ -89,7 +89,7 @@ export interface ManagedProcessSettings {
 }
 
 /** How the last run ended, for the dependency conditions. */
-export interface RunEnd {
+export interface RunExit {
   /** The exit code (128 + signal for a death by signal). */
   code: number;
   /** Ended by itself (not stopped by Switchyard or a user). */
@@ -114,7 +114,7 @@ export class ManagedProcess {
   private counters = { linesOut: 0, bytesOut: 0, skipped: 0, coalesced: 0, pauses: 0 };
   private paused = false;
   private lastStream: OutputStream | null = null;
-  private lastEnd: RunEnd | null = null;
+  private lastEnd: RunExit | null = null;
   private gaveUp = false;
   private waitingSince: string | null = null;
   private readonly watch: WatchRestarts | null;
@@ -166,7 +166,7 @@ export class ManagedProcess {
   }
 
   /** How the last run ended (null before any run ended, or after a new start). */
-  get lastRunEnd(): RunEnd | null {
+  get lastRunEnd(): RunExit | null {
     return this.lastEnd;
   }
 

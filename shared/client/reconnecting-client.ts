@@ -26,7 +26,7 @@ import {
   type ChannelHandler,
   type ChannelPosition,
   type ClientEventMap,
-  type ClientStats,
+  type ClientCounters,
   type ClientTimers,
   type ConnectionInfo,
   type ConnectionState,
@@ -69,7 +69,7 @@ export class ReconnectingClient {
   private readonly events = new TypedEmitter<ClientEventMap>();
   private readonly tracker: ChannelTracker;
   private readonly requests: PendingRequests;
-  private readonly counters: ClientStats = { received: 0, delivered: 0, duplicates: 0, badMessages: 0, connections: 0 };
+  private readonly counters: ClientCounters = { received: 0, delivered: 0, duplicates: 0, badMessages: 0, connections: 0 };
 
   private info: ConnectionInfo = IDLE_INFO;
   private socket: WebSocketLike | null = null;
@@ -111,7 +111,7 @@ export class ReconnectingClient {
   }
 
   /** A copy of the message counters. */
-  getStats(): ClientStats {
+  getStats(): ClientCounters {
     return { ...this.counters };
   }
 

@@ -13,6 +13,7 @@
  * `"level"` inside a message string is never seen).
  */
 import type { Level } from '../protocol/payloads/logs';
+import { stripAnsi } from './ansi';
 
 /** Nothing after this many characters of a line can change its level. */
 export const LEVEL_SCAN_CHARS = 1024;
@@ -413,39 +414,6 @@ function keyLevel(s: string, a: number, b: number): boolean {
 
 // ---------------------------------------------------------------------------------------- ANSI
 
-/** `s` without its ANSI escape sequences (CSI `ESC [ … final`, OSC `ESC ] … BEL|ST`, two-byte escapes). */
-export function stripAnsi(s: string): string {
-  let out = '';
-  let from = 0;
-  let i = s.indexOf('\x1b');
-  while (i !== -1) {
-    out += s.slice(from, i);
-    let j = i + 1;
-    const kind = s.charCodeAt(j);
-    if (kind === 91 /* [ */) {
-      j++;
-      while (j < s.length) {
-        const c = s.charCodeAt(j++);
-        if (c >= 0x40 && c <= 0x7e) break;
-      }
-    } else if (kind === 93 /* ] */) {
-      j++;
-      while (j < s.length) {
-        const c = s.charCodeAt(j++);
-        if (c === 7) break;
-        if (c === 27 && s.charCodeAt(j) === 92) {
-          j++;
-          break;
-        }
-      }
-    } else if (j < s.length) {
-      j++;
-    }
-    from = j;
-    i = s.indexOf('\x1b', j);
-  }
-  return out + s.slice(from);
-}
 
 // ------------------------------------------------------------------------------------ characters
 

@@ -9,7 +9,7 @@ import type { CliIo } from '../cli-io';
 import type { HubSession } from '../hub-session';
 import { mergeByTime, type LogEntry } from '../log-entries';
 import { LogPrinter, matches } from '../log-printer';
-import { pidAlive } from '../pid-alive';
+import { pidExists } from '../../platform/pid-exists';
 import { statusText } from '../ps-table';
 import { subscribeRetained } from '../retained-backlog';
 import { finish, readStoredBacklog, type BacklogQuery } from '../stored-backlog';
@@ -104,7 +104,7 @@ function follow(session: HubSession, io: CliIo): Promise<number> {
       // connection that merely broke is retried by the client.
       const until = Date.now() + 5000;
       const poll = setInterval(() => {
-        if (pid !== undefined && !pidAlive(pid)) {
+        if (pid !== undefined && !pidExists(pid)) {
           io.err(`switchyard: the instance on port ${session.instance.port} stopped\n`);
           done(0);
         } else if (Date.now() > until) clearInterval(poll);

@@ -7,11 +7,11 @@
 import { memo } from 'react';
 import { AnsiText } from './ansi-text';
 import { isLevel, otherFields, parseJsonLine, type JsonLine } from './json-line';
-import { stripAnsi, type LogLine } from './log-line';
+import { stripAnsi, type ViewLine } from './log-line';
 
 /** Props of {@link LogRow}. */
 export interface LogRowProps {
-  line: LogLine;
+  line: ViewLine;
   showTimestamp: boolean;
   /** Show the process name in front (the merged view). */
   showPrefix: boolean;
