@@ -1,0 +1,144 @@
+/**
+ * The node's publishes on their way to Redis, in order, bounded. Each publish call is one script
+ * call; they are pipelined on the command connection. While Redis is unreachable they wait here
+ * (up to `maxMessages` payloads or `maxBytes`); past the bound a publish is refused at once and
+ * counted as lost, so that the hub reports it (an `error` to the channel's subscribers, the
+ * process's `skipped`, the engine's `lost`). When a send fails without an answer (the connection
+ * dropped, a timeout), sending stops until every call in flight has settled and the connection is
+ * up, then starts again from the oldest unanswered one: calls keep their order, and a call that
+ * Redis had already applied is recognised by its writer counter and changes nothing.
+ */
+
+/** One publish call waiting for its answer. */
+export interface QueuedPublish<R> {
+  /** Payload count and bytes, for the bound. */
+  readonly messages: number;
+  readonly bytes: number;
+  /** Send it (the same arguments every time). */
+  send(): Promise<R>;
+  resolve(result: R): void;
+  reject(err: Error): void;
+}
+
+/** A publish refused because Redis is unreachable and the queue is full. */
+export class EngineUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EngineUnavailableError';
+  }
+}
+
+/** Options of {@link PublishQueue}. */
+export interface PublishQueueOptions {
+  /** Most payloads waiting (unanswered). */
+  maxMessages: number;
+  /** Most payload bytes waiting. */
+  maxBytes: number;
+  /** Whether commands can be sent now. */
+  up(): boolean;
+  /** Why not, for the refusal's message. */
+  reason(): string;
+  /** Whether an error is Redis's own answer (final) rather than a lost connection (retried). */
+  isAnswer(err: unknown): boolean;
+}
+
+interface Entry<R> {
+  item: QueuedPublish<R>;
+  inFlight: boolean;
+}
+
+/** See the file comment. */
+export class PublishQueue<R> {
+  /** Payloads given up for good. */
+  lost = 0;
+  private readonly entries: Entry<R>[] = [];
+  private messages = 0;
+  private bytes = 0;
+  private inFlight = 0;
+  private stalled = false;
+  private closed = false;
+
+  constructor(private readonly options: PublishQueueOptions) {}
+
+  /** Payloads waiting. */
+  get buffered(): number {
+    return this.messages;
+  }
+
+  /** Queue a publish; refused at once past the bound. */
+  push(item: QueuedPublish<R>): void {
+    if (this.closed) return item.reject(new EngineUnavailableError('the engine is closed'));
+    const { maxMessages, maxBytes } = this.options;
+    if (this.entries.length > 0 && (this.messages + item.messages > maxMessages || this.bytes + item.bytes > maxBytes)) {
+      this.lost += item.messages;
+      const why = this.options.up() ? 'Redis is not keeping up' : this.options.reason();
+      return item.reject(new EngineUnavailableError(`${why}: ${this.messages} messages already wait to be published, these ${item.messages} are lost`));
+    }
+    this.entries.push({ item, inFlight: false });
+    this.messages += item.messages;
+    this.bytes += item.bytes;
+    this.pump();
+  }
+
+  /** Send what waits, when the connection is up (call it when the connection comes back). */
+  pump(): void {
+    if (this.closed || this.stalled || !this.options.up()) return;
+    for (const entry of this.entries) if (!entry.inFlight) this.send(entry);
+  }
+
+  /** Resolves when nothing waits, or after `timeoutMs`. */
+  async drain(timeoutMs: number): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (this.entries.length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /** Refuse everything still waiting (counted as lost). */
+  close(): void {
+    this.closed = true;
+    for (const { item } of this.entries.splice(0)) {
+      this.lost += item.messages;
+      item.reject(new EngineUnavailableError('the engine closed before Redis took these messages'));
+    }
+    this.messages = this.bytes = 0;
+  }
+
+  private send(entry: Entry<R>): void {
+    entry.inFlight = true;
+    this.inFlight++;
+    entry.item.send().then(
+      (result) => {
+        this.inFlight--;
+        this.remove(entry);
+        entry.item.resolve(result);
+        this.resume();
+      },
+      (err: unknown) => {
+        this.inFlight--;
+        entry.inFlight = false;
+        if (this.options.isAnswer(err) || this.closed) {
+          // Redis refused it (out of memory, a script error): final, and reported.
+          if (this.remove(entry)) this.lost += entry.item.messages;
+          entry.item.reject(err as Error);
+        } else {
+          this.stalled = true; // resend from the oldest unanswered one once everything in flight settled
+        }
+        this.resume();
+      },
+    );
+  }
+
+  private resume(): void {
+    if (!this.stalled || this.inFlight > 0) return;
+    this.stalled = false;
+    this.pump();
+  }
+
+  private remove(entry: Entry<R>): boolean {
+    const at = this.entries.indexOf(entry);
+    if (at < 0) return false;
+    this.entries.splice(at, 1);
+    this.messages -= entry.item.messages;
+    this.bytes -= entry.item.bytes;
+    return true;
+  }
+}
