@@ -1,4 +1,5 @@
 /** The options of `npm run serve` and `npm start` (CONTRACT.md, "Commands"), parsed and checked. */
+import { isValidNodeName } from '../../shared/protocol';
 
 /** Parsed command-line options. */
 export interface CliOptions {
@@ -20,6 +21,10 @@ export interface CliOptions {
   allowedHosts: string[];
   /** `--allow-origin ORIGIN` (repeatable): extra Origins accepted for upgrades. */
   allowedOrigins: string[];
+  /** `--engine URL`, else `SWITCHYARD_ENGINE`: share channels with other nodes through Redis (`redis://…`, `rediss://…`). */
+  engine?: string;
+  /** `--node NAME`: this node's name on a shared engine. Default the host name. */
+  node?: string;
   /** `--help`. */
   help: boolean;
 }
@@ -36,7 +41,10 @@ export const USAGE = `usage: npm run serve -- [options]
   --token T            the operator token (also SWITCHYARD_TOKEN; default: a fresh random token)
   --token-file FILE    where to write the token for local scripts (also SWITCHYARD_TOKEN_FILE)
   --allow-host NAME    accept this Host header too (repeatable)
-  --allow-origin URL   accept upgrades from this Origin too (repeatable)`;
+  --allow-origin URL   accept upgrades from this Origin too (repeatable)
+  --engine URL         share channels with other machines through Redis: redis://[:PASSWORD@]HOST:PORT
+                       or rediss://… (also SWITCHYARD_ENGINE, which keeps the password out of ps)
+  --node NAME          this machine's name on a shared engine (default: the host name)`;
 
 /** Parse argv (without node and script) and the environment. Throws a TypeError naming a bad option (unknown ones too, unless `ignoreUnknown`). */
 export function parseCliOptions(argv: readonly string[], env: Record<string, string | undefined> = {}, { ignoreUnknown = false } = {}): CliOptions {
@@ -50,6 +58,7 @@ export function parseCliOptions(argv: readonly string[], env: Record<string, str
   };
   if (env.SWITCHYARD_TOKEN) options.token = env.SWITCHYARD_TOKEN;
   if (env.SWITCHYARD_TOKEN_FILE) options.tokenFile = env.SWITCHYARD_TOKEN_FILE;
+  if (env.SWITCHYARD_ENGINE) options.engine = env.SWITCHYARD_ENGINE;
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -94,6 +103,15 @@ export function parseCliOptions(argv: readonly string[], env: Record<string, str
       case '--allow-origin':
         options.allowedOrigins.push(value().toLowerCase().replace(/\/$/, ''));
         break;
+      case '--engine':
+        options.engine = value();
+        break;
+      case '--node': {
+        const node = value();
+        if (!isValidNodeName(node)) throw new TypeError(`--node must be 1 to 63 of A-Z a-z 0-9 _ . - starting with a letter or digit, got "${String(node).slice(0, 80)}"`);
+        options.node = node;
+        break;
+      }
       case '--help':
       case '-h':
         options.help = true;
@@ -104,5 +122,6 @@ export function parseCliOptions(argv: readonly string[], env: Record<string, str
     }
   }
   if (options.procfile && options.config) throw new TypeError('give --procfile or --config, not both');
+  if (options.node && !options.engine) throw new TypeError('--node names this machine on a shared engine: give --engine too');
   return options;
 }

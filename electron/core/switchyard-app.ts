@@ -3,15 +3,19 @@
  * entry and the Electron main process both call {@link startSwitchyard}; neither adds behaviour.
  */
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { AlertEvent, Role } from '../../shared/protocol';
+import { nodeNameFromHost, type AlertEvent, type Role } from '../../shared/protocol';
 import { Alerting, defaultAlertRules, loadAlertRules, type AlertRule } from '../alerts';
+import { createRedisNodes } from '../engines/redis';
 import { secret } from '../hub/auth';
 import { checkHost } from '../hub/http-guard';
 import { Hub } from '../hub/hub';
+import type { HubApi } from '../hub/hub-api';
 import { startHttpFront } from '../http/http-front';
 import { createMetrics } from '../http/metrics';
 import { defaultTokenFile, removeTokenFile, writeTokenFile } from '../http/token-file';
+import { NodeRouter } from '../nodes/node-router';
 import { Supervisor, loadConfig, loadProcfile, type ProcessDefinition } from '../supervisor';
 import { childEnvironment } from './credentials';
 
@@ -45,6 +49,10 @@ export interface SwitchyardOptions {
   log?: (line: string) => void;
   /** The environment the processes start from. Default `process.env` without Switchyard's credentials. */
   env?: NodeJS.ProcessEnv;
+  /** A shared engine (`redis://…`, `rediss://…`): several nodes, one set of channels. Default none (in memory). */
+  engine?: string;
+  /** This node's name on a shared engine. Default the host name. */
+  node?: string;
 }
 
 /** A running core. */
@@ -63,6 +71,8 @@ export interface RunningSwitchyard {
   processSource: string;
   /** The hub. */
   hub: Hub;
+  /** On a shared engine: the printable engine URL (no password) and this node's name. */
+  shared?: { engine: string; node: string };
   /** The supervisor. */
   supervisor: Supervisor;
   /** Alerts and the audit. */
@@ -110,14 +120,32 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
   if (!existsSync(join(staticDir, 'index.html'))) options.log?.(`switchyard: no built dashboard in ${staticDir}; run \`npm run build\``);
 
   let origin = '';
+  // On a shared engine every process is `<id>@<node>` and methods about another node's process go
+  // there: the router stands between the hub and everything that speaks of processes.
+  const node = options.engine ? (options.node ?? nodeNameFromHost(hostname())) : undefined;
+  const parts = options.engine && node ? createRedisNodes(options.engine, node) : undefined;
+  let router: NodeRouter | undefined;
   const hub = new Hub({
     tokens: { [token]: { userId: 'launch', role: 'operator' } },
     allowedHosts,
     allowedOrigins,
     loginUrlBase: () => `${origin}/login?ticket=`,
     onMethodCall: (call) => alerting.audit.onCall(call),
+    ...(parts ? { engine: parts.engine, statsExtra: () => (router ? { node, nodes: router.nodes() } : { node }) } : {}),
   });
-  alerting.attach(hub);
+  if (parts) {
+    try {
+      await hub.ready(); // a Redis that is unreachable or unsafe stops the start here, saying why
+      router = new NodeRouter({ hub, network: parts.network, clients: () => hub.clientCount() });
+      await router.start();
+    } catch (err) {
+      await router?.close().catch(() => {});
+      await hub.close();
+      throw err;
+    }
+  }
+  const api: HubApi = router?.api ?? hub;
+  alerting.attach(api);
   const metrics = createMetrics(() => hub.stats());
   const front = await startHttpFront(
     {
@@ -133,6 +161,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
     },
     { host, port: options.port ?? 7420, portExplicit: options.portExplicit ?? false },
   ).catch(async (err: unknown) => {
+    await router?.close().catch(() => {});
     await hub.close();
     throw err;
   });
@@ -140,7 +169,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
   const printableHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   origin = `http://${printableHost}:${port}`;
 
-  const supervisor = new Supervisor({ hub: alerting.tap(hub), definitions, cwd: options.cwd, env: options.env ?? childEnvironment(process.env) });
+  const supervisor = new Supervisor({ hub: alerting.tap(api), definitions, cwd: options.cwd, env: options.env ?? childEnvironment(process.env) });
   supervisor.start();
 
   const tokenFile = options.tokenFile === '' ? '' : writeTokenFile(options.tokenFile ?? defaultTokenFile(port), token);
@@ -154,6 +183,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
     tokenFile,
     processSource: source,
     hub,
+    ...(parts && node ? { shared: { engine: parts.display, node } } : {}),
     supervisor,
     alerting,
     onAlert: (listener) => alerting.engine.onAlert(listener),
@@ -163,6 +193,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
         // Children first: a process must never outlive the app, whatever fails after.
         await supervisor.close();
         alerting.close();
+        await router?.close().catch(() => {});
         await hub.close();
         await front.close();
         if (tokenFile) removeTokenFile(tokenFile);

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   console.log(`Hub: ${app.hubUrl}`);
   console.log(`Dashboard: ${app.loginLink('operator')}`);
   console.log(`Token file: ${app.tokenFile}`);
+  if (app.shared) console.log(`Engine: ${app.shared.engine} (node ${app.shared.node})`);
   console.log(`Processes: ${app.processSource}`);
 
   let stopping = false;
