@@ -33,7 +33,8 @@ const layerRules = LAYERS.flatMap((rooms, level) =>
             ...roomsAbove(level)
               .filter((other) => other !== room)
               .map((other) => ({
-                group: [`../${other}`, `../${other}/**`, `**/electron/${other}/**`],
+                // `../../x` too: a room may have folders of its own (electron/engines/redis/).
+                group: [`../${other}`, `../${other}/**`, `../../${other}`, `../../${other}/**`, `**/electron/${other}/**`],
                 message: `${ROOM}: electron/${room} may not import electron/${other} (layers, lowest first: ${LAYERS.map((l) => l.join('|')).join(' < ')}).`,
               })),
           ],

@@ -60,6 +60,8 @@ function rank(pages: [string, LogLine[]][]): Ranked[] {
 }
 
 const ascending = (a: Ranked, b: Ranked): number => a.time - b.time || (a.node < b.node ? -1 : a.node > b.node ? 1 : a.index - b.index);
+// Search answers come newest first from each node: the node's own order stays.
+const descending = (a: Ranked, b: Ranked): number => b.time - a.time || (a.node < b.node ? 1 : a.node > b.node ? -1 : a.index - b.index);
 
 /**
  * Ask each node (in parallel) and keep the answers of those that could answer. A node named in
@@ -126,7 +128,7 @@ export async function searchAcross(params: LogsSearchParams, everyNode: readonly
     },
     search,
   );
-  const ranked = rank(answers.map(([node, r]) => [node, r.matches])).sort((a, b) => ascending(b, a));
+  const ranked = rank(answers.map(([node, r]) => [node, r.matches])).sort(descending);
   const kept = ranked.slice(0, params.limit);
   const result: LogsSearchResult = {
     matches: kept.map((r) => r.line),
