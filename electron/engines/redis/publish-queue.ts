@@ -44,14 +44,15 @@ export interface PublishQueueOptions {
 
 interface Entry<R> {
   item: QueuedPublish<R>;
-  inFlight: boolean;
 }
 
 /** See the file comment. */
 export class PublishQueue<R> {
   /** Payloads given up for good. */
   lost = 0;
+  /** Every unanswered publish, oldest first; the first `sent` of them are in flight. */
   private readonly entries: Entry<R>[] = [];
+  private sent = 0;
   private messages = 0;
   private bytes = 0;
   private inFlight = 0;
@@ -74,7 +75,7 @@ export class PublishQueue<R> {
       const why = this.options.up() ? 'Redis is not keeping up' : this.options.reason();
       return item.reject(new EngineUnavailableError(`${why}: ${this.messages} messages already wait to be published, these ${item.messages} are lost`));
     }
-    this.entries.push({ item, inFlight: false });
+    this.entries.push({ item });
     this.messages += item.messages;
     this.bytes += item.bytes;
     this.pump();
@@ -83,7 +84,7 @@ export class PublishQueue<R> {
   /** Send what waits, when the connection is up (call it when the connection comes back). */
   pump(): void {
     if (this.closed || this.stalled || !this.options.up()) return;
-    for (const entry of this.entries) if (!entry.inFlight) this.send(entry);
+    while (this.sent < this.entries.length) this.send(this.entries[this.sent++] as Entry<R>);
   }
 
   /** Resolves when nothing waits, or after `timeoutMs`. */
@@ -95,6 +96,7 @@ export class PublishQueue<R> {
   /** Refuse everything still waiting (counted as lost). */
   close(): void {
     this.closed = true;
+    this.sent = 0;
     for (const { item } of this.entries.splice(0)) {
       this.lost += item.messages;
       item.reject(new EngineUnavailableError('the engine closed before Redis took these messages'));
@@ -103,7 +105,6 @@ export class PublishQueue<R> {
   }
 
   private send(entry: Entry<R>): void {
-    entry.inFlight = true;
     this.inFlight++;
     entry.item.send().then(
       (result) => {
@@ -114,7 +115,6 @@ export class PublishQueue<R> {
       },
       (err: unknown) => {
         this.inFlight--;
-        entry.inFlight = false;
         if (this.options.isAnswer(err) || this.closed) {
           // Redis refused it (out of memory, a script error): final, and reported.
           if (this.remove(entry)) this.lost += entry.item.messages;
@@ -130,13 +130,17 @@ export class PublishQueue<R> {
   private resume(): void {
     if (!this.stalled || this.inFlight > 0) return;
     this.stalled = false;
+    this.sent = 0; // nothing is in flight: send every unanswered one again, in order
     this.pump();
   }
 
+  // Answers come in order, so the one answered is almost always the oldest.
   private remove(entry: Entry<R>): boolean {
-    const at = this.entries.indexOf(entry);
+    const at = this.entries[0] === entry ? 0 : this.entries.indexOf(entry);
     if (at < 0) return false;
-    this.entries.splice(at, 1);
+    if (at === 0) this.entries.shift();
+    else this.entries.splice(at, 1);
+    if (at < this.sent) this.sent--;
     this.messages -= entry.item.messages;
     this.bytes -= entry.item.bytes;
     return true;

@@ -87,6 +87,7 @@ export class RedisEngine implements ChannelEngine {
   private readonly writerField: string;
   private readonly incarnation = randomBytes(6).toString('base64url');
   private counter = 0;
+  private epochs = 0;
   private readonly queue: PublishQueue<PublishReply>;
   private readonly seen = new Map<string, ChannelFacts>();
   private readonly subscribed = new Map<string, Subscribed>();
@@ -142,7 +143,7 @@ export class RedisEngine implements ChannelEngine {
       maxBytes,
       this.ttlMs,
       keys.pubsub(channel),
-      newEpoch(),
+      this.newEpoch(),
       this.writerField,
       this.incarnation,
       counter,
@@ -170,7 +171,7 @@ export class RedisEngine implements ChannelEngine {
     const keys = this.link.keys;
     let reply: unknown[];
     try {
-      reply = await this.historyScript(keys.stream(channel), keys.meta(channel), request.since, request.limit, request.maxBytes ?? -1, newEpoch(), this.ttlMs);
+      reply = await this.historyScript(keys.stream(channel), keys.meta(channel), request.since, request.limit, request.maxBytes ?? -1, this.newEpoch(), this.ttlMs);
     } catch (err) {
       throw new Error(this.link.redact(`history of "${channel}" could not be read: ${(err as Error).message}`));
     }
@@ -305,6 +306,12 @@ export class RedisEngine implements ChannelEngine {
     }
   }
 
+  // An epoch for a channel this call may create: unique per call (this engine's random
+  // incarnation and a counter), so that no two lives of a channel ever share one.
+  private newEpoch(): string {
+    return `${this.incarnation}${(++this.epochs).toString(36)}`;
+  }
+
   private note(channel: string, position: StreamPosition, retained: number, retainedBytes: number): void {
     const known = this.seen.get(channel);
     if (known && known.epoch === position.epoch && known.seq > position.seq) return; // an older answer
@@ -322,9 +329,6 @@ export class RedisEngine implements ChannelEngine {
   }
 }
 
-function newEpoch(): string {
-  return randomBytes(6).toString('base64url');
-}
 
 function readPublishReply(reply: unknown[]): PublishReply {
   return {

@@ -61,7 +61,8 @@ export class RedisLink {
       // No retry before start() succeeded: a wrong URL fails at once instead of hanging.
       retryStrategy: (attempt: number) => (this.started && !this.closed ? Math.min(50 * 2 ** Math.min(attempt, 10), maxDelay) : null),
     };
-    this.command = new Redis({ ...common, commandTimeout: options.commandTimeoutMs ?? 10_000, connectionName: 'switchyard-cmd' });
+    // Commands of one tick (a burst of publishes) go out in one write.
+    this.command = new Redis({ ...common, enableAutoPipelining: true, commandTimeout: options.commandTimeoutMs ?? 10_000, connectionName: 'switchyard-cmd' });
     this.subscriber = new Redis({ ...common, connectionName: 'switchyard-sub' });
     for (const connection of [this.command, this.subscriber]) {
       connection.on('error', (err: Error) => {
