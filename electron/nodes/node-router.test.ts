@@ -50,7 +50,13 @@ describe.skipIf(REDIS_MISSING !== undefined)(`the node router${REDIS_MISSING ? `
     await hub.ready();
     const router = new NodeRouter({ hub, network: parts.network, clients: () => hub.clientCount(), callTimeoutMs: 1000 });
     held.router = router;
-    await router.start();
+    try {
+      await router.start();
+    } catch (err) {
+      await router.close();
+      await hub.close();
+      throw err;
+    }
     const node: TestNode = {
       name,
       hub,
@@ -184,6 +190,17 @@ describe.skipIf(REDIS_MISSING !== undefined)(`the node router${REDIS_MISSING ? `
       ['eb', false, false],
     ]);
     expect(stats.clientList.every((c) => c.node === 'ea')).toBe(true);
+  });
+
+  it('refuses a second node with a name in use, and takes the name of one that was killed once its heartbeat lapsed', async () => {
+    await makeNode('dup');
+    await expect(makeNode('dup')).rejects.toThrow(/another Switchyard runs as node "dup"/);
+    const parts = createRedisNodes(`${redis.url}?prefix=rt${process.pid}-${testNumber}:`, 'ghost', { network: { heartbeatMs: 100 } });
+    await parts.engine.start({ publications: () => {} });
+    await parts.network.start(() => ({ processes: [], clients: 0 }), async () => null);
+    await parts.engine.close(); // gone without a word (its alive key stays until the TTL)
+    const again = await makeNode('ghost');
+    expect(again.router.node).toBe('ghost');
   });
 
   it('publishes into qualified channels and composes the processes channel from every node', async () => {

@@ -115,6 +115,7 @@ describe.skipIf(REDIS_MISSING !== undefined)(`several machines through Redis${RE
     for (const client of [onB, onC]) {
       const answer = subscribedOf(await client.subscribe('process:tick@A', { since: 0 }));
       expect(answer.recovered).toBe(true);
+      expect(answer).not.toHaveProperty('exists'); // another node's process is known here
       await until(() => client.on('process:tick@A', 'process_output').length >= 40, 'forty ticks', 15_000);
       const seqs = seqsOf(client, 'process:tick@A');
       expect(seqs[0]).toBe(1);
