@@ -176,6 +176,18 @@ describe.skipIf(REDIS_MISSING !== undefined)(`Redis engine${REDIS_MISSING ? ` (s
     expect((await a.history('hub:stats', { since: 0, limit: 10 })).publications.map(text)).toEqual(['a']);
   });
 
+  it('leaves nothing lasting for a channel only read: its hash lives a short TTL until the first publish', async () => {
+    const engine = await started(engineOn(server.url, `n${++serial}`, { unpublishedTtlMs: 60_000 }));
+    const x = fresh('x');
+    await engine.history(x, { since: 0, limit: 0 });
+    const meta = `sy:ch:{${x}}:m`;
+    const ttl = Number(server.cli('PTTL', meta));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+    await engine.publish(x, [msg('now it lives')], { retention: BIG });
+    expect(Number(server.cli('PTTL', meta))).toBeGreaterThan(24 * 3600 * 1000);
+  });
+
   it('describes what the node has seen without I/O', async () => {
     const engine = await started(engineOn(server.url));
     const x = fresh('x');

@@ -42,6 +42,8 @@ export interface RedisEngineOptions {
   positionCheckMs?: number;
   /** A channel nobody published to for this long is removed from Redis, ms. Default 7 days. */
   channelTtlMs?: number;
+  /** A channel only read (subscribed), never published to, is removed this long after its last read, ms. Default 10 minutes. */
+  unpublishedTtlMs?: number;
   /** Most payloads waiting for Redis (unreachable or slow); past it publishes are lost and counted. Default 20,000. */
   maxBufferedMessages?: number;
   /** Most payload bytes waiting for Redis. Default 32 MiB. */
@@ -83,6 +85,7 @@ export class RedisEngine implements ChannelEngine {
   private readonly local = new MemoryEngine();
   private readonly isLocal: (channel: string) => boolean;
   private readonly ttlMs: number;
+  private readonly unpublishedTtlMs: number;
   private readonly maxSeen: number;
   private readonly writerField: string;
   private readonly incarnation = randomBytes(6).toString('base64url');
@@ -100,6 +103,7 @@ export class RedisEngine implements ChannelEngine {
     this.link = options.link;
     this.positionCheckMs = options.positionCheckMs ?? 1000;
     this.ttlMs = options.channelTtlMs ?? 7 * 24 * 3600 * 1000;
+    this.unpublishedTtlMs = options.unpublishedTtlMs ?? 10 * 60 * 1000;
     this.maxSeen = options.maxSeenChannels ?? 10_000;
     this.isLocal = options.isLocal ?? isNodeLocalChannel;
     this.writerField = `w:${options.node}`;
@@ -171,7 +175,7 @@ export class RedisEngine implements ChannelEngine {
     const keys = this.link.keys;
     let reply: unknown[];
     try {
-      reply = await this.historyScript(keys.stream(channel), keys.meta(channel), request.since, request.limit, request.maxBytes ?? -1, this.newEpoch(), this.ttlMs);
+      reply = await this.historyScript(keys.stream(channel), keys.meta(channel), request.since, request.limit, request.maxBytes ?? -1, this.newEpoch(), this.unpublishedTtlMs);
     } catch (err) {
       throw new Error(this.link.redact(`history of "${channel}" could not be read: ${(err as Error).message}`));
     }

@@ -11,7 +11,8 @@
  *   incarnation and counter as one already applied) changes nothing: at most once per publish.
  * - HISTORY_SCRIPT reads the position, the oldest retained seq and up to `limit` entries (at most
  *   `maxBytes`, at least one) after `since`; a channel that does not exist gets its epoch now, so
- *   that every later answer, on any node, carries the same one.
+ *   that every later answer, on any node, carries the same one (with a short TTL until its first
+ *   publication: a viewer subscribing to made-up names leaves nothing lasting behind).
  *
  * Seqs are consecutive in the stream: an entry larger than the byte bound empties the stream (as
  * the in-memory history does), so what is retained is always a contiguous suffix.
@@ -88,7 +89,9 @@ return {top, epoch, count, bytes, 0}
 `;
 
 /**
- * KEYS: stream, meta. ARGV: since, limit, maxBytes (-1: unbounded), epoch if new, ttlMs.
+ * KEYS: stream, meta. ARGV: since, limit, maxBytes (-1: unbounded), epoch if new, ttlMs of a
+ * channel never published to (renewed by every read while nothing is published, so that a
+ * watched channel keeps its epoch and names nobody publishes to do not pile up in Redis).
  * Returns {top seq, epoch, first retained seq, retained, retainedBytes, seq, payload, seq, payload...}.
  */
 export const HISTORY_SCRIPT = `
@@ -103,6 +106,7 @@ if not epoch then
   return {0, epoch, 1, 0, 0}
 end
 local top = tonumber(redis.call('HGET', meta, 's'))
+if top == 0 and ttl > 0 then redis.call('PEXPIRE', meta, ttl) end
 local count = redis.call('XLEN', stream)
 local bytes = tonumber(redis.call('HGET', meta, 'b'))
 local firstSeq = top + 1
