@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 
-// Three builds: the main process (with the headless serve entry beside it, so that serve mode
-// runs the very same bundle in plain Node), the preload as CommonJS (a sandboxed preload
+// Three builds: the main process (with the headless serve entry and the `switchyard` command
+// beside it, so that serve mode and the CLI run the very same bundle in plain Node), the preload as CommonJS (a sandboxed preload
 // cannot be an ES module), and the renderer served by both the window and the hub's HTTP port.
 export default defineConfig({
   main: {
@@ -13,6 +13,7 @@ export default defineConfig({
         input: {
           index: resolve('electron/main/index.ts'),
           serve: resolve('electron/serve/index.ts'),
+          cli: resolve('electron/cli/index.ts'),
           bench: resolve('bench/hub-entry.ts'),
         },
       },

@@ -101,6 +101,25 @@ export default tseslint.config(
     },
   },
   {
+    // The command line talks to an instance over the wire (shared/client) like any script: it
+    // never reaches into the hub, the supervisor or the core that runs them.
+    files: ['electron/cli/**/*.{ts,tsx}'],
+    // Tests start real hubs and instances to talk to.
+    ignores: ['electron/cli/**/*.test.ts', 'electron/cli/test-io.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/renderer', '**/renderer/**'], message: `${ROOM}: electron/ never imports renderer/.` },
+            { group: ['**/hub', '**/hub/**', '**/supervisor', '**/supervisor/**'], message: `${ROOM}: electron/cli/ reaches the hub over the wire (shared/client), never its internals.` },
+            { group: ['**/core/switchyard-app', '**/core/definition-source'], message: `${ROOM}: electron/cli/ runs an instance as a child (serve, Electron), never the core in-process.` },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['renderer/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': [

@@ -14,13 +14,13 @@
 // It reports the p50/p99/max latency from print to receipt. Everything is bounded: the run stops
 // by itself after its duration plus fixed settle times, and only ever talks to 127.0.0.1.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'rolldown';
 import { Histogram } from './soak/histogram.mjs';
-import { sample } from './soak/proc-stats.mjs';
 import { newTotals, SoakClient } from './soak/soak-client.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,6 +37,11 @@ if (!existsSync(serveJs)) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-soak-'));
+// Switchyard's one /proc reader (electron/supervisor/proc-reader.ts), bundled for this script: the
+// soak measures the server from outside, so that measuring costs the server nothing.
+const procReaderJs = join(dir, 'proc-reader.mjs');
+await build({ input: join(ROOT, 'electron', 'supervisor', 'proc-reader.ts'), platform: 'node', logLevel: 'silent', output: { file: procReaderJs, format: 'esm' } });
+const procReader = await import(pathToFileURL(procReaderJs).href);
 const procfile = join(dir, 'Procfile');
 const emitter = join(ROOT, 'scripts', 'soak', 'emitter.mjs');
 writeFileSync(
@@ -92,7 +97,7 @@ async function run() {
   }
   const before = await steadySample(pid);
   const heapBefore = await heapSample(port);
-  const cpuBefore = cpuSeconds(pid);
+  const cpuBefore = serverSample(pid).cpu;
   log(`baseline: RSS ${mb(before.rss)}, ${before.fds} fds (before any client: RSS ${mb(cold.rss)}, ${cold.fds} fds)`);
 
   const clients = await connectClients(hubUrl, totals, histogram);
@@ -107,7 +112,7 @@ async function run() {
   let lastReceived = totals.received;
   while (Date.now() - started < opts.seconds * 1000) {
     await sleep(Math.min(1000, opts.seconds * 1000 - (Date.now() - started)));
-    const s = sample(pid);
+    const s = serverSample(pid);
     if (s.rss > peakRss) peakRss = s.rss;
     if (s.fds > peakFds) peakFds = s.fds;
     if (Date.now() - lastReport >= 10_000 || Date.now() - started >= opts.seconds * 1000) {
@@ -142,7 +147,7 @@ async function run() {
     after = await steadySample(pid);
   }
 
-  const serverCpu = cpuSeconds(pid) - cpuBefore;
+  const serverCpu = serverSample(pid).cpu - cpuBefore;
   const heapAfter = await heapSample(port);
   const report = {
     seconds: opts.seconds,
@@ -208,15 +213,9 @@ async function heapSample(port) {
   return { heapUsed: read('nodejs_heap_size_used_bytes'), heapTotal: read('nodejs_heap_size_total_bytes'), external: read('nodejs_external_memory_bytes') };
 }
 
-// User plus system CPU time of a process, in seconds (/proc/PID/stat, clock ticks of 1/100 s).
-function cpuSeconds(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
+// The server's resident memory, open descriptors and CPU seconds (NaN once it is gone: the checks fail).
+function serverSample(pid) {
+  return { rss: procReader.rssBytes(pid) ?? NaN, fds: procReader.fdCount(pid) ?? NaN, cpu: procReader.cpuSeconds(pid) ?? NaN };
 }
 
 function within(value, base) {
@@ -238,7 +237,7 @@ async function steadySample(pid) {
   await sleep(500);
   const samples = [];
   for (let i = 0; i < 5; i++) {
-    samples.push(sample(pid));
+    samples.push(serverSample(pid));
     await sleep(250);
   }
   const median = (k) => samples.map((s) => s[k]).sort((a, b) => a - b)[2];

@@ -6,18 +6,24 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { nodeNameFromHost, type AlertEvent, type Role } from '../../shared/protocol';
-import { Alerting, defaultAlertRules, loadAlertRules, type AlertRule } from '../alerts';
+import { Alerting, defaultAlertRules } from '../alerts';
 import { createRedisNodes } from '../engines/redis';
 import { secret } from '../hub/auth';
 import { checkHost } from '../hub/http-guard';
 import { Hub } from '../hub/hub';
 import type { HubApi } from '../hub/hub-api';
+import { MethodError } from '../hub/methods';
 import { startHttpFront } from '../http/http-front';
 import { createMetrics } from '../http/metrics';
 import { defaultTokenFile, removeTokenFile, writeTokenFile } from '../http/token-file';
 import { NodeRouter } from '../nodes/node-router';
-import { Supervisor, loadConfig, loadProcfile, type ProcessDefinition } from '../supervisor';
+import { LogStore, StoreLockedError, registerLogMethods } from '../store';
+import { Supervisor, type ProcessDefinition } from '../supervisor';
 import { childEnvironment } from './credentials';
+import { resolveDefinitions } from './definition-source';
+import { publishInstance } from './instance-publisher';
+
+export { demoConfigPath, resolveDefinitions } from './definition-source';
 
 /** Options of {@link startSwitchyard} (the CLI options plus where the app lives). */
 export interface SwitchyardOptions {
@@ -35,6 +41,10 @@ export interface SwitchyardOptions {
   token?: string;
   /** Where to write the token for scripts. Default {@link defaultTokenFile}; `''` writes none. */
   tokenFile?: string;
+  /** The token was read from `tokenFile` (token-input.ts): it is neither written nor removed. Default false. */
+  tokenFromFile?: boolean;
+  /** Which shell runs the core (the instance record says it). Default `serve`. */
+  shell?: 'serve' | 'window';
   /** Extra Host names accepted. Default none. */
   allowedHosts?: string[];
   /** Extra Origins accepted for upgrades. Default none. */
@@ -49,6 +59,10 @@ export interface SwitchyardOptions {
   log?: (line: string) => void;
   /** The environment the processes start from. Default `process.env` without Switchyard's credentials. */
   env?: NodeJS.ProcessEnv;
+  /** Keep output in memory only. Default false: stored under the user's state folder (electron/store). */
+  noStore?: boolean;
+  /** The state folder of the store. Default `$XDG_STATE_HOME/switchyard`, else `~/.local/state/switchyard`. */
+  stateDir?: string;
   /** A shared engine (`redis://…`, `rediss://…`): several nodes, one set of channels. Default none (in memory). */
   engine?: string;
   /** This node's name on a shared engine. Default the host name. */
@@ -85,27 +99,6 @@ export interface RunningSwitchyard {
   close(): Promise<void>;
   /** Last resort from an `exit` handler: SIGKILL every process group now. */
   killAllSync(): void;
-}
-
-/** The demo set shipped in `resources/demo`. */
-export function demoConfigPath(appRoot: string): string {
-  return join(appRoot, 'resources', 'demo', 'switchyard.yaml');
-}
-
-/** Which definitions to run: an explicit file, else `./Procfile`, else the demo set. */
-export function resolveDefinitions(options: Pick<SwitchyardOptions, 'procfile' | 'config' | 'cwd' | 'appRoot'>): { source: string; definitions: ProcessDefinition[]; alerts?: AlertRule[] } {
-  if (options.config) {
-    const path = resolve(options.cwd, options.config);
-    return { source: path, definitions: loadConfig(path), alerts: loadAlertRules(path) };
-  }
-  if (options.procfile) {
-    const path = resolve(options.cwd, options.procfile);
-    return { source: path, definitions: loadProcfile(path) };
-  }
-  const local = join(options.cwd, 'Procfile');
-  if (existsSync(local)) return { source: local, definitions: loadProcfile(local) };
-  const demo = demoConfigPath(options.appRoot);
-  return { source: `${demo} (demo)`, definitions: loadConfig(demo), alerts: loadAlertRules(demo) };
 }
 
 /** Start the hub, the supervisor and the HTTP server. */
@@ -146,7 +139,11 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
   }
   const api: HubApi = router?.api ?? hub;
   alerting.attach(api);
-  const metrics = createMetrics(() => hub.stats());
+  const store = openStore(options, definitions);
+  registerLogMethods(api, store, (code, message) => new MethodError(code, message));
+  // Built before the HTTP front so that /metrics can show each process (it starts below, once the token file is written).
+  const supervisor = new Supervisor({ hub: alerting.tap(api), definitions, cwd: options.cwd, env: options.env ?? childEnvironment(process.env), log: options.log, logs: store });
+  const metrics = createMetrics(() => hub.stats(), supervisor);
   const front = await startHttpFront(
     {
       hostAllowed: (req, port) => checkHost(req, { port, allowedHosts }),
@@ -156,6 +153,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
       stats: () => hub.stats(),
       metrics: () => metrics.render(),
       staticDir,
+      listenHost: host,
       onSocketCut: () => hub.countRefusal('unauthenticatedCut'),
       onRefused: (reason) => reason === 'host' && hub.countRefusal('hostRejected'),
     },
@@ -163,20 +161,41 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
   ).catch(async (err: unknown) => {
     await router?.close().catch(() => {});
     await hub.close();
+    await store.close();
     throw err;
   });
   const port = front.port;
-  const printableHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  // Links name an address, never a name (http-front.ts says why); a wildcard is reached by loopback.
+  const linkAddress = front.addresses[0] ?? host;
+  const printableHost = linkAddress === '0.0.0.0' || linkAddress === '::' ? '127.0.0.1' : linkAddress.includes(':') ? `[${linkAddress}]` : linkAddress;
   origin = `http://${printableHost}:${port}`;
+  const hubUrl = `ws://${printableHost}:${port}/ws`;
 
-  const supervisor = new Supervisor({ hub: alerting.tap(api), definitions, cwd: options.cwd, env: options.env ?? childEnvironment(process.env) });
+  // The token file and the instance record before any process runs: when they cannot be written
+  // nothing has run, and scripts and `switchyard` commands find the instance as soon as its
+  // processes do anything.
+  let tokenFile = '';
+  let instance: ReturnType<typeof publishInstance>;
+  try {
+    tokenFile = options.tokenFile === '' ? '' : options.tokenFromFile && options.tokenFile ? options.tokenFile : writeTokenFile(options.tokenFile ?? defaultTokenFile(port), token);
+    instance = publishInstance({ folder: options.cwd, port, host, origin, hubUrl, tokenFile, processes: source, shell: options.shell ?? 'serve' }, options.log);
+  } catch (err) {
+    await router?.close().catch(() => {});
+    await hub.close();
+    await front.close();
+    await store.close();
+    throw err;
+  }
+  const ownsTokenFile = tokenFile !== '' && !options.tokenFromFile;
+
+  // After a SIGKILL the watchdog removes what would point to a dead instance.
+  if (instance.path) supervisor.removeOnDeath(instance.path);
+  if (ownsTokenFile) for (const file of [tokenFile, `${tokenFile}.lock`]) supervisor.removeOnDeath(resolve(file));
   supervisor.start();
-
-  const tokenFile = options.tokenFile === '' ? '' : writeTokenFile(options.tokenFile ?? defaultTokenFile(port), token);
 
   let closing: Promise<void> | undefined;
   return {
-    hubUrl: `ws://${printableHost}:${port}/ws`,
+    hubUrl,
     origin,
     port,
     token,
@@ -190,19 +209,42 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
     loginLink: (role) => `${origin}/login?ticket=${hub.auth.issueTicket(role)}`,
     close() {
       closing ??= (async () => {
+        // Commands stop finding an instance that is going away.
+        instance.remove();
         // Children first: a process must never outlive the app, whatever fails after.
         await supervisor.close();
+        await store.close();
         alerting.close();
         await router?.close().catch(() => {});
         await hub.close();
         await front.close();
-        if (tokenFile) removeTokenFile(tokenFile);
+        if (ownsTokenFile) removeTokenFile(tokenFile);
       })();
       return closing;
     },
     killAllSync() {
       supervisor.killAllSync();
-      if (tokenFile) removeTokenFile(tokenFile);
+      instance.remove();
+      if (ownsTokenFile) removeTokenFile(tokenFile);
     },
   };
+}
+
+/**
+ * The log store of this project folder. A second instance in the same folder finds it locked:
+ * it runs with output in memory only, and says so.
+ */
+function openStore(options: SwitchyardOptions, definitions: readonly ProcessDefinition[]): LogStore {
+  const make = (enabled: boolean) => new LogStore({ projectDir: options.cwd, stateDir: options.stateDir, enabled, onWarning: (m) => options.log?.(`switchyard: store: ${m}`) });
+  let store = make(options.noStore !== true);
+  try {
+    store.start();
+  } catch (err) {
+    if (!(err instanceof StoreLockedError)) throw err;
+    options.log?.(`switchyard: ${err.message}; this instance keeps output in memory only`);
+    store = make(false);
+    store.start();
+  }
+  for (const def of definitions) if (def.store === false) store.configure(def.id, { enabled: false });
+  return store;
 }

@@ -9,9 +9,14 @@
  * one that sends nothing for `silentSocketMs` is cut, so that a flood of idle connections cannot
  * take the descriptors valid clients and the processes need (at a cap the oldest silent one is
  * cut to make room, never the newcomer).
+ *
+ * A host name is bound on every address it resolves to (`localhost`: 127.0.0.1 and ::1), on the
+ * same port: a browser tries ::1 first, and another local user listening there would otherwise
+ * receive the login link's ticket. Links are printed with an address, never the name.
  */
+import { lookup } from 'node:dns/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { isIP, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createHttpRoutes, type HttpRouteDeps } from './http-routes';
 
@@ -41,19 +46,59 @@ export interface HttpFrontDeps extends Omit<HttpRouteDeps, 'hostAllowed' | 'port
 
 /** A listening front. */
 export interface HttpFront {
+  /** The server of the first address. */
   server: Server;
   port: number;
+  /** Every address listened on, the one for links first (IPv4 when there is one). */
+  addresses: string[];
   /** Stop listening and end every connection; twice is harmless. */
   close(): Promise<void>;
 }
 
 /** Listen and route; a busy explicit port is an error naming it. */
 export async function startHttpFront(deps: HttpFrontDeps, options: HttpFrontOptions = {}): Promise<HttpFront> {
-  const host = options.host ?? '127.0.0.1';
-  const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000, maxHeaderSize: 16 * 1024, keepAliveTimeout: 5_000 });
+  const addresses = await resolveAddresses(options.host ?? '127.0.0.1');
   let port = 0;
   const routes = createHttpRoutes({ ...deps, hostAllowed: (req) => deps.hostAllowed(req, port), port: () => port });
   const guard = new SocketGuard(options, () => deps.onSocketCut?.());
+  const servers: Server[] = [];
+  const bound: string[] = [];
+  const closeAll = () => Promise.all(servers.map((s) => new Promise<void>((done) => (s.close(() => done()), s.closeAllConnections()))));
+  try {
+    for (const address of addresses) {
+      const server = guardedServer(routes, guard);
+      if (servers.length === 0) {
+        port = await listen(server, address, options.port ?? 0, options.portExplicit ?? true);
+      } else {
+        try {
+          await listenOnce(server, address, port);
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT') continue; // no such interface here: nobody can listen there either
+          throw new Error(code === 'EADDRINUSE' ? `another program already listens on ${literal(address)}:${port}; stop it, or pass --host 127.0.0.1` : (err as Error).message);
+        }
+      }
+      servers.push(server);
+      bound.push(address);
+    }
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    server: servers[0] as Server,
+    port,
+    addresses: bound,
+    close() {
+      closing ??= closeAll().then(() => guard.close());
+      return closing;
+    },
+  };
+}
+
+function guardedServer(routes: ReturnType<typeof createHttpRoutes>, guard: SocketGuard): Server {
+  const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000, maxHeaderSize: 16 * 1024, keepAliveTimeout: 5_000 });
   server.on('connection', (socket: Socket) => guard.admit(socket));
   server.on('request', (req, res) => {
     guard.spoke(req.socket);
@@ -65,20 +110,22 @@ export async function startHttpFront(deps: HttpFrontDeps, options: HttpFrontOpti
     // Still open after the checks: an accepted WebSocket, no longer an anonymous socket.
     if (!socket.destroyed && socket.writable) guard.authenticated(req.socket);
   });
-  port = await listen(server, host, options.port ?? 0, options.portExplicit ?? true);
-  let closing: Promise<void> | undefined;
-  return {
-    server,
-    port,
-    close() {
-      closing ??= new Promise<void>((done) => {
-        server.close(() => done());
-        server.closeAllConnections();
-        guard.close();
-      });
-      return closing;
-    },
-  };
+  return server;
+}
+
+/** The addresses to bind: an address as given, a name resolved to all of its addresses (IPv4 first). */
+async function resolveAddresses(host: string): Promise<string[]> {
+  if (isIP(host) !== 0) return [host];
+  const found = await lookup(host, { all: true }).catch((err: Error) => {
+    throw new Error(`cannot resolve --host ${host}: ${err.message}`);
+  });
+  const unique = [...new Set(found.sort((a, b) => a.family - b.family).map((a) => a.address))];
+  if (unique.length === 0) throw new Error(`--host ${host} resolves to no address`);
+  return unique;
+}
+
+function literal(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
 }
 
 /** Listen on the port; a busy port falls back to a free one unless it was asked for explicitly. */

@@ -10,6 +10,7 @@ import { SESSION_COOKIE, type ExchangedSession } from '../hub/auth';
 import { checkOrigin, rejectUpgrade } from '../hub/http-guard';
 import type { HubAuthApi } from '../hub/hub-api';
 import { loginPage } from './login-page';
+import { refusedHostText } from './refused-host';
 import { SECURITY_HEADERS, serveStatic } from './static-files';
 
 /** What the routes need from the rest of the app. */
@@ -32,6 +33,8 @@ export interface HttpRouteDeps {
   staticDir?: string;
   /** A route of the embedder's own, tried before the 404; true when it answered. */
   extraRoute?(req: IncomingMessage, res: ServerResponse): boolean;
+  /** The listen address: beyond loopback, a refused Host is told how to allow it. Default: loopback. */
+  listenHost?: string;
   /** Count a refused request (for the statistics). */
   onRefused?(reason: 'host' | 'auth' | 'ticket'): unknown;
 }
@@ -41,7 +44,7 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
   const request = (req: IncomingMessage, res: ServerResponse): void => {
     if (!deps.hostAllowed(req)) {
       deps.onRefused?.('host');
-      return sendText(res, 403, 'Forbidden: unexpected Host header');
+      return sendText(res, 403, refusedHostText(req, deps.listenHost));
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';

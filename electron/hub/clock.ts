@@ -4,7 +4,11 @@ let cachedIso = '';
 
 /** The current time as an ISO 8601 / RFC 3339 string. */
 export function timestamp(): string {
-  const ms = Date.now();
+  return timestampAt(Date.now());
+}
+
+/** A time (ms since the epoch) as an ISO 8601 / RFC 3339 string; the same ms formats once. */
+export function timestampAt(ms: number): string {
   if (ms !== cachedMs) {
     cachedMs = ms;
     cachedIso = new Date(ms).toISOString();

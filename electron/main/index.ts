@@ -7,6 +7,8 @@ import { forgetCredentialVariables } from '../core/credentials';
 import { raiseOpenFileLimit } from '../core/open-file-limit';
 import { startSwitchyard, type RunningSwitchyard } from '../core/switchyard-app';
 import { parseCliOptions } from '../core/cli-options';
+import { launchLines } from '../core/launch-lines';
+import { resolveTokenInput } from '../core/token-input';
 import { runDesktopApp } from './desktop-app';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -15,12 +17,12 @@ let running: RunningSwitchyard | undefined;
 
 runDesktopApp(
   async () => {
-    const options = parseCliOptions(process.argv.slice(app.isPackaged ? 1 : 2), process.env, { ignoreUnknown: true });
+    const { options, warnings } = resolveTokenInput(parseCliOptions(process.argv.slice(app.isPackaged ? 1 : 2), process.env, { ignoreUnknown: true }));
     forgetCredentialVariables();
+    for (const warning of warnings) console.error(warning);
     raiseOpenFileLimit();
-    running = await startSwitchyard({ ...options, appRoot, cwd: process.env.INIT_CWD ?? process.cwd(), log: (line) => console.error(line) });
-    console.log(`Hub: ${running.hubUrl}`);
-    console.log(`Dashboard: ${running.loginLink('operator')}`);
+    running = await startSwitchyard({ ...options, appRoot, cwd: process.env.INIT_CWD ?? process.cwd(), shell: 'window', log: (line) => console.error(line) });
+    for (const line of launchLines(running)) console.log(line);
     return running;
   },
   { preload: join(here, '../preload/index.cjs'), icon: join(appRoot, 'resources', 'icon.png') },

@@ -7,32 +7,33 @@ import { forgetCredentialVariables } from '../core/credentials';
 import { raiseOpenFileLimit } from '../core/open-file-limit';
 import { startSwitchyard } from '../core/switchyard-app';
 import { USAGE, parseCliOptions } from '../core/cli-options';
+import { launchLines } from '../core/launch-lines';
+import { resolveTokenInput } from '../core/token-input';
 
 const appRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 async function main(): Promise<void> {
-  let options;
+  let parsed;
   try {
-    options = parseCliOptions(process.argv.slice(2), process.env);
+    parsed = parseCliOptions(process.argv.slice(2), process.env);
   } catch (err) {
     console.error(`switchyard: ${(err as Error).message}\n${USAGE}`);
     process.exit(2);
   }
-  forgetCredentialVariables();
-  if (options.help) {
+  if (parsed.help) {
     console.log(USAGE);
     return;
   }
+  const { options, warnings } = resolveTokenInput(parsed);
+  // Read once; from here on nothing this process starts can inherit them (core/credentials.ts).
+  forgetCredentialVariables();
+  for (const warning of warnings) console.error(warning);
   const files = raiseOpenFileLimit();
   if (files && files.soft < 4096) console.error(`switchyard: only ${files.soft} open files allowed (ulimit -n); many clients or processes may fail`);
   // Under `npm run serve`, npm runs us in the package root: INIT_CWD is where the user was.
   const cwd = process.env.INIT_CWD ?? process.cwd();
   const app = await startSwitchyard({ ...options, appRoot, cwd, log: (line) => console.error(line) });
-  console.log(`Hub: ${app.hubUrl}`);
-  console.log(`Dashboard: ${app.loginLink('operator')}`);
-  console.log(`Token file: ${app.tokenFile}`);
-  if (app.shared) console.log(`Engine: ${app.shared.engine} (node ${app.shared.node})`);
-  console.log(`Processes: ${app.processSource}`);
+  for (const line of launchLines(app)) console.log(line);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -1,7 +1,14 @@
 /** Test helper: runs the built serve entry (`out/main/serve.js`) as a real child process. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/** A fresh state folder for one serve of a test (its stored output), unless the test names one with env XDG_STATE_HOME. */
+function freshStateHome(): string {
+  return mkdtempSync(join(tmpdir(), 'switchyard-test-state-'));
+}
 
 /** The repository root. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -23,7 +30,8 @@ export function startServe(args: string[], env: Record<string, string> = {}, cwd
   const child = spawn(process.execPath, [resolve(REPO_ROOT, 'out/main/serve.js'), ...args], {
     cwd,
     // Like npm, tell serve where the user "is": that is where ./Procfile is looked for.
-    env: { ...process.env, INIT_CWD: cwd, ...env },
+    // Stored output goes to a state folder of the test run's, never the user's own.
+    env: { ...process.env, INIT_CWD: cwd, XDG_STATE_HOME: env.XDG_STATE_HOME ?? freshStateHome(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,11 +1,12 @@
 // Serve mode as a user runs it: the built `out/main/serve.js` as a real child process, real
 // processes from a Procfile, real WebSocket and HTTP clients.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { get, type IncomingHttpHeaders } from 'node:http';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient, upgradeStatus } from '../hub/test-helpers';
+import { groupAlive } from '../supervisor/process-group';
 import { REPO_ROOT, startServe, type ServeProcess } from './serve-process';
 
 const TOKEN = 'serve-test-token-0123456789';
@@ -22,21 +23,6 @@ function http(port: number, path: string, headers: Record<string, string> = {}):
     });
     req.on('error', reject);
   });
-}
-
-/** Whether any process of a process group is alive (/proc, like `pgrep -g`). */
-function groupAlive(pgid: number): boolean {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
-    } catch {
-      /* gone meanwhile */
-    }
-  }
-  return false;
 }
 
 describe('npm run serve', () => {
@@ -145,7 +131,7 @@ describe('npm run serve', () => {
 
 describe('serve options', () => {
   it('rejects a bad option with the usage and exit code 2', async () => {
-    await expect(startServe(['--port', 'nope'])).rejects.toThrow(/exited \(2\)[\s\S]*--port must be an integer[\s\S]*usage:/);
+    await expect(startServe(['--port', 'nope'])).rejects.toThrow(/exited \(2\)[\s\S]*option '--port <n>' argument 'nope' is invalid[\s\S]*Usage:/);
   });
 
   it('runs ./Procfile of the current folder when given no process option', async () => {

@@ -70,6 +70,77 @@ describe('config files', () => {
     expect(bad('')).toThrow('conf.yaml: defines no process');
   });
 
+  it('reads the orchestration keys with their defaults: dependsOn, readiness, liveness, watch, tty, stdin, store', () => {
+    const [db, api, job] = parseConfig(
+      [
+        'processes:',
+        '  db:',
+        '    command: ./start-db.sh',
+        '    readiness: { tcp: 5432 }',
+        '  api:',
+        '    command: node server.mjs',
+        '    dependsOn: { db: healthy, job: completed }',
+        '    readiness: { http: "http://127.0.0.1:3000/health", periodMs: 250ms, timeoutMs: 2s, initialDelayMs: 1s, failureThreshold: 5 }',
+        '    liveness: { exec: "curl -fs localhost:3000", periodMs: 5s }',
+        '    watch: { paths: ["src/**"], ignore: ["**/*.test.ts"], debounceMs: 500ms }',
+        '    tty: true',
+        '    stdin: false',
+        '    store: false',
+        '  job:',
+        '    command: ./migrate',
+        '    readiness: { log: "ready to accept", failureThreshold: 1 }',
+        '    liveness: { tcp: { host: "::1", port: 6379 } }',
+        '    watch: migrations/',
+      ].join('\n'),
+      join(dir, 'orchestrated.yaml'),
+    );
+    expect(db?.readiness).toEqual({ kind: 'tcp', port: 5432, periodMs: 1000, timeoutMs: 1000, initialDelayMs: 0, failureThreshold: 3 });
+    expect(api).toMatchObject({
+      dependsOn: { db: 'healthy', job: 'completed' },
+      readiness: { kind: 'http', url: 'http://127.0.0.1:3000/health', periodMs: 250, timeoutMs: 2000, initialDelayMs: 1000, failureThreshold: 5 },
+      liveness: { kind: 'exec', command: 'curl -fs localhost:3000', periodMs: 5000, timeoutMs: 5000, initialDelayMs: 0, failureThreshold: 3 },
+      watch: { paths: ['src/**'], ignore: ['**/*.test.ts'], debounceMs: 500 },
+      tty: true,
+      stdin: false,
+      store: false,
+    });
+    expect(job).toMatchObject({
+      readiness: { kind: 'log', pattern: 'ready to accept', failureThreshold: 1 },
+      liveness: { kind: 'tcp', host: '::1', port: 6379 },
+      watch: { paths: ['migrations/'], ignore: [], debounceMs: 300 },
+    });
+    // a validated definition validates again to itself (definitions given in code are checked too)
+    for (const def of [db, api, job]) {
+      const { id, ...rest } = def!;
+      expect(validateDefinition(id, rest, { source: 'again' })).toEqual(def);
+    }
+  });
+
+  it('names the field of every orchestration mistake', () => {
+    const bad = (proc: string): (() => unknown) => () => parseConfig(`processes:\n  other: x\n  web: { command: x, ${proc} }\n`, 'conf.yaml');
+    const at = 'conf.yaml: process "web": field';
+    expect(bad('dependsOn: { other: ready }')).toThrow(`${at} "dependsOn".other: must be started, healthy or completed`);
+    expect(bad('dependsOn: { web: started }')).toThrow(`${at} "dependsOn": a process cannot depend on itself`);
+    expect(bad('dependsOn: 7')).toThrow(`${at} "dependsOn": a list of process ids`);
+    expect(bad('readiness: { tcp: 5432, http: "http://x" }')).toThrow(`${at} "readiness": needs exactly one of tcp, http, exec, log (found tcp, http)`);
+    expect(bad('readiness: { periodMs: 5 }')).toThrow('(found none)');
+    expect(bad('readiness: { tcp: 70000 }')).toThrow(`${at} "readiness".tcp: must be a port number (1 to 65535)`);
+    expect(bad('readiness: { tcp: { port: 80, hots: x } }')).toThrow(`${at} "readiness".tcp.hots: unknown field`);
+    expect(bad('readiness: { http: "ftp://x" }')).toThrow(`${at} "readiness".http: must be an http:// or https:// URL`);
+    expect(bad('readiness: { log: "(" }')).toThrow(`${at} "readiness".log: not a valid regular expression`);
+    expect(bad('readiness: { exec: "" }')).toThrow(`${at} "readiness".exec: must be a shell command`);
+    expect(bad('readiness: { exec: x, periodMs: 0 }')).toThrow(`${at} "readiness".periodMs: must be at least 50 ms`);
+    expect(bad('readiness: { exec: x, failureThreshold: 0 }')).toThrow(`${at} "readiness".failureThreshold: must be an integer >= 1`);
+    expect(bad('liveness: { exec: x, every: 5s }')).toThrow(`${at} "liveness".every: unknown field`);
+    expect(bad('liveness: { exec: x, timeoutMs: later }')).toThrow(`${at} "liveness".timeoutMs: must be a duration`);
+    expect(bad('watch: { paths: [] }')).toThrow(`${at} "watch".paths: must name at least one path or glob`);
+    expect(bad('watch: { paths: [src], debounce: 1 }')).toThrow(`${at} "watch".debounce: unknown field`);
+    expect(bad('watch: { paths: [1] }')).toThrow(`${at} "watch".paths: must be a list of paths or globs`);
+    expect(bad('tty: yes please')).toThrow(`${at} "tty": must be true or false`);
+    expect(bad('stdin: 1')).toThrow(`${at} "stdin": must be true or false`);
+    expect(bad('store: "no"')).toThrow(`${at} "store": must be true or false`);
+  });
+
   it('validates process.add params the same way', () => {
     expect(validateDefinition('x', { command: 'true', restart: { mode: 'always', initialDelayMs: 5 } }, { source: 'process.add' })).toEqual({
       id: 'x',

@@ -13,14 +13,20 @@
  *     restart: { mode: on-failure, initialDelayMs: 1000, multiplier: 2, maxDelayMs: 30000, maxRestarts: 10, resetAfterMs: 60000 }
  *     stopSignal: SIGINT
  *     stopGraceMs: 5s
+ *     dependsOn: { db: healthy }  # or completed, started; a list [db] means started
+ *     readiness: { tcp: 3000 }    # or http: URL, exec: CMD, log: PATTERN; periodMs, timeoutMs, initialDelayMs, failureThreshold
+ *     liveness: { http: "http://127.0.0.1:3000/health", periodMs: 5s }
+ *     watch: { paths: ["src/**"], ignore: ["**\/*.test.ts"], debounceMs: 300ms }
  *   worker: python worker.py    # a plain string is the command
  * ```
  *
- * Errors name the file, the process and the field.
+ * Errors name the file, the process and the field; an unknown id or a cycle in `dependsOn` is an
+ * error of the whole file, naming every id involved.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { checkDependencies } from './dependency-graph';
 import { DefinitionError, validateDefinition, validateEnv, type ProcessDefinition } from './process-definition';
 import { loadProcfile } from './procfile';
 
@@ -74,6 +80,7 @@ export function parseConfig(text: string, file: string, options: LoadConfigOptio
     defs.set(id, base ? merge(base, def) : { cwd: dir, ...def });
   }
   if (defs.size === 0) throw new DefinitionError(`${file}: defines no process (add "processes" or "procfile")`);
+  checkDependencies([...defs.values()], file);
   return [...defs.values()].map((def) => (globalEnv ? { ...def, env: { ...globalEnv, ...def.env } } : def));
 }
 

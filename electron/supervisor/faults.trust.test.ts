@@ -5,7 +5,7 @@
 // the hub is congested"), binary and split UTF-8 output, groups with grandchildren, a child that
 // ignores SIGTERM, crash loops with backoff and a cap (supervisor.test.ts), a 200 KB line in 64 KiB
 // pieces (supervisor-hub.test.ts), SIGKILL of the supervisor (watchdog.test.ts).
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import WebSocket from 'ws';
 import type { Message } from '../../shared/protocol';
 import { TestClient, until } from '../hub/test-helpers';
 import { startServe, type ServeProcess } from '../serve/serve-process';
+import { commandLine } from './proc-reader';
 
 const TOKEN = 'faults-trust-token-0123456789abcdef';
 const NODE = JSON.stringify(process.execPath);
@@ -88,7 +89,7 @@ describe('misbehaving children, through serve and a real subscriber', () => {
     const running = await client.waitFor((m) => m.channel === 'process:noline' && m.type === 'process_status' && (m.data as { status: string }).status === 'running');
     // Stop only once the shell has printed and exec'd sleep; a stop before printf ran has no line to deliver.
     const pid = (running.data as { pid: number }).pid;
-    await until(() => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep'), 'the shell to exec sleep', 10_000);
+    await until(() => commandLine(pid)?.startsWith('sleep') === true, 'the shell to exec sleep', 10_000);
     expect(await client.request('process.stop', { id: 'noline' })).toMatchObject({ data: { status: 'stopped' } });
     await client.waitFor((m) => m.channel === 'process:noline' && m.data === 'partial line, no newline', 10_000);
     const channel = client.on('process:noline');

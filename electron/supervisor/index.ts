@@ -1,5 +1,5 @@
 /** The process supervisor: definitions (Procfile, config file), the Supervisor and its parts. */
-export { Supervisor, type SupervisorOptions } from './supervisor';
+export { Supervisor, type ProcessMetrics, type SupervisorOptions } from './supervisor';
 export type { ProcessInfo } from '../../shared/protocol';
 export {
   DEFAULT_RESTART,
@@ -15,3 +15,5 @@ export { loadProcfile, parseProcfile, type LoadProcfileOptions } from './procfil
 export { loadConfig, parseConfig, type LoadConfigOptions } from './config-file';
 export { OutputSplitter, type OutputSplitterOptions } from './output-splitter';
 export { Watchdog } from './watchdog';
+export { checkDependencies } from './dependency-graph';
+export type { ProbeSpec, WatchSpec } from './orchestration-definition';

@@ -4,7 +4,11 @@
  * method all share, so that an error always names where it came from, the process and the field.
  */
 import { constants as osConstants } from 'node:os';
-import { isValidProcessId } from '../../shared/protocol';
+import { isValidProcessId, type DependencyCondition } from '../../shared/protocol';
+import { DefinitionError, duration, isRecord } from './definition-basics';
+import { validateDependsOn, validateProbe, validateWatch, type ProbeSpec, type WatchSpec } from './orchestration-definition';
+
+export { DefinitionError, duration } from './definition-basics';
 
 /** When a process that ended by itself is started again. */
 export type RestartMode = 'never' | 'on-failure' | 'always';
@@ -43,6 +47,20 @@ export interface ProcessDefinition {
   stopSignal?: NodeJS.Signals;
   /** Time between the stop signal and SIGKILL to the group. Default 5000 ms. */
   stopGraceMs?: number;
+  /** What must hold before it starts: `id: started | healthy | completed`. Default none. */
+  dependsOn?: Record<string, DependencyCondition>;
+  /** When it is ready (`health`); `healthy` dependants wait for it. Default none. */
+  readiness?: ProbeSpec;
+  /** When it is alive: `failureThreshold` failures in a row restart it under its restart policy. Default none. */
+  liveness?: ProbeSpec;
+  /** Restart on file changes. Default none. */
+  watch?: WatchSpec;
+  /** Run in a pseudo-terminal. Default false. */
+  tty?: boolean;
+  /** Keep stdin open for `process.input` (without a terminal). Default false. */
+  stdin?: boolean;
+  /** Store its output on disk. Default: the store's own default. */
+  store?: boolean;
 }
 
 /** The restart policy's defaults. */
@@ -58,15 +76,11 @@ export const DEFAULT_RESTART: Readonly<RestartPolicy> = Object.freeze({
 /** Default stop grace period (Foreman's and Overmind's 5 s). */
 export const DEFAULT_STOP_GRACE_MS = 5000;
 
-/** A definition that is wrong; the message names the source, the process and the field. */
-export class DefinitionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DefinitionError';
-  }
-}
-
-const PROCESS_KEYS = new Set(['command', 'cwd', 'env', 'autostart', 'restart', 'stopSignal', 'stopGraceMs']);
+const PROCESS_KEYS = new Set([
+  'command', 'cwd', 'env', 'autostart', 'restart', 'stopSignal', 'stopGraceMs',
+  'dependsOn', 'readiness', 'liveness', 'watch', 'tty', 'stdin', 'store',
+]);
+const FLAG_KEYS = ['autostart', 'tty', 'stdin', 'store'] as const;
 const RESTART_KEYS = new Set(['mode', 'policy', 'initialDelayMs', 'multiplier', 'maxDelayMs', 'maxRestarts', 'resetAfterMs']);
 const RESTART_MODES = new Set<string>(['never', 'on-failure', 'always']);
 
@@ -108,9 +122,10 @@ export function validateDefinition(id: unknown, raw: unknown, where: DefinitionS
     def.cwd = raw.cwd;
   }
   if (raw.env !== undefined) def.env = validateEnv(raw.env, at('env'));
-  if (raw.autostart !== undefined) {
-    if (typeof raw.autostart !== 'boolean') throw new DefinitionError(`${at('autostart')}: must be true or false`);
-    def.autostart = raw.autostart;
+  for (const flag of FLAG_KEYS) {
+    if (raw[flag] === undefined) continue;
+    if (typeof raw[flag] !== 'boolean') throw new DefinitionError(`${at(flag)}: must be true or false`);
+    def[flag] = raw[flag];
   }
   if (raw.restart !== undefined) def.restart = validateRestart(raw.restart, at);
   if (raw.stopSignal !== undefined) {
@@ -120,25 +135,19 @@ export function validateDefinition(id: unknown, raw: unknown, where: DefinitionS
     def.stopSignal = raw.stopSignal as NodeJS.Signals;
   }
   if (raw.stopGraceMs !== undefined) def.stopGraceMs = duration(raw.stopGraceMs, at('stopGraceMs'));
+  if (raw.dependsOn !== undefined) {
+    def.dependsOn = validateDependsOn(raw.dependsOn, at('dependsOn'));
+    if (def.dependsOn[id] !== undefined) throw new DefinitionError(`${at('dependsOn')}: a process cannot depend on itself`);
+  }
+  if (raw.readiness !== undefined) def.readiness = validateProbe(raw.readiness, at('readiness'));
+  if (raw.liveness !== undefined) def.liveness = validateProbe(raw.liveness, at('liveness'));
+  if (raw.watch !== undefined) def.watch = validateWatch(raw.watch, at('watch'));
   return def;
 }
 
 /** The full restart policy of a definition, defaults filled in. */
 export function restartPolicyOf(def: ProcessDefinition): RestartPolicy {
   return { ...DEFAULT_RESTART, ...def.restart };
-}
-
-/**
- * A duration in milliseconds: a non-negative number, or a string such as `250ms`, `5s`, `2m`.
- * Throws {@link DefinitionError} prefixed with `where`.
- */
-export function duration(value: unknown, where: string): number {
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
-  if (typeof value === 'string') {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(value);
-    if (m) return Number(m[1]) * (m[2] === 's' ? 1000 : m[2] === 'm' ? 60_000 : 1);
-  }
-  throw new DefinitionError(`${where}: must be a duration in ms (a number, or a string like "500ms", "5s")`);
 }
 
 /** Check an environment map (`NAME: value`); `where` prefixes errors. Throws {@link DefinitionError}. */
@@ -186,8 +195,4 @@ function validateRestart(raw: unknown, at: (field?: string) => string): Partial<
     out.maxRestarts = raw.maxRestarts as number;
   }
   return out;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

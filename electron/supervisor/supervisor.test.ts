@@ -1,37 +1,16 @@
 // Supervisor integration tests: real child processes through /bin/sh, recorded by RecordingHub
 // (a recorder standing in for the hub's publishing side; the end-to-end test uses the real Hub).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROCESSES_CHANNEL } from '../../shared/protocol';
-import type { ProcessInfo } from '../../shared/protocol';
+import { PROCESSES_CHANNEL, type ProcessInfo } from '../../shared/protocol';
 import { groupMembers } from './process-group';
 import { loadProcfile } from './procfile';
 import { RecordingHub } from './recording-hub';
-import { Supervisor, type SupervisorOptions } from './supervisor';
-import type { ProcessDefinition } from './process-definition';
+import { Supervisor } from './supervisor';
+import { NODE, cleanups, fixture, runCleanups, setup, tempDir, waitUntil } from './test-support';
 
-const NODE = JSON.stringify(process.execPath);
-const fixture = (name: string): string => JSON.stringify(join(__dirname, 'fixtures', name));
-const cleanups: (() => unknown)[] = [];
-
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function setup(definitions: ProcessDefinition[], options: Partial<SupervisorOptions> = {}): { hub: RecordingHub; sup: Supervisor } {
-  const hub = new RecordingHub();
-  const sup = new Supervisor({ hub, definitions, watchdog: false, ...options });
-  cleanups.push(() => sup.close());
-  return { hub, sup };
-}
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-sup-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+afterEach(runCleanups);
 
 describe('Supervisor', () => {
   it('runs a Procfile: every line with its stream and colours, statuses in order, .env applied', async () => {
@@ -226,14 +205,14 @@ describe('Supervisor', () => {
       {
         id: 'crash',
         command: `${NODE} ${fixture('crash.mjs')}`,
-        restart: { mode: 'on-failure', initialDelayMs: 40, multiplier: 2, maxDelayMs: 100, maxRestarts: 3 },
+        restart: { mode: 'on-failure', initialDelayMs: 100, multiplier: 2, maxDelayMs: 300, maxRestarts: 3 },
       },
       { id: 'clean', command: 'exit 0', restart: { mode: 'on-failure', initialDelayMs: 10 } },
     ]);
     sup.start();
     await hub.waitFor(() => hub.statuses('crash').some((s) => s.status === 'exited' && typeof s.reason === 'string'), 'the last exit');
     const statuses = hub.statuses('crash');
-    expect(statuses.filter((s) => s.status === 'restarting').map((s) => s.delayMs)).toEqual([40, 80, 100]);
+    expect(statuses.filter((s) => s.status === 'restarting').map((s) => s.delayMs)).toEqual([100, 200, 300]);
     expect(statuses.filter((s) => s.status === 'exited').map((s) => s.exitCode)).toEqual([1, 1, 1, 1]);
     expect(statuses.at(-1)).toMatchObject({ status: 'exited', exitCode: 1, reason: 'gave up after 3 restarts in a row' });
     expect(hub.lines('crash').map((l) => l.line)).toEqual(['crashing', 'crashing', 'crashing', 'crashing']);
@@ -244,20 +223,20 @@ describe('Supervisor', () => {
     // a user's start begins the count again
     sup.startProcess('crash');
     await hub.waitStatus('crash', 'restarting', 4);
-    expect(hub.statuses('crash').filter((s) => s.status === 'restarting').at(-1)?.delayMs).toBe(40);
+    expect(hub.statuses('crash').filter((s) => s.status === 'restarting').at(-1)?.delayMs).toBe(100);
   });
 
   it('starts the backoff and the cap again after a run that lived resetAfterMs', async () => {
     const { hub, sup } = setup([
-      { id: 'slow', command: 'sleep 0.3; exit 2', restart: { mode: 'on-failure', initialDelayMs: 20, maxRestarts: 1, resetAfterMs: 200 } },
+      { id: 'slow', command: 'sleep 0.3; exit 2', restart: { mode: 'on-failure', initialDelayMs: 100, maxRestarts: 1, resetAfterMs: 200 } },
     ]);
     sup.start();
     await hub.waitStatus('slow', 'restarting', 3);
     const restarting = hub.statuses('slow').filter((s) => s.status === 'restarting');
     expect(restarting.map((s) => [s.delayMs, s.restarts])).toEqual([
-      [20, 1],
-      [20, 2],
-      [20, 3],
+      [100, 1],
+      [100, 2],
+      [100, 3],
     ]);
     expect(hub.statuses('slow').some((s) => typeof s.reason === 'string')).toBe(false);
   });
@@ -329,13 +308,5 @@ class FlakyHub extends RecordingHub {
       }
     }
     super.publishOutput(...args);
-  }
-}
-
-async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -3,31 +3,46 @@
  *
  * - `process:<id>`: every output line as `process_output` (with its `stream`; see
  *   output-splitter.ts for the `\r` progress rule) and every status as `process_status`.
- * - `processes`: on start and after every change (a status, an add, a remove), coalesced per tick,
+ * - `processes`: on start and after every change (a status, a health verdict, an add, a remove,
+ *   resource figures while someone looks), coalesced per tick,
  *   `{"type":"event","data":{"kind":"list","processes":[ProcessInfo, ...]}}`, the same items as
- *   `process.list` returns (see process-info.ts).
- * - Methods: `process.list` (viewers too) → ProcessInfo[]; operators only: `process.start`,
- *   `process.stop`, `process.restart` ({id} → ProcessInfo, once done), `process.add`
- *   ({id, command, cwd?, env?, autostart?, restart?, stopSignal?, stopGraceMs?} → ProcessInfo),
- *   `process.remove` ({id} → {id, removed: true}, after the group is stopped).
- *   An unknown id is `not_found`, bad params `bad_params`, an id in use `conflict`.
- * - Shutdown: `close()` stops every group in parallel and resolves when all are gone;
- *   `killAllSync()` SIGKILLs every group from an 'exit' handler; the watchdog (watchdog.ts) covers
- *   the death of this process itself.
+ *   `process.list` returns (ProcessInfo in shared/protocol/payloads/process.ts).
+ * - Methods: see supervisor-methods.ts.
+ * - Order: `dependsOn` is checked as a whole at start (unknown ids, cycles: nothing starts);
+ *   processes start once what they depend on holds (dependency-coordinator.ts); `close()` stops
+ *   dependants before what they depend on.
+ * - Resources (resource-sampler.ts) are sampled only while demanded: {@link Supervisor.demandResources}.
+ * - Shutdown: `close()` stops every group (and what escaped them carrying the marker) and resolves
+ *   when all are gone; `killAllSync()` SIGKILLs them from an 'exit' handler; the watchdog
+ *   (watchdog.ts) covers the death of this process itself.
+ *
+ * Every call into the hub goes through the hooks built in the constructor, so that a change of the
+ * hub's API is adapted in one place.
  */
+import { randomBytes } from 'node:crypto';
 import { PROCESSES_CHANNEL, PROCESS_CHANNEL_PREFIX, type OutputStream, type ProcessInfo } from '../../shared/protocol';
-import { timestamp } from '../hub/clock';
+import { detectLevel } from '../../shared/logs/level';
+import { timestampAt } from '../hub/clock';
+import type { ProcessLogSink } from '../store/log-store';
+import { RunJournal } from './run-journal';
 import type { HubApi } from '../hub/hub-api';
 import { MethodError } from '../hub/methods';
 import type { OutputLine } from '../hub/wire-frame';
-import { ManagedProcess, type ManagedProcessHooks } from './managed-process';
-import { DefinitionError, validateDefinition, type ProcessDefinition } from './process-definition';
+import { DependencyCoordinator } from './dependency-coordinator';
+import { checkDependencies, dependantsOf } from './dependency-graph';
+import { ManagedProcess, type ManagedProcessHooks, type ManagedProcessSettings } from './managed-process';
+import { validateDefinition, type ProcessDefinition } from './process-definition';
+import { killEscapeesSync, terminateGroup } from './process-group';
+import { ResourceSampler } from './resource-sampler';
+import { registerSupervisorMethods } from './supervisor-methods';
 import { Watchdog } from './watchdog';
 
 /** Options of {@link Supervisor}. */
 export interface SupervisorOptions {
   /** The hub to publish into and register methods with. */
   hub: HubApi;
+  /** Where runs and lines are stored beyond the hub's memory (the log store). Default none. */
+  logs?: ProcessLogSink;
   /** The processes. Default none. */
   definitions?: readonly ProcessDefinition[];
   /** Base for relative working directories. Default `process.cwd()`. */
@@ -46,24 +61,45 @@ export interface SupervisorOptions {
   startupWindowMs?: number;
   /** How long to wait for the pipes to close after a process exits. Default 1000 ms. */
   settleMs?: number;
+  /** Time between resource samples while someone looks. Default 2000 ms. */
+  resourceIntervalMs?: number;
+  /** Diagnostics that are not a process's status (the watchdog died, a watcher failed). Default: stderr. */
+  log?: (line: string) => void;
+}
+
+/** What `/metrics` shows of one process. */
+export interface ProcessMetrics {
+  id: string;
+  /** Whether a run is alive. */
+  up: boolean;
+  linesOut: number;
+  bytesOut: number;
+  /** Automatic restarts since the process was defined (never reset). */
+  restarts: number;
+  cpuPercent?: number;
+  memoryBytes?: number;
 }
 
 /** Runs processes and streams them into the hub; see the file comment. */
 export class Supervisor {
-  /** Times the watchdog exited on its own (the groups are then unguarded against our death). */
+  /** Times the watchdog exited on its own (it is replaced; see watchdog.ts). */
   watchdogFailures = 0;
+  /** This supervisor's instance id, in the marker of every process it starts. */
+  readonly instance = randomBytes(12).toString('base64url');
   private readonly hub: HubApi;
   private readonly procs = new Map<string, ManagedProcess>();
   private readonly hooks: ManagedProcessHooks;
-  private readonly settings: ConstructorParameters<typeof ManagedProcess>[1];
+  private readonly settings: ManagedProcessSettings;
   private readonly watchdog: Watchdog | null;
+  private readonly coordinator: DependencyCoordinator;
+  private readonly sampler: ResourceSampler;
+  private readonly log: (line: string) => void;
   private readonly waitingForDrain = new Set<ManagedProcess>();
-  /** Processes added at run time (`origin: 'added'`; the dashboard offers to remove them). */
-  private readonly added = new Set<ManagedProcess>();
   private drainRegistered = false;
   private listDirty = false;
   /** Lines read in this turn of the event loop, per process: published together (one engine call per chunk). */
   private readonly pendingLines = new Map<string, OutputLine[]>();
+  private readonly journal: RunJournal;
   private flushQueued = false;
   private started = false;
   private closing: Promise<void> | null = null;
@@ -71,6 +107,7 @@ export class Supervisor {
   constructor(options: SupervisorOptions) {
     if (!options || typeof options.hub?.publish !== 'function') throw new TypeError('Supervisor needs options.hub (a HubApi)');
     this.hub = options.hub;
+    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.settings = {
       cwd: options.cwd ?? process.cwd(),
       env: options.env ?? process.env,
@@ -79,18 +116,45 @@ export class Supervisor {
       progressIntervalMs: options.progressIntervalMs,
       startupWindowMs: options.startupWindowMs ?? 3000,
       settleMs: options.settleMs ?? 1000,
+      instance: this.instance,
     };
-    this.watchdog = options.watchdog === false ? null : new Watchdog({ onUnexpectedExit: () => this.watchdogFailures++ });
+    this.watchdog =
+      options.watchdog === false
+        ? null
+        : new Watchdog({
+            markerPrefix: this.markerPrefix,
+            onUnexpectedExit: (code, signal, delayMs) => {
+              this.watchdogFailures++;
+              const how = signal ? `was killed by ${signal}` : code === null ? 'could not start' : `exited with code ${code}`;
+              this.log(
+                delayMs === 0
+                  ? `switchyard: the watchdog ${how}; a new one took over (processes stay guarded if Switchyard is killed)`
+                  : `switchyard: the watchdog ${how}; a new one starts in ${delayMs / 1000} s (until then, if Switchyard is killed with SIGKILL, its processes keep running)`,
+              );
+            },
+          });
+    this.coordinator = new DependencyCoordinator(this.procs);
+    this.sampler = new ResourceSampler({
+      markerPrefix: this.markerPrefix,
+      intervalMs: options.resourceIntervalMs,
+      targets: () => [...this.procs.values()].flatMap((p) => (p.pgid ? [{ id: p.id, pgid: p.pgid, marker: p.marker }] : [])),
+      onChange: () => this.listChanged(),
+    });
+    this.journal = new RunJournal(options.logs);
     this.hooks = {
       output: (id, line, stream) => this.queueLine(id, line, stream),
       status: (id, data) => {
+        this.journal.onStatus(id, data);
         this.hub.publishStatus(id, data);
+        this.coordinator.changed();
         this.listChanged();
       },
       congested: () => this.hub.isCongested(),
       waitDrain: (proc) => this.waitDrain(proc),
       groupStarted: (pgid, signal, graceMs) => this.watchdog?.add(pgid, signal, graceMs),
       groupGone: (pgid) => this.watchdog?.remove(pgid),
+      figures: (id) => this.sampler.figures(id),
+      warn: (message) => this.log(`switchyard: ${message}`),
     };
     for (const def of options.definitions ?? []) this.addDefinition(checked(def, 'definitions'));
     // A publish the engine refused is never silent: its lines count as the process's `skipped`.
@@ -105,13 +169,28 @@ export class Supervisor {
     return this.watchdog?.pid;
   }
 
-  /** Register the `process.*` methods, start the watchdog and the autostart processes. Twice is harmless. */
+  /** The marker prefix of every process this supervisor starts (`<instance>:`). */
+  get markerPrefix(): string {
+    return `${this.instance}:`;
+  }
+
+  /** Have the watchdog remove this file if this process dies (the instance record, the token file); see watchdog.ts. */
+  removeOnDeath(path: string): void {
+    this.watchdog?.removeOnDeath(path);
+  }
+
+  /**
+   * Register the `process.*` methods, start the watchdog and the autostart processes (in
+   * dependency order). Throws a DefinitionError naming every unknown id and every cycle of
+   * `dependsOn`, and then starts nothing. Twice is harmless.
+   */
   start(): void {
     if (this.started || this.closing) return;
+    checkDependencies([...this.procs.values()].map((p) => p.def), 'dependsOn');
     this.started = true;
-    this.registerMethods();
+    registerSupervisorMethods(this, this.hub);
     this.watchdog?.start();
-    for (const proc of this.procs.values()) if (proc.def.autostart !== false) proc.start();
+    for (const proc of this.procs.values()) if (proc.def.autostart !== false) this.coordinator.request(proc.id);
     this.listChanged();
   }
 
@@ -125,66 +204,144 @@ export class Supervisor {
     return this.infoOf(this.proc(id));
   }
 
-  private infoOf(proc: ManagedProcess): ProcessInfo {
-    return { ...proc.info(), origin: this.added.has(proc) ? 'added' : 'config' };
-  }
-
-  /** Start a process (no-op when it runs). Throws `not_found` for an unknown id. */
+  /**
+   * Start a process (no-op when it runs), after what it depends on: those not running are started
+   * first, and it waits (`waiting`) until their conditions hold. Throws `not_found` for an unknown id.
+   */
   startProcess(id: string): void {
-    const proc = this.proc(id);
+    this.proc(id);
     if (this.closing) throw new Error('the supervisor is closed');
     this.watchdog?.start();
-    proc.start();
+    this.coordinator.request(id);
   }
 
   /** Stop a process's whole group; resolves when it is gone. Throws `not_found` for an unknown id. */
   stopProcess(id: string): Promise<void> {
-    return this.proc(id).stop();
+    const proc = this.proc(id);
+    this.coordinator.cancel(id);
+    return proc.stop();
   }
 
-  /** Stop, then start a process. Throws `not_found` for an unknown id. */
-  restartProcess(id: string): Promise<void> {
+  /** Stop, then start a process (its dependencies are not restarted). Throws `not_found` for an unknown id. */
+  async restartProcess(id: string): Promise<void> {
     const proc = this.proc(id);
     if (this.closing) throw new Error('the supervisor is closed');
     this.watchdog?.start();
-    return proc.restart();
+    this.coordinator.cancel(id);
+    await proc.stop();
+    this.coordinator.request(id);
   }
 
   /**
    * Add a process at run time; it starts at once (unless `autostart: false`) when the supervisor
-   * is started. Throws DefinitionError for a bad definition, MethodError `conflict` for an id in use.
+   * is started. Throws DefinitionError for a bad definition (a `dependsOn` naming an unknown
+   * process included), MethodError `conflict` for an id in use.
    */
   add(def: ProcessDefinition): ProcessInfo {
     if (this.closing) throw new Error('the supervisor is closed');
-    const proc = this.addDefinition(checked(def, 'process.add'));
-    this.added.add(proc);
-    if (this.started && def.autostart !== false) proc.start();
+    const clean = checked(def, 'process.add');
+    if (this.procs.has(clean.id)) throw new MethodError('conflict', `process "${clean.id}" already exists`);
+    checkDependencies([...[...this.procs.values()].map((p) => p.def), clean], 'process.add');
+    const proc = this.addDefinition(clean);
+    proc.origin = 'added';
+    if (this.started && clean.autostart !== false) this.coordinator.request(proc.id);
     this.listChanged();
     return this.infoOf(proc);
   }
 
-  /** Stop a process and forget it; resolves once its group is gone. Throws `not_found` for an unknown id. */
+  /** Stop a process and forget it; resolves once its group is gone. Throws `not_found` for an unknown id, `conflict` while others depend on it. */
   async remove(id: string): Promise<void> {
     const proc = this.proc(id);
+    const dependants = dependantsOf(this.definitions(), id);
+    if (dependants.length > 0) throw new MethodError('conflict', `process "${id}" is needed by ${dependants.map((d) => `"${d}"`).join(', ')}; remove those first`);
+    this.coordinator.cancel(id);
     await proc.close();
     if (this.procs.get(id) === proc) this.procs.delete(id);
-    this.added.delete(proc);
     this.waitingForDrain.delete(proc);
     this.listChanged();
   }
 
-  /** Stop every process group in parallel; resolves when all are gone. Twice is harmless. */
+  /**
+   * Stop every process, dependants before what they depend on (independent ones in parallel), then
+   * whatever escaped the groups; resolves when all are gone. Twice is harmless.
+   */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await Promise.all([...this.procs.values()].map((p) => p.close()));
+      this.coordinator.close();
+      this.sampler.close();
+      const defs = this.definitions();
+      const stopping = new Map<string, Promise<void>>();
+      const stop = (proc: ManagedProcess): Promise<void> => {
+        let done = stopping.get(proc.id);
+        if (!done) {
+          stopping.set(proc.id, (done = Promise.resolve())); // placeholder: the graph has no cycle, but be safe
+          const dependants = dependantsOf(defs, proc.id).flatMap((id) => (this.procs.get(id) ? [this.procs.get(id) as ManagedProcess] : []));
+          done = Promise.all(dependants.map(stop)).then(() => proc.close({ sweepEscapees: false }));
+          stopping.set(proc.id, done);
+        }
+        return done;
+      };
+      await Promise.all([...this.procs.values()].map(stop));
+      // What left the groups, of every process at once (one search instead of one per process).
+      await terminateGroup(0, 'SIGTERM', { graceMs: 2000, marker: this.markerPrefix, markerIsPrefix: true });
       this.watchdog?.close();
     })();
     return this.closing;
   }
 
-  /** Synchronous last resort (for a process 'exit' handler): SIGKILL every group now. */
+  /** Synchronous last resort (for a process 'exit' handler): SIGKILL every group, and every escapee, now. */
   killAllSync(): void {
     for (const proc of this.procs.values()) proc.killSync();
+    killEscapeesSync(this.markerPrefix);
+  }
+
+  /** Hold a lease on resource sampling (the dashboard looks at `processes`); call the returned function to release it. */
+  demandResources(): () => void {
+    return this.sampler.demand();
+  }
+
+  /** Sample resources for `ms` from now (a `ps`, a scrape), then stop unless someone else looks. */
+  demandResourcesFor(ms: number): void {
+    this.sampler.demandFor(ms);
+  }
+
+  /** Resolve once the resource figures are at most `maxAgeMs` old, CPU included. */
+  freshResources(maxAgeMs?: number): Promise<void> {
+    return this.sampler.fresh(maxAgeMs);
+  }
+
+  /** Per-process figures for `/metrics`. */
+  metrics(): ProcessMetrics[] {
+    return [...this.procs.values()].map((p) => {
+      const info = p.info();
+      const m: ProcessMetrics = { id: p.id, up: p.pgid !== undefined, linesOut: info.linesOut, bytesOut: info.bytesOut, restarts: p.totalRestarts };
+      if (info.cpuPercent !== undefined) m.cpuPercent = info.cpuPercent;
+      if (info.memoryBytes !== undefined) m.memoryBytes = info.memoryBytes;
+      return m;
+    });
+  }
+
+  /** Resolves once a process's file watcher has scanned its folders (for tests: changes before that may go unnoticed). */
+  whenWatching(id: string): Promise<void> {
+    return this.proc(id).whenWatching();
+  }
+
+  /** Watchdogs started after the first one died (see watchdog.ts). */
+  get watchdogRespawns(): number {
+    return this.watchdog?.respawns ?? 0;
+  }
+
+  private definitions(): ProcessDefinition[] {
+    return [...this.procs.values()].map((p) => p.def);
+  }
+
+  private infoOf(proc: ManagedProcess): ProcessInfo {
+    const info = proc.info();
+    const run = this.journal.runOf(proc.id);
+    if (run > 0) info.run = run;
+    const deps = this.coordinator.dependencies(proc.id);
+    if (deps) info.dependsOn = deps;
+    return info;
   }
 
   private addDefinition(def: ProcessDefinition): ManagedProcess {
@@ -232,46 +389,22 @@ export class Supervisor {
     queueMicrotask(this.flushLines);
   }
 
+  // One clock read per chunk; the level of each line where it says one (shared/logs/level.ts).
   private readonly flushLines = (): void => {
     this.flushQueued = false;
-    const time = timestamp();
+    const ms = Date.now();
+    const time = timestampAt(ms);
     for (const [id, lines] of this.pendingLines) {
-      for (const line of lines) line.time = time;
+      for (const line of lines) {
+        line.time = time;
+        const level = detectLevel(line.data);
+        if (level) line.level = level;
+      }
       this.hub.publishOutput(id, lines);
+      this.journal.lines(id, lines, ms);
     }
     this.pendingLines.clear();
   };
-
-  private registerMethods(): void {
-    const hub = this.hub;
-    hub.registerMethod('process.list', () => this.list());
-    hub.registerMethod('process.start', ({ id }) => {
-      this.startProcess(id);
-      return this.get(id);
-    });
-    hub.registerMethod('process.stop', async ({ id }) => {
-      await this.stopProcess(id);
-      return this.get(id);
-    });
-    hub.registerMethod('process.restart', async ({ id }) => {
-      await this.restartProcess(id);
-      return this.get(id);
-    });
-    hub.registerMethod('process.add', (params) => {
-      const { id, ...rest } = params;
-      let def: ProcessDefinition;
-      try {
-        def = validateDefinition(id, rest, { source: 'process.add' });
-      } catch (err) {
-        throw err instanceof DefinitionError ? new MethodError('bad_params', err.message) : err;
-      }
-      return this.add(def);
-    });
-    hub.registerMethod('process.remove', async ({ id }) => {
-      await this.remove(id);
-      return { id, removed: true as const };
-    });
-  }
 }
 
 /** Validate a definition given in code (a loader's output is already clean; this also catches typos). */

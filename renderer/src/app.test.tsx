@@ -70,6 +70,15 @@ describe('connection state', () => {
     renderDashboard({ connection: { kind: 'session-ended', reason: 'refused' } });
     expect(screen.getByTestId('connection-status').textContent).toBe('Session ended: open a new login link');
     expect(screen.getByRole('alert').textContent).toMatch(/open a new login link/);
+    expect(screen.getByRole('alert').textContent).toMatch(/switchyard link/);
+  });
+
+  it('tells a page opened without a session how to log in, not that a session ended', () => {
+    renderDashboard({ connection: { kind: 'session-ended', reason: 'refused', neverLoggedIn: true } });
+    expect(screen.getByTestId('connection-status').textContent).toBe('Not logged in: open a login link');
+    const alert = screen.getByRole('alert').textContent ?? '';
+    expect(alert).toMatch(/^Not logged in: this page needs a login link\. Run switchyard link in the project's folder/);
+    expect(alert).not.toMatch(/session ended|restarted/i);
   });
 
   it('shows connected', () => {

@@ -17,13 +17,15 @@ export function App() {
   const processes = useDashboard((s) => s.processes);
   // `--proc-<id>` on the root: every view colours a process the same way (process-colours.ts).
   const colours = useMemo(() => processColourVars(processes), [processes]);
+  const neverLoggedIn = useDashboard((s) => s.connection.kind === 'session-ended' && s.connection.neverLoggedIn === true);
   return (
     <div className="app" style={colours}>
       <TopBar />
       {ended && (
         <div className="session-ended" role="alert" data-testid="session-ended">
-          Session ended: open a new login link. The hub no longer accepts this page's session (it was probably restarted); ask for a new link, e.g. from the
-          desktop window's "Open in a browser" or the <code>Dashboard:</code> line that <code>npm run serve</code> prints.
+          {neverLoggedIn ? 'Not logged in: this page needs a login link.' : "Session ended: open a new login link. The hub no longer accepts this page's session (it was probably restarted)."}{' '}
+          Run <code>switchyard link</code> in the project's folder (<code>--viewer</code> for a view-only link) and open the link it prints, or use the{' '}
+          <code>Dashboard:</code> line printed at start, or the "Open in a browser" buttons of a dashboard that is logged in.
         </div>
       )}
       <NoticeBar />

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ClientError } from '../../shared/client/client-error';
 import { DashboardController } from './dashboard-controller';
 import { ALL_PROCESSES, LogBook } from './logs/log-book';
 import { createDashboardStore } from './state/dashboard-store';
@@ -53,10 +54,10 @@ describe('DashboardController', () => {
     await settle();
     const before = store.getState().logVersion;
     for (let i = 0; i < 500; i++) conn.emit('process:web', { type: 'process_output', data: `line ${i}`, stream: i % 2 ? 'stderr' : 'stdout' });
-    expect(book.ring('web').length).toBe(0);
+    expect(book.lines('web').length).toBe(0);
     clock.tick();
-    expect(book.ring('web').length).toBe(500);
-    expect(book.ring('web').at(1)?.stream).toBe('stderr');
+    expect(book.lines('web').length).toBe(500);
+    expect(book.lines('web')[1]?.stream).toBe('stderr');
     expect(store.getState().logVersion).toBe(before + 1);
   });
 
@@ -86,7 +87,7 @@ describe('DashboardController', () => {
     conn.emit('process:web', { type: 'process_output', data: 'four', seq: 4 });
     clock.tick();
     expect(store.getState().logVersion).toBe(before + 2);
-    expect(book.ring('web').length).toBe(4);
+    expect(book.lines('web').length).toBe(4);
     conn.emit('process:web', { type: 'process_output', data: 'five', seq: 5 });
     clock.tick();
     expect(store.getState().logVersion).toBe(before + 3); // live output: every batch
@@ -102,7 +103,7 @@ describe('DashboardController', () => {
     const worker = store.getState().processes.find((p) => p.id === 'worker');
     expect(worker).toMatchObject({ status: 'running', pid: 7, startedAt: '2026-11-30T12:00:05Z' });
     expect(worker?.exitCode).toBeUndefined();
-    expect(book.ring('worker').last()).toMatchObject({ kind: 'status', text: 'worker running (pid 7)' });
+    expect(book.lines('worker').at(-1)).toMatchObject({ kind: 'status', text: 'worker running (pid 7)' });
     // A stop in its grace period says when SIGKILL follows; a payload the schema refuses is skipped.
     conn.emit('process:worker', { type: 'process_status', data: { status: 'stopping', killAt: '2026-11-30T12:00:09Z' }, timestamp: '2026-11-30T12:00:06Z' });
     conn.emit('process:worker', { type: 'process_status', data: { status: 'running', pid: 'seven' } });
@@ -129,8 +130,8 @@ describe('DashboardController', () => {
     conn.gap({ channel: 'process:web', resumed: true, reason: 'not_retained' });
     conn.gap({ channel: 'chat', resumed: true });
     clock.tick();
-    expect(book.ring('web').last()?.kind).toBe('gap');
-    expect(book.ring(ALL_PROCESSES).length).toBe(1);
+    expect(book.lines('web').at(-1)?.kind).toBe('gap');
+    expect(book.lines(ALL_PROCESSES).length).toBe(1);
   });
 
   it('learns its role and its own client from hub.whoami', async () => {
@@ -157,14 +158,37 @@ describe('DashboardController', () => {
   });
 
   it('ends the session when the hub refuses the session cookie, instead of spinning', async () => {
-    const { conn, store } = setup({ checkSession: async () => 'refused' });
+    let checks = 0;
+    const { conn, store } = setup({ checkSession: async () => (checks++ === 0 ? 'valid' : 'refused') });
+    conn.setStatus({ kind: 'connected' });
+    await settle();
     conn.setStatus({ kind: 'reconnecting', attempt: 2, delayMs: 2000, nextAttemptAt: Date.now() + 2000, sessionSuspect: false });
     await settle();
     expect(store.getState().connection.kind).toBe('reconnecting');
     conn.setStatus({ kind: 'reconnecting', attempt: 4, delayMs: 4000, nextAttemptAt: Date.now() + 4000, sessionSuspect: true });
     await settle();
-    expect(store.getState().connection.kind).toBe('session-ended');
+    expect(store.getState().connection).toMatchObject({ kind: 'session-ended', neverLoggedIn: false });
     expect(conn.closed).toBe(true);
+  });
+
+  it('says at once that a page opened without a session is not logged in (not that a session ended)', async () => {
+    const { conn, store } = setup({ checkSession: async () => 'refused' });
+    await settle();
+    expect(store.getState().connection).toMatchObject({ kind: 'session-ended', neverLoggedIn: true });
+    expect(conn.closed).toBe(true);
+  });
+
+  it('says each failure of a request once: the method, then the cause', async () => {
+    const { conn, store, controller } = setup({ knownRole: 'operator' });
+    const fail = (error: Error) => () => {
+      throw error;
+    };
+    conn.answers.set('process.add', fail(new ClientError('conflict', 'process "web" already exists', 'process.add')));
+    expect(await controller.addProcess('web', 'true')).toBe(false);
+    expect(store.getState().notice).toBe('process.add failed: process "web" already exists');
+    conn.answers.set('process.add', fail(new ClientError('bad_params', 'process.add: process "x": field "command": must be a string', 'process.add')));
+    expect(await controller.addProcess('x', '')).toBe(false);
+    expect(store.getState().notice).toBe('process.add: process "x": field "command": must be a string');
   });
 
   it('keeps reconnecting while the hub is merely unreachable', async () => {

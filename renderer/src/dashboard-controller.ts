@@ -4,9 +4,19 @@
  * store's process list and role current, and carries out the operators' actions.
  */
 import { HUB_STATS_CHANNEL, PROCESSES_CHANNEL, PROCESS_CHANNEL_PREFIX, processChannel, type AlertEvent, type Message, type ProcessInfo } from '../../shared/protocol';
+import {
+  LEVELS,
+  LogsReadResultSchema,
+  LogsSearchResultSchema,
+  type Level,
+  type LogsReadParams,
+  type LogsReadResult,
+  type LogsSearchParams,
+  type LogsSearchResult,
+} from '../../shared/protocol/payloads/logs';
 import type { ConnectionStatus, HubConnection } from './connection/hub-connection';
 import type { SessionState } from './connection/session-check';
-import type { LogBook } from './logs/log-book';
+import { ALL_PROCESSES, type LogBook } from './logs/log-book';
 import { OutputBatcher, type FlushScheduler } from './logs/output-batcher';
 import { RenderGate, type RenderGateOptions } from './logs/render-gate';
 import { ReplayTracker } from './logs/replay-tracker';
@@ -17,9 +27,11 @@ import { readHubStats } from './state/hub-stats-view';
 import { applyStatus, readProcessList, readStatus } from './state/process-list';
 import { statusNote } from './state/status-text';
 
+const LEVEL_SET: ReadonlySet<string> = new Set(LEVELS);
+
 /** What arrives on a `process:<id>` channel, queued for the next frame. */
 type Inbound =
-  | { kind: 'output'; processId: string; data: string; stream?: 'stdout' | 'stderr'; timestamp?: string }
+  | { kind: 'output'; processId: string; data: string; stream?: 'stdout' | 'stderr'; timestamp?: string; level?: Level }
   | { kind: 'status'; processId: string; data: Record<string, unknown>; timestamp?: string }
   | { kind: 'gap'; processId: string; resumed: boolean };
 
@@ -64,6 +76,10 @@ export interface DashboardActions {
   loginLink(role: Role): Promise<LoginLinkInfo | null>;
   disconnectClient(clientId: string): Promise<boolean>;
   clearLogs(processId: string): void;
+  /** Stored lines (`logs.read`); rejects with the hub's error code (`unknown_method` where nothing is stored). */
+  readLogs?(params: LogsReadParams): Promise<LogsReadResult>;
+  /** Search the stored lines (`logs.search`). */
+  searchLogs?(params: LogsSearchParams): Promise<LogsSearchResult>;
   /** Reconnect now instead of waiting for the next attempt. */
   retryNow(): void;
 }
@@ -90,6 +106,8 @@ export class DashboardController implements DashboardActions {
   private checking = false;
   private ended = false;
   private started = false;
+  /** Whether this page was ever connected: a refusal before that means "not logged in", not "session ended". */
+  private connectedOnce = false;
   private readonly now: () => number;
 
   constructor(conn: HubConnection, store: DashboardStore, book: LogBook, options: ControllerOptions) {
@@ -102,6 +120,11 @@ export class DashboardController implements DashboardActions {
     this.replay = conn.onSubscribed ? new ReplayTracker() : null;
     this.pacer = conn.onSubscribed ? new SubscriptionPacer() : null;
     this.gate = new RenderGate(() => this.render(), { now: this.now, ...options.renderGate });
+    const tracker = this.replay;
+    if (tracker) {
+      const ready = (id: string) => tracker.caughtUp(processChannel(id));
+      book.historyReady = (viewId) => (viewId === ALL_PROCESSES ? [...this.processSubs.keys()].every(ready) : ready(viewId));
+    }
     this.feed = new EventFeed(conn, store, { timeoutMs: options.timeoutMs ?? 10_000, onLiveAlert: options.onLiveAlert });
   }
 
@@ -112,7 +135,7 @@ export class DashboardController implements DashboardActions {
     if (this.options.knownRole) this.store.getState().setRole(this.options.knownRole);
     if (this.options.noSession) {
       this.ended = true;
-      this.store.getState().setConnection({ kind: 'session-ended', reason: 'no login session' });
+      this.store.getState().setConnection({ kind: 'session-ended', reason: 'no login session', neverLoggedIn: true });
       return;
     }
     this.cleanups.push(
@@ -130,6 +153,11 @@ export class DashboardController implements DashboardActions {
     );
     this.feed.start();
     this.conn.start();
+    // A browser that opens `/` without a session would otherwise learn it only after several
+    // silent refusals; one request says so at once.
+    void this.options.checkSession?.().then((state) => {
+      if (state === 'refused' && !this.connectedOnce) this.endSession();
+    });
   }
 
   /** Apply what is queued now (tests, and before copying the view). */
@@ -199,6 +227,14 @@ export class DashboardController implements DashboardActions {
     if (!this.ended) this.conn.retryNow();
   }
 
+  async readLogs(params: LogsReadParams): Promise<LogsReadResult> {
+    return LogsReadResultSchema.parse(await this.conn.request('logs.read', params, { timeoutMs: this.timeout }));
+  }
+
+  async searchLogs(params: LogsSearchParams): Promise<LogsSearchResult> {
+    return LogsSearchResultSchema.parse(await this.conn.request('logs.search', params, { timeoutMs: this.timeout }));
+  }
+
   private get timeout(): number {
     return this.options.timeoutMs ?? 10_000;
   }
@@ -208,7 +244,9 @@ export class DashboardController implements DashboardActions {
       await this.conn.request(method, params, { timeoutMs: this.timeout });
       return true;
     } catch (e) {
-      this.store.getState().setNotice(`${method} failed: ${errorText(e)}`);
+      // The client's message is the cause alone; a hub message that already names the method is not prefixed twice.
+      const cause = errorText(e);
+      this.store.getState().setNotice(cause.startsWith(`${method}:`) ? cause : `${method} failed: ${cause}`);
       return false;
     }
   }
@@ -222,6 +260,7 @@ export class DashboardController implements DashboardActions {
     this.store.getState().setConnection(status);
     if (status.kind !== 'connected') this.replay?.connectionLost();
     if (status.kind === 'connected') {
+      this.connectedOnce = true;
       // The client has just resubscribed every channel: their replays are to come.
       for (const id of this.processSubs.keys()) this.replay?.expect(processChannel(id));
       this.refusals = 0;
@@ -239,7 +278,7 @@ export class DashboardController implements DashboardActions {
 
   private endSession(): void {
     if (this.ended) return;
-    this.store.getState().setConnection({ kind: 'session-ended', reason: 'the hub refused this session' });
+    this.store.getState().setConnection({ kind: 'session-ended', reason: 'the hub refused this session', neverLoggedIn: !this.connectedOnce });
     this.store.getState().setRole(null);
     this.ended = true;
     // Stop hammering the hub with credentials it will never accept again.
@@ -299,7 +338,9 @@ export class DashboardController implements DashboardActions {
       off = this.conn.subscribe(channel, (m) => {
         this.replay?.arrived(channel, m.seq);
         if (m.type === 'process_output' && typeof m.data === 'string') {
-          this.batcher.push({ kind: 'output', processId: id, data: m.data, stream: m.stream, timestamp: m.timestamp });
+          // A set lookup, not a schema parse: this runs for every line, and most carry no level.
+          const level = m.level !== undefined && LEVEL_SET.has(m.level) ? m.level : undefined;
+          this.batcher.push({ kind: 'output', processId: id, data: m.data, stream: m.stream, timestamp: m.timestamp, level });
         } else if (m.type === 'process_status' && typeof m.data === 'object' && m.data !== null) {
           this.batcher.push({ kind: 'status', processId: id, data: m.data as Record<string, unknown>, timestamp: m.timestamp });
         }
@@ -347,10 +388,12 @@ export class DashboardController implements DashboardActions {
         if (!data) continue;
         const known = this.pendingStatus.get(item.processId) ?? this.store.getState().processes.find((p) => p.id === item.processId);
         if (known) this.pendingStatus.set(item.processId, applyStatus(known, data, item.timestamp ?? new Date(this.now()).toISOString()));
-        this.book.addStatus(item.processId, statusNote(item.processId, data), item.timestamp);
+        this.book.addStatus(item.processId, statusNote(item.processId, data), item.timestamp, { status: data.status, run: data.run, exitCode: data.exitCode, signal: data.signal });
       }
     }
-    this.gate.applied(batch.length, this.replay?.replaying ?? false);
+    this.book.commit();
+    this.book.replaying = this.replay?.replaying ?? false;
+    this.gate.applied(batch.length, this.book.replaying);
   }
 }
 

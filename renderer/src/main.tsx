@@ -36,7 +36,7 @@ async function boot(): Promise<void> {
   const url = hub?.url ?? `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
   const origin = new URL(url.replace(/^ws/, 'http')).origin;
   const token = hub ? hub.token : await browserSession(fetch, location.href, localStorage);
-  const maxLines = pageNumber('maxLines', 1000, 10_000_000);
+  const maxLines = pageNumber('maxLines', 1, 10_000_000);
 
   const client = new ReconnectingClient({ url, WebSocket: WebSocket as unknown as WebSocketConstructor, token });
   const store = createDashboardStore();

@@ -23,14 +23,21 @@ export type ClientErrorCode =
   | 'bad_request'
   | (string & {});
 
-/** An error with a `code` a program can branch on and a message a user can act on. */
+/**
+ * An error with a `code` a program can branch on and a message a user can act on. The message
+ * says the cause only (the hub's own words for a refused request); the request it belongs to is
+ * in `method`, so that a caller that says "restart failed: …" does not repeat what was asked.
+ */
 export class ClientError extends Error {
   /** See {@link ClientErrorCode}. */
   readonly code: ClientErrorCode;
+  /** The method of the request that failed, when a request failed. */
+  readonly method?: string;
 
-  constructor(code: ClientErrorCode, message: string) {
+  constructor(code: ClientErrorCode, message: string, method?: string) {
     super(message);
     this.name = 'ClientError';
     this.code = code;
+    if (method !== undefined) this.method = method;
   }
 }

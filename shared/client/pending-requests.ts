@@ -28,7 +28,7 @@ export class PendingRequests {
     const promise = new Promise<unknown>((resolve, reject) => {
       const timer = this.timers.setTimeout(() => {
         this.pending.delete(id);
-        reject(new ClientError('timeout', `request ${method} got no response within ${timeoutMs} ms`));
+        reject(new ClientError('timeout', `no response within ${timeoutMs} ms`, method));
       }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer, method });
     });
@@ -39,7 +39,7 @@ export class PendingRequests {
   settle(id: RequestId, data: unknown, error: ResponseError | undefined): boolean {
     const p = this.take(id);
     if (!p) return false;
-    if (error) p.reject(new ClientError(error.code, `request ${p.method} failed: ${error.message}`));
+    if (error) p.reject(new ClientError(error.code, error.message, p.method));
     else p.resolve(data);
     return true;
   }
@@ -48,7 +48,7 @@ export class PendingRequests {
   refuse(id: RequestId, reason: string): boolean {
     const p = this.take(id);
     if (!p) return false;
-    p.reject(new ClientError('bad_request', `request ${p.method} refused by the hub: ${reason}`));
+    p.reject(new ClientError('bad_request', `refused by the hub: ${reason}`, p.method));
     return true;
   }
 
@@ -63,7 +63,7 @@ export class PendingRequests {
     this.pending.clear();
     for (const p of all) {
       this.timers.clearTimeout(p.timer);
-      p.reject(new ClientError(code, `request ${p.method} failed: ${why}`));
+      p.reject(new ClientError(code, why, p.method));
     }
   }
 

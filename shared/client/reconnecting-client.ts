@@ -238,14 +238,14 @@ export class ReconnectingClient {
     const timeoutMs = options.timeoutMs ?? this.opts.requestTimeoutMs;
     checkNonNegative('timeoutMs', timeoutMs);
     if (!this.socketOpen || !this.socket) {
-      return Promise.reject(new ClientError(this.closePromise ? 'closed' : 'not_connected', `cannot call ${method}: ${this.offlineReason()}`));
+      return Promise.reject(new ClientError(this.closePromise ? 'closed' : 'not_connected', this.offlineReason(), method));
     }
     const { id, promise } = this.requests.create(method, timeoutMs);
     const message: Message = { type: 'request', id, data: params === undefined ? { method } : { method, params } };
     try {
       this.socket.send(encodeMessage(message));
     } catch (err) {
-      this.requests.fail(id, new ClientError('disconnected', `cannot call ${method}: ${errorText(err)}`));
+      this.requests.fail(id, new ClientError('disconnected', `sending failed: ${errorText(err)}`, method));
     }
     return promise as Promise<T>;
   }

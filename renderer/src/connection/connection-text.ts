@@ -13,7 +13,7 @@ export function connectionText(status: ConnectionStatus, now: number): string {
       return seconds > 0 ? `reconnecting in ${seconds} s (attempt ${status.attempt})` : `reconnecting (attempt ${status.attempt})`;
     }
     case 'session-ended':
-      return 'Session ended: open a new login link';
+      return status.neverLoggedIn ? 'Not logged in: open a login link' : 'Session ended: open a new login link';
     case 'closed':
       return 'disconnected';
   }

@@ -16,7 +16,12 @@ export type ConnectionStatus =
       /** Several attempts in a row closed before opening, as a refused session looks in a browser. */
       sessionSuspect?: boolean;
     }
-  | { kind: 'session-ended'; reason: string }
+  | {
+      kind: 'session-ended';
+      reason: string;
+      /** The page never had a session (opened without a login link), as opposed to one that ended. */
+      neverLoggedIn?: boolean;
+    }
   | { kind: 'closed' };
 
 /** A channel whose history could not be fully recovered after a (re)subscribe. */

@@ -23,6 +23,27 @@ describe('AnsiText', () => {
     expect(container.textContent).toBe('<img src=x onerror=alert(1)><b>bold</b>');
   });
 
+  it('renders the ANSI bomb as one bold span, and a bounded number of elements for any line', () => {
+    const { container } = render(<div>{<AnsiText text={'\x1b[1mA'.repeat(10_000)} />}</div>);
+    expect(container.querySelectorAll('span')).toHaveLength(1);
+    expect(container.querySelector('span')?.className).toBe('ansi-bold');
+    const striped = Array.from({ length: 5000 }, (_, i) => `\x1b[${31 + (i % 2)}mx`).join('');
+    const many = render(<div>{<AnsiText text={striped} query="x" />}</div>);
+    // 200 styled spans at most, each split at most by its highlights (themselves capped at 100).
+    expect(many.container.querySelectorAll('span').length).toBeLessThanOrEqual(400);
+    expect(many.container.querySelectorAll('mark').length).toBeLessThanOrEqual(100);
+  });
+
+  it('makes http(s) URLs links that open safely, and nothing else', () => {
+    const { container } = render(<div>{<AnsiText text={'see \x1b[34mhttps://example.com/a?b=1\x1b[0m, javascript:alert(1) and file:///etc/passwd ftp://x.org'} />}</div>);
+    const links = [...container.querySelectorAll('a')];
+    expect(links.map((a) => a.getAttribute('href'))).toEqual(['https://example.com/a?b=1']);
+    expect(links[0]?.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(links[0]?.getAttribute('target')).toBe('_blank');
+    expect(links[0]?.querySelector('span')?.className).toBe('ansi-blue-fg');
+    expect(container.textContent).toBe('see https://example.com/a?b=1, javascript:alert(1) and file:///etc/passwd ftp://x.org');
+  });
+
   it('highlights search matches across colour boundaries', () => {
     const { container } = render(<div>{<AnsiText text={'\x1b[31mfoo\x1b[0mbar foo'} query="ob" />}</div>);
     const marks = [...container.querySelectorAll('mark')];

@@ -1,103 +1,181 @@
 /**
- * The sorted absolute indices of a ring's lines that pass a predicate, kept up to date
- * incrementally: each batch only tests the new and the `\r`-replaced lines, so a filter over
- * 100,000 lines costs nothing per frame once built.
+ * The sorted positions of a source's lines that pass a predicate, kept up to date incrementally
+ * and in slices of work: each update tests only the new, the `\r`-replaced and the rewritten
+ * lines, and stops at a deadline, so a filter or a search over a million lines never holds the
+ * main thread (a search reports its first match as soon as it is found; `complete` says whether
+ * the whole source was tested).
  */
-import type { LineRing } from './line-ring';
+import type { LineStore } from './line-store';
+import type { LogSource } from './log-source';
 
-/** An incrementally maintained view of a ring through a predicate (null: every line). */
-export class LineIndex<T> {
-  private readonly ring: LineRing<T>;
-  private readonly predicate: ((item: T) => boolean) | null;
-  private indices: number[] = [];
+/**
+ * Whether a held line passes. `literal`, when set, is a pattern every passing line's plain text
+ * contains (a plain search or filter): a scan over one store tests whole chunks with it first.
+ */
+export type LinePredicate = ((store: LineStore, abs: number) => boolean) & { literal?: RegExp };
+
+/** An incrementally maintained view of a source through a predicate (null: every position). */
+export class LineIndex {
+  readonly source: LogSource;
+  private readonly predicate: LinePredicate | null;
+  private positions = new Float64Array(256);
   private head = 0;
+  private tail = 0;
+  /** Positions [from, scanned) of the source have been tested. */
+  private from: number;
   private scanned: number;
   private generation: number;
-  private trimmedCount = 0;
+  private revision: number;
 
-  constructor(ring: LineRing<T>, predicate: ((item: T) => boolean) | null) {
-    this.ring = ring;
+  constructor(source: LogSource, predicate: LinePredicate | null) {
+    this.source = source;
     this.predicate = predicate;
-    this.scanned = ring.start;
-    this.generation = ring.replaceGeneration;
-    this.update();
+    this.from = this.scanned = source.start;
+    this.generation = source.replaceGeneration;
+    this.revision = source.revision;
   }
 
-  /** Catch up with the ring: drop what it dropped, test what is new or replaced. */
-  update(): void {
-    const ring = this.ring;
+  /** Whether every held line has been tested. */
+  get complete(): boolean {
+    return this.predicate === null || (this.from <= this.source.start && this.scanned >= this.source.end);
+  }
+
+  /** How far the scan has got, 0 to 1. */
+  get progress(): number {
+    const total = this.source.end - this.source.start;
+    return total <= 0 || this.complete ? 1 : Math.min(1, (this.scanned - Math.max(this.from, this.source.start)) / total);
+  }
+
+  /** Catch up with the source, working until `deadline` (a `performance.now()` time) at most; true when complete. */
+  update(deadline = Number.POSITIVE_INFINITY): boolean {
     const test = this.predicate;
-    if (!test) return;
-    const replaced = ring.replacedSince(this.generation);
-    this.generation = ring.replaceGeneration;
-    if (replaced === null) {
-      // Too many replacements since the last look to follow one by one: rebuild.
-      this.indices = [];
-      this.head = 0;
-      this.scanned = ring.start;
-    } else {
-      for (const abs of replaced) if (abs < this.scanned) this.retest(abs, test);
+    if (!test) return true;
+    const src = this.source;
+    const rewritten = src.rewrittenSince(this.revision);
+    this.revision = src.revision;
+    if (rewritten !== null && rewritten < this.scanned) {
+      this.tail = this.head + this.positionOf(rewritten);
+      this.scanned = Math.max(rewritten, this.from);
     }
-    if (this.scanned < ring.start) this.scanned = ring.start;
-    while (this.head < this.indices.length && (this.indices[this.head] as number) < ring.start) {
-      this.head++;
-      this.trimmedCount++;
+    const replaced = src.replacedSince(this.generation);
+    this.generation = src.replaceGeneration;
+    if (replaced === null) this.reset();
+    else for (const pos of replaced) if (pos >= this.from && pos < this.scanned) this.retest(pos, test);
+    if (src.start < this.from) this.scanBefore(src.start, test);
+    if (this.scanned < src.start) {
+      this.from = this.scanned = src.start;
+      this.head = this.tail = 0;
     }
-    for (let abs = this.scanned; abs < ring.end; abs++) {
-      const item = ring.at(abs);
-      if (item !== undefined && test(item)) this.indices.push(abs);
+    while (this.head < this.tail && (this.positions[this.head] as number) < src.start) this.head++;
+    if (this.from < src.start) this.from = src.start;
+    const end = src.end;
+    let pos = this.scanned;
+    // One store addressed by position: whole chunks can be ruled out at once.
+    const literal = src.contiguous ? test.literal : undefined;
+    let checkAt = pos;
+    while (pos < end) {
+      const stop = Math.min(end, pos + 2048);
+      for (; pos < stop; pos++) {
+        const store = src.storeAt(pos);
+        if (!store) continue;
+        if (literal && pos >= checkAt) {
+          const skip = store.skipUnmatched(pos, literal);
+          checkAt = skip.chunkEnd;
+          if (skip.next > pos) {
+            pos = skip.next - 1;
+            continue;
+          }
+        }
+        if (test(store, src.absAt(pos))) this.push(pos);
+      }
+      if (performance.now() >= deadline) break;
     }
-    this.scanned = ring.end;
-    // Compact now and then, so dropped indices do not pile up at the front.
-    if (this.head > 4096 && this.head * 2 > this.indices.length) {
-      this.indices = this.indices.slice(this.head);
-      this.head = 0;
-    }
+    pos = Math.min(pos, end);
+    this.scanned = pos;
+    return this.complete;
   }
 
-  /**
-   * How many lines have left the front of the view so far (a running count), so a paused view
-   * can scroll up by as many rows and keep showing the same lines while old ones are dropped.
-   */
-  get trimmed(): number {
-    return this.predicate ? this.trimmedCount : this.ring.start;
-  }
-
-  /** Number of lines in the view. */
+  /** Number of positions in the view (so far, while incomplete). */
   get length(): number {
-    return this.predicate ? this.indices.length - this.head : this.ring.length;
+    return this.predicate ? this.tail - this.head : this.source.length;
   }
 
-  /** The absolute ring index of the view's i-th line. */
-  absAt(i: number): number {
-    return this.predicate ? (this.indices[this.head + i] as number) : this.ring.start + i;
+  /** The source position of the view's i-th line. */
+  positionAt(i: number): number {
+    return this.predicate ? (this.positions[this.head + i] as number) : this.source.start + i;
   }
 
-  /** The view's i-th line. */
-  at(i: number): T | undefined {
-    return this.ring.at(this.absAt(i));
-  }
-
-  /** The view position of the first line at or after an absolute index (length when none). */
-  positionOf(abs: number): number {
-    if (!this.predicate) return Math.max(0, Math.min(abs - this.ring.start, this.ring.length));
+  /** The view index of the first line at or after a source position (length when none). */
+  positionOf(pos: number): number {
+    if (!this.predicate) return Math.max(0, Math.min(pos - this.source.start, this.source.length));
     let lo = this.head;
-    let hi = this.indices.length;
+    let hi = this.tail;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.indices[mid] as number) < abs) lo = mid + 1;
+      if ((this.positions[mid] as number) < pos) lo = mid + 1;
       else hi = mid;
     }
     return lo - this.head;
   }
 
-  private retest(abs: number, test: (item: T) => boolean): void {
-    if (abs < this.ring.start) return;
-    const item = this.ring.at(abs);
-    const pos = this.positionOf(abs) + this.head;
-    const present = this.indices[pos] === abs;
-    const passes = item !== undefined && test(item);
-    if (passes && !present) this.indices.splice(pos, 0, abs);
-    else if (!passes && present) this.indices.splice(pos, 1);
+  /** Whether a source position is in the view. */
+  contains(pos: number): boolean {
+    if (!this.predicate) return pos >= this.source.start && pos < this.source.end;
+    const i = this.positionOf(pos);
+    return i < this.length && this.positionAt(i) === pos;
+  }
+
+  private reset(): void {
+    this.head = this.tail = 0;
+    this.from = this.scanned = this.source.start;
+  }
+
+  private push(pos: number): void {
+    if (this.tail >= this.positions.length) {
+      const n = this.tail - this.head;
+      const next = new Float64Array(Math.max(256, n * 2));
+      next.set(this.positions.subarray(this.head, this.tail));
+      this.positions = next;
+      this.head = 0;
+      this.tail = n;
+    }
+    this.positions[this.tail++] = pos;
+  }
+
+  /** Older history was put in front: test it at once (a page of lines) and put its matches first. */
+  private scanBefore(start: number, test: LinePredicate): void {
+    const src = this.source;
+    const found: number[] = [];
+    for (let pos = start; pos < this.from; pos++) {
+      const store = src.storeAt(pos);
+      if (store && test(store, src.absAt(pos))) found.push(pos);
+    }
+    const n = this.tail - this.head;
+    const next = new Float64Array(Math.max(256, (n + found.length) * 2));
+    next.set(found);
+    next.set(this.positions.subarray(this.head, this.tail), found.length);
+    this.positions = next;
+    this.head = 0;
+    this.tail = n + found.length;
+    this.from = start;
+  }
+
+  private retest(pos: number, test: LinePredicate): void {
+    const store = this.source.storeAt(pos);
+    const passes = store !== undefined && test(store, this.source.absAt(pos));
+    const i = this.head + this.positionOf(pos);
+    const present = i < this.tail && this.positions[i] === pos;
+    if (passes === present) return;
+    const n = this.tail - this.head;
+    const next = new Float64Array(Math.max(256, (n + 1) * 2));
+    const k = i - this.head;
+    next.set(this.positions.subarray(this.head, i));
+    if (passes) {
+      next[k] = pos;
+      next.set(this.positions.subarray(i, this.tail), k + 1);
+    } else next.set(this.positions.subarray(i + 1, this.tail), k);
+    this.positions = next;
+    this.head = 0;
+    this.tail = n + (passes ? 1 : -1);
   }
 }

@@ -10,15 +10,17 @@ describe('log export', () => {
     book.addOutput({ processId: 'web', data: '\x1b[31mred\x1b[0m', timestamp: '2026-11-30T12:00:00.000Z' });
     book.addOutput({ processId: 'db', data: 'oops', stream: 'stderr', timestamp: '2026-11-30T12:00:01.000Z' });
     book.addGap('web', true, '2026-11-30T12:00:02.000Z');
-    const all = new LineIndex(book.ring(ALL_PROCESSES), null);
-    expect(linesToText(all, { timestamps: false, prefix: true }).split('\n')).toEqual([
+    book.commit();
+    const all = new LineIndex(book.source(ALL_PROCESSES), null);
+    expect(linesToText(book, all, { timestamps: false, prefix: true }).split('\n')).toEqual([
       'web | red',
       'db | [stderr] oops',
       expect.stringMatching(/^web \| --- gap: .* ---$/),
       '',
     ]);
-    const stderrOnly = new LineIndex(book.ring(ALL_PROCESSES), compileFilter({ text: '', regex: false, stream: 'stderr' }).predicate);
-    expect(linesToText(stderrOnly, { timestamps: true, prefix: false }).split('\n')[0]).toBe('2026-11-30T12:00:01.000Z [stderr] oops');
+    const stderrOnly = new LineIndex(book.source(ALL_PROCESSES), compileFilter({ text: '', regex: false, stream: 'stderr' }).predicate);
+    stderrOnly.update();
+    expect(linesToText(book, stderrOnly, { timestamps: true, prefix: false }).split('\n')[0]).toBe('2026-11-30T12:00:01.000Z [stderr] oops');
   });
 
   it('names the file after the view and the time', () => {

@@ -1,24 +1,24 @@
-/** One row of the log view: a line of output, a gap mark or a status note. */
+/** One row of the log view as components draw it, and the ANSI stripping rule. */
+import type { Level } from '../../../shared/protocol/payloads/logs';
+import type { LineKind, LineStream } from './line-meta';
 
-/** What a row is: process output, a mark where history is missing, or a status change. */
-export type LogLineKind = 'out' | 'gap' | 'status';
+export type { LineKind as LogLineKind } from './line-meta';
 
-/** One row of the log view. Immutable: a `\r` update replaces the object, keeping its id. */
+/** One row of the log view, made only for the rows on screen (the held lines live in stores). */
 export interface LogLine {
-  /** Unique and stable across `\r` replacement, for React keys. */
-  readonly id: number;
+  /** Unique and stable across `\r` replacement and merges, for React keys. */
+  readonly key: string;
   /** The process it belongs to. */
   readonly processId: string;
   /** The text as received, ANSI escapes kept. */
   readonly text: string;
-  /** The text without ANSI escapes, for filtering, search, copy and download. */
-  readonly plain: string;
-  /** Which stream the line came from; gap and status rows are 'system'. */
-  readonly stream: 'stdout' | 'stderr' | 'system';
-  /** RFC 3339 time from the hub, or the arrival time when the hub sent none. */
-  readonly timestamp: string;
-  /** See {@link LogLineKind}. */
-  readonly kind: LogLineKind;
+  readonly stream: LineStream;
+  /** Milliseconds since the epoch: the hub's time, or the arrival time when the hub sent none. */
+  readonly time: number;
+  readonly kind: LineKind;
+  readonly level?: Level;
+  /** The process's run (0: unknown). */
+  readonly run: number;
 }
 
 // CSI sequences (colours, cursor moves), OSC sequences (titles, links) and lone escapes.

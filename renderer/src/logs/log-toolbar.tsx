@@ -1,6 +1,7 @@
-/** The log pane's toolbar: search with next/previous, filter, follow, timestamps, copy, download, clear. */
+/** The log pane's toolbar: search with next/previous, filter, levels, time range, follow, timestamps, wrap, copy, download, clear. */
 import type { RefObject } from 'react';
-import type { FilterSpec, StreamFilter } from './line-filter';
+import { LevelChips } from './level-chips';
+import type { FilterSpec, LevelChip, StreamFilter } from './line-filter';
 
 /** Props of {@link LogToolbar}. */
 export interface LogToolbarProps {
@@ -17,6 +18,11 @@ export interface LogToolbarProps {
   onFollowChange(follow: boolean): void;
   showTimestamps: boolean;
   onShowTimestampsChange(show: boolean): void;
+  wrap: boolean;
+  onWrapChange(wrap: boolean): void;
+  levelCounts: Record<LevelChip, number>;
+  /** Open the search over the stored history. */
+  onSearchHistory(): void;
   onCopy(): void;
   onDownload(): void;
   onClear(): void;
@@ -56,6 +62,9 @@ export function LogToolbar(p: LogToolbarProps) {
         <button type="button" aria-label="Next match" title="Next match (Enter)" disabled={!hasMatches} onClick={p.onNext}>
           ↓
         </button>
+        <button type="button" aria-label="Search all history" title="Search everything stored, also lines this page no longer holds" disabled={!p.query} onClick={p.onSearchHistory}>
+          All history
+        </button>
       </div>
       <div className="tool-group">
         <input
@@ -77,6 +86,15 @@ export function LogToolbar(p: LogToolbarProps) {
           <option value="stdout">stdout only</option>
           <option value="stderr">stderr only</option>
         </select>
+        <LevelChips counts={p.levelCounts} selected={p.filter.levels ?? []} onChange={(levels) => p.onFilterChange({ ...p.filter, levels })} />
+        <label className="check" title="Show only lines from this time on">
+          From
+          <input type="datetime-local" step={1} aria-label="From time" value={toLocalInput(p.filter.from)} onChange={(e) => p.onFilterChange({ ...p.filter, from: fromLocalInput(e.target.value) })} />
+        </label>
+        <label className="check" title="Show only lines up to this time">
+          to
+          <input type="datetime-local" step={1} aria-label="To time" value={toLocalInput(p.filter.to)} onChange={(e) => p.onFilterChange({ ...p.filter, to: fromLocalInput(e.target.value, 999) })} />
+        </label>
       </div>
       <div className="tool-group">
         <button type="button" aria-label="Follow output" aria-pressed={p.follow} className={p.follow ? 'toggle on' : 'toggle'} onClick={() => p.onFollowChange(!p.follow)}>
@@ -86,10 +104,14 @@ export function LogToolbar(p: LogToolbarProps) {
           <input type="checkbox" aria-label="Show timestamps" checked={p.showTimestamps} onChange={(e) => p.onShowTimestampsChange(e.target.checked)} />
           Time
         </label>
+        <label className="check">
+          <input type="checkbox" aria-label="Wrap lines" checked={p.wrap} onChange={(e) => p.onWrapChange(e.target.checked)} />
+          Wrap
+        </label>
         <button type="button" aria-label="Copy logs" title="Copy the shown lines" onClick={p.onCopy}>
           Copy
         </button>
-        <button type="button" aria-label="Download logs" title="Download the shown lines as a .log file" onClick={p.onDownload}>
+        <button type="button" aria-label="Download logs" title="Download the shown lines (this filter, levels and time range) as a .log file" onClick={p.onDownload}>
           Download
         </button>
         <button type="button" aria-label="Clear view" title="Clear this view" onClick={p.onClear}>
@@ -98,4 +120,19 @@ export function LogToolbar(p: LogToolbarProps) {
       </div>
     </div>
   );
+}
+
+/** A time in ms as the value of a `datetime-local` input (local time, seconds), '' for none. */
+export function toLocalInput(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/** A `datetime-local` value as ms (plus `extraMs`, so "to 12:00:05" includes that second), undefined when empty. */
+export function fromLocalInput(value: string, extraMs = 0): number | undefined {
+  if (!value) return undefined;
+  const ms = new Date(value).getTime();
+  return Number.isNaN(ms) ? undefined : ms + extraMs;
 }

@@ -1,128 +1,331 @@
 /**
- * The virtualized log list. Only visible rows exist in the DOM, rows have a fixed height so no
- * measuring is needed, and follow mode pauses when the user scrolls up.
+ * The log list: only the rows on screen exist in the DOM, drawn from an anchor line
+ * (`scroll-model.ts`) with a scrollbar of its own, so a million rows need no tall element and
+ * jumping anywhere draws one screenful. Follow mode draws the last rows from the bottom up and
+ * pauses when the user scrolls up; a paused view keeps its line at the top while lines are
+ * dropped above it, merged in above it or loaded above it. Scrolling near the top asks for older
+ * lines (`onReachTop`).
  */
-import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import type { LogBook } from './log-book';
+import type { LineIdentity } from './log-source';
+import { LogRow, formatTime } from './log-row';
+import { drawnRange, indexAtThumb, moveAnchor, rowsInView, rowsToDraw, thumbGeometry, ROW_HEIGHT } from './scroll-model';
 import type { LogIndexes } from './use-log-indexes';
-import { LogRow } from './log-row';
 
-/** Height of one row in pixels; the CSS uses the same value. */
-export const ROW_HEIGHT = 18;
+export { ROW_HEIGHT } from './scroll-model';
+
+/** Rows from the top at which older lines are asked for. */
+const PREFETCH_ROWS = 200;
 
 /** Props of {@link LogView}. */
 export interface LogViewProps {
+  book: LogBook;
   indexes: LogIndexes;
   follow: boolean;
   onFollowChange(follow: boolean): void;
   showTimestamps: boolean;
   showPrefix: boolean;
   query: string;
-  /** The current search match (absolute index) and a nonce that changes on each navigation. */
-  target: { abs: number; nonce: number } | null;
-  /** Where the view stood when follow paused, to count the new lines since. */
+  /** Long lines wrap instead of scrolling sideways. */
+  wrap: boolean;
+  /** The current search match (source position) and a nonce that changes on each navigation. */
+  target: { pos: number; nonce: number } | null;
+  /** The source's end when follow paused, to count the new lines since. */
   pausedAtEnd: number;
+  /** The view came near its oldest held line while moving up: load older ones. */
+  onReachTop?(): void;
+  /** A note above the rows ("loading earlier lines…", "start of the stored history"). */
+  topNote?: string | null;
 }
 
+type TopAnchor = { id: LineIdentity | null; index: number; offset: number };
+
 /** The scrolling list of log rows. */
-export function LogView({ indexes, follow, onFollowChange, showTimestamps, showPrefix, query, target, pausedAtEnd }: LogViewProps) {
-  const { visible, ring } = indexes;
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const lastTop = useRef(0);
+export function LogView(p: LogViewProps) {
+  const { indexes, follow, onFollowChange, book } = p;
+  const { visible, source } = indexes;
+  const viewRef = useRef<HTMLDivElement>(null);
+  const rowsRef = useRef<HTMLDivElement>(null);
+  const [top, setTopState] = useState<TopAnchor | null>(null);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
+  const [viewHeight, setViewHeight] = useState(0);
   const count = visible.length;
-  // Where this render wants the list scrolled, when it must move it: to the bottom while
-  // following; up by the rows that were dropped at the top while paused, so that the lines the
-  // user is reading stay put. Computed before drawing so the drawn rows match the new position.
-  const lastTrimmed = useRef(visible.trimmed);
-  const el = scrollRef.current;
-  const viewHeight = el?.clientHeight || 800;
-  const shift = visible.trimmed - lastTrimmed.current;
-  let plannedTop: number | null = null;
-  if (follow) plannedTop = Math.max(0, count * ROW_HEIGHT - viewHeight);
-  else if (shift > 0 && el) plannedTop = Math.max(0, el.scrollTop - shift * ROW_HEIGHT);
-  const planned = useRef(plannedTop);
-  planned.current = plannedTop;
+  const height = viewHeight || viewRef.current?.clientHeight || 400;
 
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 20,
-    // The virtualizer learns a scroll position one scroll event late; at thousands of lines a
-    // second the rows it would draw from the old position are already off screen. So when this
-    // render moves the list, draw the rows of the planned position instead.
-    rangeExtractor: (range: Range) => {
-      const top = planned.current;
-      if (top === null || range.count === 0) return defaultRangeExtractor(range);
-      const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - range.overscan);
-      const last = Math.min(range.count - 1, Math.ceil((top + viewHeight) / ROW_HEIGHT) + range.overscan);
-      return Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
+  // Resolve the top anchor to a row index now: lines may have been dropped, merged or loaded above it.
+  let topIndex = 0;
+  let topOffset = 0;
+  if (!follow && top) {
+    topIndex = top.id ? visible.positionOf(source.positionOfIdentity(top.id)) : top.index;
+    topOffset = top.offset;
+  } else if (!follow) topIndex = Math.max(0, count - rowsInView(height));
+  const anchor = follow ? ({ kind: 'bottom' } as const) : ({ kind: 'top', index: topIndex, offset: topOffset } as const);
+  const { first, fromBottom } = drawnRange(anchor, count, height);
+  const last = Math.min(count, first + rowsToDraw(height));
+
+  const setTop = useCallback(
+    (index: number, offset: number) => {
+      const i = Math.max(0, Math.min(index, Math.max(0, visible.length - 1)));
+      setTopState({ id: visible.length ? source.identityAt(visible.positionAt(i)) : null, index: i, offset });
     },
-  });
+    [visible, source],
+  );
 
+  // Where the drawn rows stand, for the handlers (they outlive this render).
+  const live = useRef({ first, fromBottom, count, height, topIndex, topOffset, follow });
+  live.current = { first, fromBottom, count, height, topIndex, topOffset, follow };
+
+  // The view's height once, then from the ResizeObserver: reading it on every redraw would force a layout each frame.
   useLayoutEffect(() => {
-    lastTrimmed.current = visible.trimmed;
-    const node = scrollRef.current;
-    if (node && plannedTop !== null && Math.abs(node.scrollTop - plannedTop) >= 1) {
-      node.scrollTop = follow ? node.scrollHeight : plannedTop;
-      lastTop.current = node.scrollTop;
-    }
-  });
+    const el = viewRef.current;
+    if (el && el.clientHeight !== viewHeight) setViewHeight(el.clientHeight);
+  }, []);
+
+  // Following forgets the paused place: pausing again starts from the end.
+  useEffect(() => {
+    if (follow) setTopState(null);
+  }, [follow]);
 
   useEffect(() => {
-    if (!target) return;
-    const pos = visible.positionOf(target.abs);
-    if (pos < visible.length) virtualizer.scrollToIndex(pos, { align: 'center' });
-    // Scroll only when the user navigates, not on every batch.
-  }, [target]);
+    const el = viewRef.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => setViewHeight(el.clientHeight));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
 
-  const onScroll = () => {
-    const el = scrollRef.current;
-    if (!el) return;
-    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT * 2;
-    // Only a move upwards pauses: new lines growing the list under us must not.
-    if (follow && el.scrollTop < lastTop.current - 1 && !atBottom) onFollowChange(false);
-    else if (!follow && atBottom) onFollowChange(true);
-    lastTop.current = el.scrollTop;
+  // Unwrapped rows are all one height; wrapped and expanded ones are measured, and only when the user moves the view.
+  const uniform = !p.wrap && expanded.size === 0;
+  const rowHeight = (i: number): number => {
+    if (uniform) return ROW_HEIGHT;
+    const el = rowsRef.current?.children[i - live.current.first] as HTMLElement | undefined;
+    return el?.offsetHeight || ROW_HEIGHT;
   };
 
-  const newLines = follow ? 0 : count - visible.positionOf(pausedAtEnd);
-  const currentAbs = target?.abs ?? -1;
-  const showPrefixFor = showPrefix;
+  /** The top anchor of what is drawn now (converting the bottom-up drawing of follow mode). */
+  const currentTop = (): { index: number; offset: number } => {
+    const s = live.current;
+    if (!s.fromBottom) return { index: s.topIndex, offset: s.topOffset };
+    let total = 0;
+    for (let i = s.first; i < Math.min(s.count, s.first + rowsToDraw(s.height)); i++) total += rowHeight(i);
+    let over = Math.max(0, total - s.height);
+    let index = s.first;
+    while (index < s.count && over >= rowHeight(index)) over -= rowHeight(index++);
+    return { index, offset: over };
+  };
+
+  const scrollBy = (delta: number) => {
+    const s = live.current;
+    if (delta < 0 && s.count === 0) p.onReachTop?.();
+    if (delta === 0 || s.count === 0) return;
+    if (delta > 0 && s.follow) return;
+    const moved = moveAnchor(currentTop(), delta, s.count, s.height, rowHeight);
+    if (moved === 'end') {
+      if (!s.follow) onFollowChange(true);
+      return;
+    }
+    if (moved === 'top') {
+      p.onReachTop?.();
+      if (s.follow) onFollowChange(false);
+      setTop(0, 0);
+      return;
+    }
+    if (s.follow) onFollowChange(false);
+    setTop(moved.index, moved.offset);
+    if (delta < 0 && moved.index < PREFETCH_ROWS) p.onReachTop?.();
+  };
+  const scrollRef = useRef(scrollBy);
+  scrollRef.current = scrollBy;
+
+  useEffect(() => {
+    const el = viewRef.current;
+    if (!el) return;
+    const onWheel = (e: WheelEvent) => {
+      // Sideways scrolling stays the browser's (long unwrapped lines).
+      if (Math.abs(e.deltaX) > Math.abs(e.deltaY)) return;
+      e.preventDefault();
+      const unit = e.deltaMode === 1 ? ROW_HEIGHT : e.deltaMode === 2 ? live.current.height : 1;
+      scrollRef.current(e.deltaY * unit);
+    };
+    let touchY: number | null = null;
+    const onTouchStart = (e: TouchEvent) => (touchY = e.touches[0]?.clientY ?? null);
+    const onTouchMove = (e: TouchEvent) => {
+      const y = e.touches[0]?.clientY;
+      if (touchY === null || y === undefined) return;
+      e.preventDefault();
+      scrollRef.current(touchY - y);
+      touchY = y;
+    };
+    el.addEventListener('wheel', onWheel, { passive: false });
+    el.addEventListener('touchstart', onTouchStart, { passive: true });
+    el.addEventListener('touchmove', onTouchMove, { passive: false });
+    return () => {
+      el.removeEventListener('wheel', onWheel);
+      el.removeEventListener('touchstart', onTouchStart);
+      el.removeEventListener('touchmove', onTouchMove);
+    };
+  }, []);
+
+  // Navigating to a search match puts it in the middle of the view.
+  useEffect(() => {
+    if (!p.target) return;
+    const i = visible.positionOf(p.target.pos);
+    if (i < visible.length) setTop(Math.max(0, i - Math.floor(rowsInView(height) / 2)), 0);
+    // Only when the user navigates, not on every batch.
+  }, [p.target]);
+
+  const jumpTo = (index: number) => {
+    if (index < PREFETCH_ROWS) p.onReachTop?.();
+    if (index >= count - rowsInView(height)) {
+      onFollowChange(true);
+      return;
+    }
+    if (follow) onFollowChange(false);
+    setTop(index, 0);
+  };
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const page = Math.max(ROW_HEIGHT, height - ROW_HEIGHT);
+    const keys: Record<string, () => void> = {
+      ArrowDown: () => scrollBy(ROW_HEIGHT),
+      ArrowUp: () => scrollBy(-ROW_HEIGHT),
+      PageDown: () => scrollBy(page),
+      PageUp: () => scrollBy(-page),
+      Home: () => jumpTo(0),
+      End: () => onFollowChange(true),
+    };
+    const act = keys[e.key];
+    if (!act) return;
+    e.preventDefault();
+    act();
+  };
+
+  const visibleRows = rowsInView(height);
+  const shownFirst = fromBottom ? Math.max(0, count - visibleRows) : first;
+  const track = Math.max(0, height - 4);
+  const thumb = thumbGeometry(shownFirst, count, visibleRows, track);
+  const drag = useRef<{ y: number; top: number } | null>(null);
+  const onThumbDown = (e: ReactPointerEvent) => {
+    e.preventDefault();
+    e.stopPropagation();
+    viewRef.current?.focus({ preventScroll: true });
+    (e.target as HTMLElement).setPointerCapture?.(e.pointerId);
+    drag.current = { y: e.clientY, top: thumb.top };
+  };
+  const onThumbMove = (e: ReactPointerEvent) => {
+    if (!drag.current) return;
+    jumpTo(indexAtThumb(drag.current.top + e.clientY - drag.current.y, count, visibleRows, track, thumb.size));
+  };
+  const onTrackDown = (e: ReactPointerEvent<HTMLDivElement>) => {
+    // The keys go on working on the list after a click on its scrollbar.
+    e.preventDefault();
+    viewRef.current?.focus({ preventScroll: true });
+    const rect = e.currentTarget.getBoundingClientRect();
+    jumpTo(indexAtThumb(e.clientY - rect.top - thumb.size / 2, count, visibleRows, track, thumb.size));
+  };
+
+  const newLines = follow ? 0 : count - visible.positionOf(p.pausedAtEnd);
+  const currentPos = p.target?.pos ?? Number.NaN;
+  const onToggle = useCallback(
+    (key: string) =>
+      setExpanded((old) => {
+        const next = new Set(old);
+        if (!next.delete(key)) next.add(key);
+        return next;
+      }),
+    [],
+  );
+  const describeRun = useCallback((id: string, run: number) => book.runs.describe(id, run, formatTime), [book]);
+
+  const rows = [];
+  for (let i = first; i < last; i++) {
+    const pos = visible.positionAt(i);
+    const line = book.lineAt(source, pos);
+    if (!line) {
+      rows.push(<div key={`gone${pos}`} className="log-line log-gone" />);
+      continue;
+    }
+    rows.push(
+      // Keyed by line, not by slot: an element keeps showing its line while lines flow past (a
+      // selection, a hovered link, a test's locator stay on it), at the price of new elements
+      // for new lines.
+      <LogRow
+        key={line.key}
+        line={line}
+        showTimestamp={p.showTimestamps}
+        showPrefix={p.showPrefix}
+        query={p.query}
+        current={pos === currentPos}
+        expanded={expanded.has(line.key)}
+        onToggle={onToggle}
+        describeRun={describeRun}
+      />,
+    );
+  }
 
   return (
     <div className="log-view-wrap">
-      {ring.dropped > 0 && (
+      {source.dropped > 0 && (
         <div className="log-dropped" data-testid="log-dropped" role="note">
-          {ring.dropped.toLocaleString('en-US')} older lines dropped (the view keeps the newest {ring.capacity.toLocaleString('en-US')})
+          {source.dropped.toLocaleString('en-US')} older lines dropped (the view keeps the newest {source.capacity.toLocaleString('en-US')})
         </div>
       )}
-      <div
-        ref={scrollRef}
-        className="log-view"
-        data-testid="log-view"
-        role="log"
-        aria-label="Log output"
-        aria-live="off"
-        tabIndex={0}
-        onScroll={onScroll}
-        onWheel={(e) => {
-          if (e.deltaY < 0 && follow) onFollowChange(false);
-        }}
-      >
-        {count === 0 && <div className="log-empty">No output yet.</div>}
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
-          {virtualizer.getVirtualItems().map((item) => {
-            const abs = visible.absAt(item.index);
-            const line = ring.at(abs);
-            if (!line) return null;
-            return (
-              <div key={line.id} className="log-row-slot" style={{ transform: `translateY(${item.start}px)` }}>
-                <LogRow line={line} showTimestamp={showTimestamps} showPrefix={showPrefixFor} query={query} current={abs === currentAbs} />
-              </div>
-            );
-          })}
+      {p.topNote && (
+        <div className="log-top-note" data-testid="log-top-note" role="note">
+          {p.topNote}
         </div>
+      )}
+      <div className="log-scroll">
+        <div
+          ref={viewRef}
+          className={`log-view${p.wrap ? ' log-wrap' : ''}${fromBottom ? ' from-bottom' : ''}`}
+          data-testid="log-view"
+          data-lines={count}
+          data-first={shownFirst}
+          role="log"
+          aria-label="Log output"
+          aria-live="off"
+          tabIndex={0}
+          onKeyDown={onKeyDown}
+        >
+          {count === 0 && (
+            <div className="log-empty">
+              No output yet.{' '}
+              {p.onReachTop && (
+                <button type="button" onClick={p.onReachTop}>
+                  Show stored lines
+                </button>
+              )}
+            </div>
+          )}
+          <div ref={rowsRef} className="log-rows" style={fromBottom ? undefined : { marginTop: -topOffset }}>
+            {rows}
+          </div>
+        </div>
+        {count > visibleRows && (
+          <div
+            className="log-scrollbar"
+            role="scrollbar"
+            aria-label="Log position"
+            aria-orientation="vertical"
+            aria-valuemin={0}
+            aria-valuemax={Math.max(0, count - visibleRows)}
+            aria-valuenow={shownFirst}
+            aria-controls="log-view"
+            data-testid="log-scrollbar"
+            onPointerDown={onTrackDown}
+          >
+            <div
+              className="log-thumb"
+              style={{ height: thumb.size, transform: `translateY(${thumb.top}px)` }}
+              onPointerDown={onThumbDown}
+              onPointerMove={onThumbMove}
+              onPointerUp={() => (drag.current = null)}
+              onPointerCancel={() => (drag.current = null)}
+            />
+          </div>
+        )}
       </div>
       {!follow && (
         <button type="button" className="jump-latest" aria-label={`Jump to latest (${newLines} new)`} onClick={() => onFollowChange(true)}>

@@ -30,10 +30,10 @@ export function fakeActions(): { [K in keyof DashboardActions]: ReturnType<typeo
 }
 
 /** Render `ui` (default: the whole App) with fresh services; returns them for the test to drive. */
-export function renderDashboard(initial: Partial<DashboardState> = {}, ui: ReactElement = <App />, maxLines = 1000) {
+export function renderDashboard(initial: Partial<DashboardState> = {}, ui: ReactElement = <App />, maxLines = 1000, extraActions: Partial<DashboardActions> = {}) {
   const store = createDashboardStore(initial);
   const book = new LogBook({ maxLines });
-  const actions = fakeActions();
+  const actions = Object.assign(fakeActions(), extraActions);
   const result = render(<DashboardContext.Provider value={{ store, book, actions, origin: 'http://127.0.0.1:7420' }}>{ui}</DashboardContext.Provider>);
   return { ...result, store, book, actions };
 }

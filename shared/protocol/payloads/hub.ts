@@ -9,11 +9,11 @@ export const RoleSchema = z.enum(['operator', 'viewer']);
 export type Role = z.infer<typeof RoleSchema>;
 
 /** Most channel names listed per client in a snapshot; `subscriptionCount` has the full count. */
-export const STATS_SUBSCRIPTIONS_LISTED = 20;
+export const STATS_SUBSCRIPTIONS_LISTED = 10;
 /** Most channels listed in a snapshot (the busiest and the hub's own first); `channels` has the full count. */
 export const STATS_CHANNELS_LISTED = 200;
 /** Most clients listed in a snapshot; `clients` has the full count. */
-export const STATS_CLIENTS_LISTED = 200;
+export const STATS_CLIENTS_LISTED = 100;
 
 /** One client in a snapshot. */
 export const ClientStatsSchema = z.strictObject({

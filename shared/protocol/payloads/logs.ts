@@ -81,8 +81,14 @@ export type LogsSearchParams = z.infer<typeof LogsSearchParamsSchema>;
 
 export const LogsSearchResultSchema = z.strictObject({
   matches: z.array(LogLineSchema),
-  /** Whether older matches may remain (ask again with `before` = the last match's cursor). */
+  /** Whether older matches may remain (ask again with `before` = `cursor`). */
   more: z.boolean(),
+  /**
+   * Where to continue: the `before` of the next page (present when `more`). It is the last
+   * match's cursor, or, when a page ended on its time budget, the point the scan reached (so a
+   * page may hold few or no matches and still say `more`).
+   */
+  cursor: z.optional(z.string()),
   /** Lines scanned for this page. */
   scanned: z.optional(z.number().int()),
 });

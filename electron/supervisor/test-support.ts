@@ -1,0 +1,61 @@
+/**
+ * TEST SUPPORT shared by the supervisor's test files: a supervisor on a RecordingHub that is
+ * closed after each test, temp folders that are removed, free ports, and polling.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { until } from '../../shared/test-support/until';
+import type { ProcessDefinition } from './process-definition';
+import { RecordingHub } from './recording-hub';
+import { Supervisor, type SupervisorOptions } from './supervisor';
+
+/** The node binary running the tests, quoted for a shell command. */
+export const NODE = JSON.stringify(process.execPath);
+
+/** A fixture's path, quoted for a shell command. */
+export const fixture = (name: string): string => JSON.stringify(join(__dirname, 'fixtures', name));
+
+/** Cleanups to run after each test (register `runCleanups` in afterEach). */
+export const cleanups: (() => unknown)[] = [];
+
+/** Run and forget every registered cleanup, last first. */
+export async function runCleanups(): Promise<void> {
+  for (const c of cleanups.splice(0).reverse()) await c();
+}
+
+/** A supervisor (no watchdog unless asked) on a recording hub, closed after the test. */
+export function setup(definitions: ProcessDefinition[], options: Partial<SupervisorOptions> = {}): { hub: RecordingHub; sup: Supervisor } {
+  const hub = new RecordingHub();
+  const sup = new Supervisor({ hub, definitions, watchdog: false, log: () => {}, ...options });
+  cleanups.push(() => sup.close());
+  return { hub, sup };
+}
+
+/** A temp folder, removed after the test. */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-sup-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Poll a condition (the shared until, with the supervisor's longer default: processes take time to start). */
+export const waitUntil = (cond: () => boolean, what: string, timeoutMs = 15_000): Promise<void> => until(cond, what, timeoutMs);
+
+/** Wait `ms`. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
