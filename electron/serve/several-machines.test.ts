@@ -3,7 +3,7 @@
 // of the issue; the disruptive ones (Redis killed, node A killed) come last. Skipped with the
 // reason where redis-server is missing.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,10 +26,14 @@ const CONFIGS: Record<string, object> = {
   C: { processes: { idle: { command: 'exec sleep 100000' } } },
 };
 
+/** A node in a folder of its own, with a store of its own (as on its own machine). */
 function startNode(name: string, engineUrl: string): Promise<ServeProcess> {
-  const config = join(dir, `${name}.json`);
+  const home = join(dir, name);
+  mkdirSync(home, { recursive: true });
+  const config = join(home, 'switchyard.json');
   writeFileSync(config, JSON.stringify(CONFIGS[name] ?? CONFIGS.B));
-  return startServe(['--config', config, '--port', '0', '--token', TOKEN, '--token-file', join(dir, `${name}.token`), '--engine', engineUrl, '--node', name], {}, dir);
+  const args = ['--config', config, '--port', '0', '--token', TOKEN, '--token-file', join(home, 'token'), '--engine', engineUrl, '--node', name];
+  return startServe(args, { XDG_STATE_HOME: join(home, 'state') }, home);
 }
 
 /** Seqs of a channel's messages as a client received them (its `subscribed` answers excluded). */
@@ -79,7 +83,7 @@ describe.skipIf(REDIS_MISSING !== undefined)(`several machines through Redis${RE
     const rdb = await RedisTestServer.start({ args: ['--save', '60 1'] });
     try {
       const config = join(dir, 'D.json');
-      writeFileSync(config, JSON.stringify(CONFIGS.B));
+      writeFileSync(config, JSON.stringify(CONFIGS.B)); // refused before any process or store
       const run = spawnSync(process.execPath, [resolve(REPO_ROOT, 'out/main/serve.js'), '--config', config, '--port', '0', '--token-file', '', '--engine', rdb.url, '--node', 'D'], {
         cwd: dir,
         env: { ...process.env, INIT_CWD: dir },
@@ -165,6 +169,15 @@ describe.skipIf(REDIS_MISSING !== undefined)(`several machines through Redis${RE
     await until(() => back.on('process:burst@A', 'process_output').length >= 500, 'the replay', 10_000);
     expect(back.on('process:burst@A', 'process_output').map((m) => m.data)).toEqual(Array.from({ length: 500 }, (_, i) => `burst ${i + 1}`));
     expect(contiguous(seqsOf(back, 'process:burst@A'), answer.seq + 1)).toBe(true);
+    // A's stored lines, read and searched through C.
+    const found = await poll(
+      async () => (await back.request('logs.search', { query: 'burst 250', limit: 5 })).data as { matches: { process: string; data: string }[] },
+      (r) => r.matches.length > 0,
+      'the stored line',
+    );
+    expect(found.matches.map((m) => [m.process, m.data])).toEqual([['burst@A', 'burst 250']]);
+    const read = (await back.request('logs.read', { processes: ['burst@A'], limit: 3 })).data as { lines: { process: string; data: string }[] };
+    expect(read.lines.map((l) => l.data)).toEqual(['burst 1', 'burst 2', 'burst 3']);
   }, 30_000);
 
   it('8. a restart request sent to C for tick@A restarts it on A, and the answer comes back through C', async () => {
