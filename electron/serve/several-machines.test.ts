@@ -111,6 +111,30 @@ describe.skipIf(REDIS_MISSING !== undefined)(`several machines through Redis${RE
     } finally {
       await locked.stop();
     }
+    // rediss:// with a password: TLS, the server's certificate checked (its CA given the standard way).
+    const tls = await RedisTestServer.startTls(['--requirepass', secret]);
+    if (!tls) return; // no openssl to make a certificate with
+    try {
+      const config = join(dir, 'T.json');
+      writeFileSync(config, JSON.stringify(CONFIGS.B));
+      const url = `rediss://:${secret}@127.0.0.1:${tls.server.port}`;
+      const serve = await startServe(['--config', config, '--port', '0', '--token', TOKEN, '--token-file', join(dir, 'T.token'), '--no-store', '--engine', url, '--node', 'T'], { NODE_EXTRA_CA_CERTS: tls.ca }, dir);
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+      expect(serve.output()).toContain(`Engine: rediss://:***@127.0.0.1:${tls.server.port} (node T)`);
+      // Without the CA the certificate is refused, and said so.
+      const refused = spawnSync(process.execPath, [resolve(REPO_ROOT, 'out/main/serve.js'), '--config', config, '--port', '0', '--token-file', '', '--no-store', '--engine', url, '--node', 'U'], {
+        cwd: dir,
+        env: { ...process.env, INIT_CWD: dir },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toMatch(/cannot reach Redis at rediss:\/\/:\*\*\*@127\.0\.0\.1:\d+: .*(certificate|self-signed)/i);
+      expect(refused.stderr + serve.output()).not.toContain(secret);
+    } finally {
+      await tls.server.stop();
+    }
   }, 40_000);
 
   it("1. A's output reaches clients on B and C as seq 1..N, one epoch, no gap; process.list on any node has every node's processes", async () => {

@@ -103,7 +103,10 @@ export class RedisLink {
       await Promise.all([this.command.connect(), this.subscriber.connect()]);
     } catch (err) {
       this.closeNow();
-      throw new Error(`cannot reach Redis at ${this.display}: ${this.redact((err as Error).message)}`);
+      // ioredis rejects with "Connection is closed." where the socket's own error says why (a certificate, a refused port).
+      const message = (err as Error).message;
+      const why = this.lastError && this.lastError !== message ? `${message} (${this.lastError})` : message;
+      throw new Error(`cannot reach Redis at ${this.display}: ${this.redact(why)}`);
     }
     try {
       if (!this.options.skipSafetyCheck) await checkRedisSafety(this.command, this.display);

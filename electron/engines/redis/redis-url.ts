@@ -3,6 +3,7 @@
  * out of every message. The password is never printed or logged: every text that leaves this room
  * (errors, the engine's health, the statistics) goes through {@link EngineUrl.redact}.
  */
+import { isIP } from 'node:net';
 import type { RedisOptions } from 'ioredis';
 
 /** A parsed engine URL. */
@@ -22,8 +23,8 @@ const MAX_PREFIX = 64;
 
 /**
  * Parse `redis://[[user]:password@]host[:port][/db][?prefix=P]` or `rediss://…` (TLS, the
- * server's certificate checked against the system's CAs). Throws a TypeError naming what is wrong,
- * without the password.
+ * server's certificate checked against the system's CAs and those of `NODE_EXTRA_CA_CERTS`).
+ * Throws a TypeError naming what is wrong, without the password.
  */
 export function parseEngineUrl(raw: string): EngineUrl {
   let url: URL;
@@ -61,7 +62,8 @@ export function parseEngineUrl(raw: string): EngineUrl {
     db,
     ...(username ? { username } : {}),
     ...(password ? { password } : {}),
-    ...(tls ? { tls: { servername: host } } : {}),
+    // SNI takes a name, never an address (RFC 6066); the certificate is checked against either.
+    ...(tls ? { tls: isIP(host) ? {} : { servername: host } } : {}),
   };
   const auth = password ? `${username}:***@` : username ? `${username}@` : '';
   const shownHost = host.includes(':') ? `[${host}]` : host;

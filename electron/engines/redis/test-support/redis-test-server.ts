@@ -5,7 +5,7 @@
  * the reason (`apt-get install redis-server`), never silently.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +39,26 @@ export class RedisTestServer {
     const server = new RedisTestServer(options.port ?? (await freePort()), options.args ?? []);
     await server.launch();
     return server;
+  }
+
+  /**
+   * One that speaks TLS only, with a certificate for 127.0.0.1 signed by a CA of its own
+   * (`ca`: give it to clients, e.g. NODE_EXTRA_CA_CERTS); undefined when openssl is missing.
+   */
+  static async startTls(args: string[] = []): Promise<{ server: RedisTestServer; ca: string } | undefined> {
+    const dir = mkdtempSync(join(tmpdir(), 'sy-redis-tls-'));
+    const run = (...a: string[]) => spawnSync('openssl', a, { cwd: dir, encoding: 'utf8' }).status === 0;
+    writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+    const made =
+      run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=switchyard-test-ca') &&
+      run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=127.0.0.1') &&
+      run('x509', '-req', '-in', 'srv.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'srv.pem', '-days', '2', '-extfile', 'ext.cnf');
+    if (!made) return undefined;
+    const port = await freePort();
+    const tls = ['--port', '0', '--tls-port', String(port), '--tls-cert-file', join(dir, 'srv.pem'), '--tls-key-file', join(dir, 'srv.key'), '--tls-ca-cert-file', join(dir, 'ca.pem'), '--tls-auth-clients', 'no'];
+    const server = new RedisTestServer(port, [...tls, ...args]);
+    await server.launch();
+    return { server, ca: join(dir, 'ca.pem') };
   }
 
   /** `redis://127.0.0.1:PORT`. */
