@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { groupByNode } from './node-groups';
+import { processColourVar } from './process-colours';
 
 describe('groupByNode', () => {
   it('groups by node in the order of first appearance and marks a node whose processes are all unreachable', () => {
@@ -16,5 +17,12 @@ describe('groupByNode', () => {
 
   it('is one unnamed group on a single machine', () => {
     expect(groupByNode([{ id: 'web', status: 'running' as const }]).map((g) => g.node)).toEqual([undefined]);
+  });
+});
+
+describe('processColourVar', () => {
+  it('names a qualified process with a property var() can parse', () => {
+    expect(processColourVar('web')).toBe('--proc-web');
+    expect(processColourVar('web@build-1.example')).toBe('--proc-web_40_build-1_2e_example');
   });
 });
