@@ -129,7 +129,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
   if (parts) {
     try {
       await hub.ready(); // a Redis that is unreachable or unsafe stops the start here, saying why
-      router = new NodeRouter({ hub, network: parts.network, clients: () => hub.clientCount() });
+      router = new NodeRouter({ hub, network: parts.network, clients: () => hub.clientCount(), pressure: parts.engine });
       await router.start();
     } catch (err) {
       await router?.close().catch(() => {});

@@ -45,6 +45,15 @@ export interface NodeRouterOptions {
   callTimeoutMs?: number;
   /** How long `process.list` waits for another node before it shows that node's last announcement, ms. Default 2,000. */
   listTimeoutMs?: number;
+  /** An engine that may fall behind (Redis): its backlog pauses the producers too, as a slow client does. Default none. */
+  pressure?: EnginePressure;
+}
+
+/** What the router needs of an engine's backlog. */
+export interface EnginePressure {
+  backlogged(): boolean;
+  /** Call `listener` once when producers may go on. */
+  onRelief(listener: () => void): void;
 }
 
 const LOGS = new Set(['logs.read', 'logs.search']);
@@ -122,6 +131,8 @@ export class NodeRouter {
           return this.network.peers().some((p) => p.name === parsed.node && p.processes.some((info) => info.id === ref));
         }),
       registerMethod: (name: string, handler: MethodHandler, options?: MethodOptions) => this.register(name, handler, options),
+      isCongested: () => hub.isCongested() || this.options.pressure?.backlogged() === true,
+      onDrain: (listener: () => void) => this.whenDrained(listener),
     };
     // Every other member (present or added later) is the hub's own.
     return new Proxy(hub, {
@@ -130,6 +141,16 @@ export class NodeRouter {
         const value: unknown = Reflect.get(target, prop, target);
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
+    });
+  }
+
+  // Once neither a slow client nor the engine's backlog holds the producers.
+  private whenDrained(listener: () => void): void {
+    const pressure = this.options.pressure;
+    this.hub.onDrain(() => {
+      if (this.hub.isCongested()) return this.whenDrained(listener);
+      if (pressure?.backlogged()) return pressure.onRelief(() => this.whenDrained(listener));
+      listener();
     });
   }
 

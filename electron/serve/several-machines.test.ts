@@ -20,6 +20,7 @@ const CONFIGS: Record<string, object> = {
     processes: {
       tick: { command: 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.05; done' },
       burst: { command: 'for i in $(seq 1 500); do echo "burst $i"; done', autostart: false },
+      flood: { command: 'seq 1 300000', autostart: false },
     },
   },
   B: { processes: { idle: { command: 'exec sleep 100000' } } },
@@ -155,7 +156,7 @@ describe.skipIf(REDIS_MISSING !== undefined)(`several machines through Redis${RE
     }
     for (const client of [onB, onC]) {
       const ids = (await list(client)).map((p) => `${p.id}:${p.node}`);
-      expect(ids).toEqual(['tick@A:A', 'burst@A:A', 'idle@B:B', 'idle@C:C']);
+      expect(ids).toEqual(['tick@A:A', 'burst@A:A', 'flood@A:A', 'idle@B:B', 'idle@C:C']);
     }
   }, 30_000);
 
@@ -203,6 +204,20 @@ describe.skipIf(REDIS_MISSING !== undefined)(`several machines through Redis${RE
     const read = (await back.request('logs.read', { processes: ['burst@A'], limit: 3 })).data as { lines: { process: string; data: string }[] };
     expect(read.lines.map((l) => l.data)).toEqual(['burst 1', 'burst 2', 'burst 3']);
   }, 30_000);
+
+  it('a flood through Redis is slowed (the pipe is held while Redis is behind), never lost', async () => {
+    const watcher = await open('C');
+    await watcher.subscribe('process:flood@A', { since: 0 });
+    const operator = await open('A');
+    expect(errorOf(await operator.request('process.start', { id: 'flood@A' }))).toBeUndefined();
+    await until(() => watcher.on('process:flood@A', 'process_output').at(-1)?.data === '300000', 'the last line on C', 60_000);
+    const lines = watcher.on('process:flood@A', 'process_output');
+    expect(lines).toHaveLength(300_000);
+    expect(lines.every((m, i) => m.data === String(i + 1))).toBe(true);
+    expect(contiguous(seqsOf(watcher, 'process:flood@A'), 1)).toBe(true);
+    const info = (await list(operator)).find((p) => p.id === 'flood@A');
+    expect(info?.skipped).toBe(0);
+  }, 90_000);
 
   it('8. a restart request sent to C for tick@A restarts it on A, and the answer comes back through C', async () => {
     const onA = await open('A');

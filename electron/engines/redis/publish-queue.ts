@@ -7,6 +7,12 @@
  * dropped, a timeout), sending stops until every call in flight has settled and the connection is
  * up, then starts again from the oldest unanswered one: calls keep their order, and a call that
  * Redis had already applied is recognised by its writer counter and changes nothing.
+ *
+ * While Redis is up but behind (past a quarter of the bound), the queue is `backlogged`: the hub's
+ * producers pause (the supervisor holds the processes' pipes) until it is under an eighth, so
+ * that a flood is slowed rather than lost (the rest of the bound is room for the chunks already
+ * read when the pause begins: a 64 KiB pipe chunk may hold 65,536 lines). While Redis is down it never holds them: processes keep
+ * running, and what does not fit is lost and counted.
  */
 
 /** One publish call waiting for its answer. */
@@ -58,6 +64,8 @@ export class PublishQueue<R> {
   private inFlight = 0;
   private stalled = false;
   private closed = false;
+  private pressure = false;
+  private reliefListeners: (() => void)[] = [];
 
   constructor(private readonly options: PublishQueueOptions) {}
 
@@ -81,8 +89,21 @@ export class PublishQueue<R> {
     this.pump();
   }
 
-  /** Send what waits, when the connection is up (call it when the connection comes back). */
+  /** Whether producers should pause now (Redis up but behind). */
+  backlogged(): boolean {
+    this.updatePressure();
+    return this.pressure;
+  }
+
+  /** Call `listener` once when producers may go on (soon, if they may now). */
+  onRelief(listener: () => void): void {
+    if (this.backlogged()) this.reliefListeners.push(listener);
+    else setImmediate(listener);
+  }
+
+  /** Send what waits, when the connection is up (call it when the connection comes back, or goes). */
   pump(): void {
+    this.updatePressure();
     if (this.closed || this.stalled || !this.options.up()) return;
     while (this.sent < this.entries.length) this.send(this.entries[this.sent++] as Entry<R>);
   }
@@ -102,6 +123,18 @@ export class PublishQueue<R> {
       item.reject(new EngineUnavailableError('the engine closed before Redis took these messages'));
     }
     this.messages = this.bytes = 0;
+    this.updatePressure();
+  }
+
+  private updatePressure(): void {
+    const { maxMessages, maxBytes } = this.options;
+    if (!this.pressure) {
+      this.pressure = !this.closed && this.options.up() && (this.messages > maxMessages / 4 || this.bytes > maxBytes / 4);
+      return;
+    }
+    if (!this.closed && this.options.up() && (this.messages > maxMessages / 8 || this.bytes > maxBytes / 8)) return;
+    this.pressure = false;
+    for (const listener of this.reliefListeners.splice(0)) listener();
   }
 
   private send(entry: Entry<R>): void {
@@ -143,6 +176,7 @@ export class PublishQueue<R> {
     if (at < this.sent) this.sent--;
     this.messages -= entry.item.messages;
     this.bytes -= entry.item.bytes;
+    if (this.pressure) this.updatePressure();
     return true;
   }
 }

@@ -44,9 +44,9 @@ export interface RedisEngineOptions {
   channelTtlMs?: number;
   /** A channel only read (subscribed), never published to, is removed this long after its last read, ms. Default 10 minutes. */
   unpublishedTtlMs?: number;
-  /** Most payloads waiting for Redis (unreachable or slow); past it publishes are lost and counted. Default 20,000. */
+  /** Most payloads waiting for Redis (unreachable or slow); past it publishes are lost and counted. Default 200,000. */
   maxBufferedMessages?: number;
-  /** Most payload bytes waiting for Redis. Default 32 MiB. */
+  /** Most payload bytes waiting for Redis. Default 64 MiB. */
   maxBufferedBytes?: number;
   /** Channels that stay on this node. Default `hub:*` and `processes`. */
   isLocal?: (channel: string) => boolean;
@@ -109,8 +109,8 @@ export class RedisEngine implements ChannelEngine {
     this.writerField = `w:${options.node}`;
     if (!(this.positionCheckMs > 0)) throw new RangeError('positionCheckMs must be positive');
     this.queue = new PublishQueue<PublishReply>({
-      maxMessages: options.maxBufferedMessages ?? 20_000,
-      maxBytes: options.maxBufferedBytes ?? 32 * 1024 * 1024,
+      maxMessages: options.maxBufferedMessages ?? 200_000,
+      maxBytes: options.maxBufferedBytes ?? 64 * 1024 * 1024,
       up: () => this.link.commandsUp(),
       reason: () => this.link.reason() ?? 'Redis is unreachable',
       isAnswer: (err) => (err as Error | null)?.name === 'ReplyError',
@@ -223,6 +223,16 @@ export class RedisEngine implements ChannelEngine {
 
   channelNames(): string[] {
     return [...this.local.channelNames(), ...this.seen.keys()];
+  }
+
+  /** Redis is up but behind on this node's publishes: producers should pause (see publish-queue.ts). */
+  backlogged(): boolean {
+    return this.queue.backlogged();
+  }
+
+  /** Call `listener` once when producers may go on. */
+  onRelief(listener: () => void): void {
+    this.queue.onRelief(listener);
   }
 
   health(): EngineHealth {
