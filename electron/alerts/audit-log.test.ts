@@ -17,7 +17,7 @@ async function setup(foldMs = 10_000) {
   const { hub, url } = await startHub({ onMethodCall: (c) => alerting.audit.onCall(c) });
   alerting.attach(hub);
   cleanups.push(() => hub.close(), () => alerting.close());
-  const supervisor = new Supervisor({ hub: alerting.tap(hub), watchdog: false, definitions: [{ id: 'web', command: 'sleep 30' }], settleMs: 200 });
+  const supervisor = new Supervisor({ hub: alerting.tap(hub), watchdog: false, definitions: [{ id: 'web', command: 'cat > /dev/null', stdin: true }], settleMs: 200 });
   cleanups.push(() => supervisor.close());
   supervisor.start();
   const reader = await TestClient.open(url, { token: VIEWER_TOKEN });
@@ -101,8 +101,7 @@ describe('audit of control actions', () => {
 
   it('input to a terminal: the first keystroke at once, the burst folded into one entry, never the content', async () => {
     const { script, entries, hub, alerting } = await setup(300);
-    // Stands in for the terminal helper's `process.input` (not in this branch): the audit only sees the call.
-    hub.registerMethod('process.input', (p) => ({ written: String((p as { data: string }).data).length }));
+    await until(() => hub.stats().clientList.length === 2, 'two clients', 5000);
     for (const data of ['s', 'e', 'c', 'r', 'e', 't\r']) await script.request('process.input', { id: 'web', data });
     await until(() => entries().length >= 2, 'the folded entry', 5000);
     expect(entries().map((e) => [e.action, e.target, e.detail])).toEqual([

@@ -15,8 +15,6 @@ let dir = '';
 let app: RunningSwitchyard;
 let client: TestClient;
 const called = new Set<MethodName>();
-const TERMINAL_REFUSAL = /^(bad_params|not_found|unknown_method)$/;
-const TERMINAL_METHODS = new Set<string>(['process.input', 'process.resize', 'process.screen']);
 
 /** Call a method and check the answer against the map; returns the data (or the error). */
 async function call(method: MethodName, params?: unknown, as: TestClient = client): Promise<{ data?: unknown; error?: { code: string; message: string } }> {
@@ -40,6 +38,8 @@ beforeAll(async () => {
       'processes:',
       "  web: { command: \"node -e \\\"setInterval(() => console.log('tick'), 50)\\\"\" }",
       "  once: { command: \"echo done\", autostart: false }",
+      "  shell: { command: \"exec bash --norc --noprofile -i\", tty: true }",
+      "  reader: { command: \"cat\", stdin: true }",
       'alerts:',
       '  - { on: crash }',
     ].join('\n'),
@@ -73,11 +73,14 @@ describe('every method of the map, through a real core', () => {
     expect((await call('process.stop', { id: 'web' })).data).toMatchObject({ id: 'web', status: 'stopped' });
     expect((await call('process.add', { id: 'extra', command: 'sleep 30' })).data).toMatchObject({ id: 'extra', origin: 'added' });
     expect((await call('process.remove', { id: 'extra' })).data).toEqual({ id: 'extra', removed: true });
-    // Terminals and stdin are for processes that have them: a refusal with a known code otherwise.
-    // (TERMINALS_PENDING: the terminal methods land with the terminal work; until then unknown.)
-    expect((await call('process.input', { id: 'web', data: 'x' })).error?.code).toMatch(TERMINAL_REFUSAL);
-    expect((await call('process.resize', { id: 'web', cols: 80, rows: 24 })).error?.code).toMatch(TERMINAL_REFUSAL);
-    expect((await call('process.screen', { id: 'web' })).error?.code).toMatch(TERMINAL_REFUSAL);
+    // Terminals and stdin, for processes that have them; a refusal with a known code otherwise.
+    await until(() => app.supervisor.list().filter((p) => p.id === 'shell' || p.id === 'reader').every((p) => p.status === 'running'), 'shell and reader running', 15_000);
+    expect((await call('process.input', { id: 'shell', data: 'echo hi\r' })).data).toMatchObject({ written: expect.any(Number) });
+    expect((await call('process.input', { id: 'reader', data: 'a line\n' })).data).toMatchObject({ written: expect.any(Number) });
+    expect((await call('process.input', { id: 'web', data: 'x' })).error?.code).toBe('bad_params');
+    expect((await call('process.resize', { id: 'shell', cols: 100, rows: 40 })).data).toEqual({ cols: 100, rows: 40 });
+    expect((await call('process.screen', { id: 'shell' })).data).toMatchObject({ cols: 100, rows: 40 });
+    expect((await call('process.screen', { id: 'web' })).error?.code).toMatch(/bad_params|not_found/);
     expect((await call('hub.stats')).data).toMatchObject({ engine: { kind: 'memory' } });
     expect((await call('hub.whoami')).data).toMatchObject({ role: 'operator' });
     expect((await call('hub.loginLink', { role: 'viewer' })).data).toMatchObject({ url: expect.stringContaining('/login?ticket=') });
@@ -101,7 +104,6 @@ describe('every method of the map, through a real core', () => {
     for (const method of Object.keys(METHODS) as MethodName[]) {
       if (METHODS[method].role !== 'operator') continue;
       const answer = (await viewer.request(method, {})) as { error?: { code: string } };
-      if (TERMINAL_METHODS.has(method) && answer.error?.code === 'unknown_method') continue;
       expect(answer.error?.code ?? 'ok', method).toBe('forbidden');
     }
     await viewer.close();

@@ -28,8 +28,12 @@ export interface HubApi extends MethodRegistrar {
   publishEvent(channel: string, data: unknown): void;
   /** A chunk of one process's output lines into `process:<id>`, as consecutive messages; failures are reported, never thrown. */
   publishOutput(processId: string, lines: readonly OutputLine[]): void;
-  /** Bytes of a process's terminal into `process:<id>` as one `terminal_output`. */
-  publishTerminal(processId: string, data: string, time: string): void;
+  /**
+   * Bytes of a process's terminal into `process:<id>` as one `terminal_output`; resolves with its
+   * position (a terminal's snapshot names the `seq` it includes), rejects when refused (also
+   * counted and reported; ignoring the promise is safe).
+   */
+  publishTerminal(processId: string, data: string, time: string): Promise<StreamPosition>;
   /** A status change into `process:<id>`. */
   publishStatus(processId: string, data: ProcessStatusData): void;
   /** Hear of every failed publish (the supervisor counts lost lines as its process's `skipped`). */

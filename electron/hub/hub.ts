@@ -173,9 +173,11 @@ export class Hub implements HubApi {
     this.publishPayloads(channel, encodeOutputPayloads(this.prefixOf(processId, channel), lines)).catch(() => {});
   }
 
-  publishTerminal(processId: string, data: string, time: string): void {
+  publishTerminal(processId: string, data: string, time: string): Promise<StreamPosition> {
     const channel = this.outputChannel(processId);
-    this.publishPayloads(channel, [encodeTerminalPayload(channel, processId, data, time)]).catch(() => {});
+    const published = this.publishPayloads(channel, [encodeTerminalPayload(channel, processId, data, time)]);
+    published.catch(() => {}); // counted and reported by publishPayloads; the caller may ignore it
+    return published;
   }
 
   publishStatus(processId: string, data: ProcessStatusData): void {

@@ -5,7 +5,9 @@
  * {@link ManagedProcess.wait} and {@link ManagedProcess.start}).
  *
  * Each run is `/bin/sh -c COMMAND` in its own process group (run-spawn.ts) with FORCE_COLOR=1,
- * PYTHONUNBUFFERED=1 and the marker variable. Statuses, in order: (`waiting` {waitingFor, reason})
+ * PYTHONUNBUFFERED=1 and the marker variable; with `tty: true` in a pseudo-terminal whose session
+ * (terminal/terminal-session.ts) outlives the runs and takes `process.input`, `process.resize`
+ * and `process.screen`; with `stdin: true` its stdin is a pipe that takes `process.input`. Statuses, in order: (`waiting` {waitingFor, reason})
  * → `starting` → `running` {pid} → `exited` {exitCode, signal?} | `failed` {reason} |
  * `stopped` {signal, exitCode?}, then `restarting` {delayMs, restarts, reason?} when the policy
  * says so. `exitCode` is the shell's: a run killed by a signal reports 128 + the signal number and
@@ -30,14 +32,16 @@
 import { statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { resolve } from 'node:path';
-import type { OutputStream, ProcessInfo, ProcessState, ProcessStatusData } from '../../shared/protocol';
+import type { OutputStream, ProcessInfo, ProcessState, ProcessStatusData, ScreenSnapshot, TerminalResizeEvent } from '../../shared/protocol';
 import { replacesPrevious, visibleText } from '../../shared/logs/progress-rule';
-import { DEFAULT_STOP_GRACE_MS, restartPolicyOf, type ProcessDefinition } from './process-definition';
+import { MethodError } from '../hub/methods';
+import { DEFAULT_STOP_GRACE_MS, restartPolicyOf, stopSignalOf, type ProcessDefinition } from './process-definition';
 import { terminateGroup } from './process-group';
 import { ProcessRun } from './process-run';
 import { describeSpawnError, isTransientSpawnError, restartDelayMs, spawnRetryDelayMs } from './restart-backoff';
 import type { ResourceFigures } from './resource-sampler';
 import { runEnvironment } from './run-spawn';
+import { TerminalSession } from './terminal/terminal-session';
 import { WatchRestarts } from './watch-restarts';
 
 /** How a managed process reaches the hub, the watchdog and the resource sampler. */
@@ -58,6 +62,10 @@ export interface ManagedProcessHooks {
   figures(id: string): ResourceFigures | undefined;
   /** Something went wrong that is not a status (a watcher's failure). */
   warn(message: string): void;
+  /** Publish a chunk of a terminal's output (`terminal_output`) on `process:<id>`; resolves with its `seq`. */
+  terminalOutput(id: string, data: string): Promise<number>;
+  /** Publish a terminal's event (a resize) on `process:<id>`, in order with its output. */
+  terminalEvent(id: string, data: TerminalResizeEvent): void;
 }
 
 /** Run-time settings shared by all processes of a supervisor. */
@@ -111,6 +119,8 @@ export class ManagedProcess {
   private waitingSince: string | null = null;
   private readonly watch: WatchRestarts | null;
   private sweepOnStop = true;
+  /** The terminal of a `tty: true` process, across its runs (terminal/terminal-session.ts). */
+  private readonly terminal: TerminalSession | null;
 
   constructor(
     /** The definition this process runs. */
@@ -124,6 +134,9 @@ export class ManagedProcess {
           restart: (reason) => this.restartForChange(reason),
           warn: (message) => this.hooks.warn(`process "${this.id}": ${message}`),
         })
+      : null;
+    this.terminal = def.tty
+      ? new TerminalSession(def.id, { output: (data) => hooks.terminalOutput(def.id, data), event: (data) => hooks.terminalEvent(def.id, data) })
       : null;
   }
 
@@ -258,10 +271,28 @@ export class ManagedProcess {
    * false`, what an ended run left outside its group is left to the caller (the supervisor's close
    * sweeps every process's at once).
    */
-  close(options: { sweepEscapees?: boolean } = {}): Promise<void> {
+  async close(options: { sweepEscapees?: boolean } = {}): Promise<void> {
     this.closed = true;
     this.sweepOnStop = options.sweepEscapees !== false;
-    return this.stop();
+    await this.stop();
+    this.terminal?.close();
+  }
+
+  /** Keystrokes to the terminal, or text to the stdin of a `stdin: true` process (`process.input`); returns the bytes written. */
+  input(data: string): number {
+    if (!this.terminal && !this.def.stdin) throw new MethodError('bad_params', `process "${this.id}" has no terminal and no stdin (set tty: true or stdin: true)`);
+    if (!this.run?.spawned) throw new MethodError('conflict', `process "${this.id}" is not running`);
+    return this.run.write(data);
+  }
+
+  /** The terminal's size, now and for later runs (`process.resize`). */
+  resize(cols: number, rows: number): { cols: number; rows: number } {
+    return this.terminalOf('process.resize').resize(cols, rows);
+  }
+
+  /** The terminal's current screen (`process.screen`). */
+  screen(): Promise<ScreenSnapshot> {
+    return this.terminalOf('process.screen').snapshot();
   }
 
   /** Last resort from an 'exit' handler: SIGKILL the group now, synchronously. */
@@ -291,6 +322,11 @@ export class ManagedProcess {
     return resolve(this.settings.cwd, this.def.cwd ?? '.');
   }
 
+  private terminalOf(method: string): TerminalSession {
+    if (!this.terminal) throw new MethodError('bad_params', `${method}: process "${this.id}" has no terminal (set tty: true)`);
+    return this.terminal;
+  }
+
   private stopRun(): Promise<void> {
     const run = this.run;
     if (!run || !run.spawned) return this.stopEscapees();
@@ -315,7 +351,7 @@ export class ManagedProcess {
   /** With no run alive: what an earlier run left outside its group (a daemon it started) still goes. */
   private async stopEscapees(): Promise<void> {
     if (!this.sweepOnStop) return; // the supervisor's close() sweeps every process's escapees at once
-    await terminateGroup(0, this.def.stopSignal ?? 'SIGTERM', { graceMs: this.def.stopGraceMs ?? DEFAULT_STOP_GRACE_MS, marker: this.marker });
+    await terminateGroup(0, stopSignalOf(this.def), { graceMs: this.def.stopGraceMs ?? DEFAULT_STOP_GRACE_MS, marker: this.marker });
   }
 
   private spawnRun(): void {
@@ -324,7 +360,13 @@ export class ManagedProcess {
     this.setStatus('starting', {});
     const cwd = this.cwd();
     if (!isDirectory(cwd)) return this.fail(`working directory not found: ${cwd}`);
-    const spec = { shell: this.settings.shell, command: this.def.command, cwd, env: runEnvironment(this.settings.env, this.def.env, this.marker) };
+    const spec = {
+      shell: this.settings.shell,
+      command: this.def.command,
+      cwd,
+      env: runEnvironment(this.settings.env, this.def.env, this.marker),
+      stdin: this.def.stdin === true && !this.terminal,
+    };
     let run: ProcessRun;
     try {
       run = new ProcessRun(
@@ -336,9 +378,10 @@ export class ManagedProcess {
           settleMs: this.settings.settleMs,
           marker: this.marker,
           paused: () => this.paused && this.run === run,
+          terminal: this.terminal ?? undefined,
         },
         {
-          chunk: (r, _stream, chunk) => this.onChunk(r, chunk),
+          chunk: (r, _stream, size) => this.onChunk(r, size),
           line: (_r, line, stream) => this.emitLine(line, stream),
           closed: (r) => this.onClose(r),
           spawnError: (r, err) => this.onSpawnError(r, err),
@@ -373,8 +416,8 @@ export class ManagedProcess {
     }, delayMs);
   }
 
-  private onChunk(run: ProcessRun, chunk: Buffer): void {
-    this.counters.bytesOut += chunk.length;
+  private onChunk(run: ProcessRun, size: number): void {
+    this.counters.bytesOut += size;
     if (!this.paused && this.run === run && this.hooks.congested()) {
       this.paused = true;
       this.counters.pauses++;

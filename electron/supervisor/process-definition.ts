@@ -43,7 +43,7 @@ export interface ProcessDefinition {
   autostart?: boolean;
   /** Restart policy; missing fields take the defaults of {@link DEFAULT_RESTART}. */
   restart?: Partial<RestartPolicy>;
-  /** Signal sent to the process group on stop. Default `SIGTERM`. */
+  /** Signal sent to the process group on stop. Default `SIGTERM`; `SIGHUP` with `tty: true` (see {@link stopSignalOf}). */
   stopSignal?: NodeJS.Signals;
   /** Time between the stop signal and SIGKILL to the group. Default 5000 ms. */
   stopGraceMs?: number;
@@ -75,6 +75,14 @@ export const DEFAULT_RESTART: Readonly<RestartPolicy> = Object.freeze({
 
 /** Default stop grace period (Foreman's and Overmind's 5 s). */
 export const DEFAULT_STOP_GRACE_MS = 5000;
+
+/**
+ * The signal a stop sends: `stopSignal`, else SIGHUP for a process in a terminal (what closing a
+ * terminal sends: an interactive shell ignores SIGTERM, and passes SIGHUP on to its jobs), else SIGTERM.
+ */
+export function stopSignalOf(def: Pick<ProcessDefinition, 'stopSignal' | 'tty'>): NodeJS.Signals {
+  return def.stopSignal ?? (def.tty ? 'SIGHUP' : 'SIGTERM');
+}
 
 const PROCESS_KEYS = new Set([
   'command', 'cwd', 'env', 'autostart', 'restart', 'stopSignal', 'stopGraceMs',

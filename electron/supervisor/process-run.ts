@@ -9,16 +9,19 @@
  *   cut `settleMs` after the leader's exit (unless output is paused for the hub's sake).
  */
 import type { OutputStream } from '../../shared/protocol';
+import { MethodError } from '../hub/methods';
 import { OutputSplitter, type OutputSplitterOptions } from './output-splitter';
-import { DEFAULT_STOP_GRACE_MS, type ProcessDefinition } from './process-definition';
+import { DEFAULT_STOP_GRACE_MS, stopSignalOf, type ProcessDefinition } from './process-definition';
 import { groupAlive, terminateGroup } from './process-group';
 import { ProcessProbes } from './process-probes';
 import { runKindOf, spawnRun, type RunIo, type RunSpec } from './run-spawn';
+import type { TerminalSession } from './terminal/terminal-session';
+import { spawnTtyRun } from './terminal/tty-run';
 
 /** What a run tells its process. */
 export interface ProcessRunHooks {
-  /** A chunk of output arrived (counted before it is split). */
-  chunk(run: ProcessRun, stream: OutputStream, chunk: Buffer): void;
+  /** A chunk of output arrived, `size` bytes (characters for a terminal), counted before it is split. */
+  chunk(run: ProcessRun, stream: OutputStream, size: number): void;
   /** One output line (see output-splitter.ts for the `\r` rule). */
   line(run: ProcessRun, line: string, stream: OutputStream): void;
   /** Every output stream closed after the leader's exit: the run is over (a stop's end included). */
@@ -44,6 +47,8 @@ export interface ProcessRunOptions {
   marker: string;
   /** Whether output is paused right now (the settle timer waits for the hub to drain). */
   paused(): boolean;
+  /** Run in this terminal (`tty: true`) instead of with pipes. */
+  terminal?: TerminalSession;
 }
 
 /** One run; see the file comment. */
@@ -83,16 +88,21 @@ export class ProcessRun {
       healthChanged: () => this.hooks.healthChanged(this),
       livenessFailed: (message) => this.hooks.livenessFailed(this, message),
     });
-    this.io = spawnRun(runKindOf(options.def), options.spec, {
-      data: (stream, chunk) => this.data(stream, chunk),
-      exit: (code, signal) => this.exit(code, signal),
+    const events = {
+      exit: (code: number | null, signal: NodeJS.Signals | null) => this.exit(code, signal),
       close: () => this.close(),
-      spawnError: (err) => {
+      spawnError: (err: NodeJS.ErrnoException) => {
         this.done = true;
         this.resolveEnded();
         this.hooks.spawnError(this, err);
       },
-    });
+    };
+    const kind = runKindOf(options.def);
+    if (kind === 'pty' && !options.terminal) throw new TypeError('a tty process runs with its terminal session');
+    this.io =
+      kind === 'pty' && options.terminal
+        ? spawnTtyRun(options.spec, options.terminal, { ...events, output: (chars) => this.hooks.chunk(this, 'stdout', chars), line: (line) => this.line(line, 'stdout') })
+        : spawnRun(kind, options.spec, { ...events, data: (stream, chunk) => this.data(stream, chunk) });
     this.pgid = this.io?.pid ?? 0;
     if (this.io) this.probes.start();
   }
@@ -117,9 +127,15 @@ export class ProcessRun {
     this.io?.resume();
   }
 
+  /** Input for the run (`process.input`); returns the bytes written. Throws MethodError when it takes none. */
+  write(data: string): number {
+    if (!this.io?.write || this.done) throw new MethodError('conflict', 'the run takes no input now');
+    return this.io.write(data);
+  }
+
   /** The stop signal and the grace period of this process. */
   stopSettings(): { signal: NodeJS.Signals; graceMs: number } {
-    return { signal: this.options.def.stopSignal ?? 'SIGTERM', graceMs: this.options.def.stopGraceMs ?? DEFAULT_STOP_GRACE_MS };
+    return { signal: stopSignalOf(this.options.def), graceMs: this.options.def.stopGraceMs ?? DEFAULT_STOP_GRACE_MS };
   }
 
   /** End the run now (the close that follows has no `stopRequested`): the liveness probe gave up. */
@@ -151,7 +167,7 @@ export class ProcessRun {
     if (stream === 'stderr' && this.stderrHead.length < 4096 && Date.now() - this.startedAtMs < this.options.startupWindowMs) {
       this.stderrHead += chunk.subarray(0, 4096).toString('utf8');
     }
-    this.hooks.chunk(this, stream, chunk);
+    this.hooks.chunk(this, stream, chunk.length);
     this.splitters[stream].push(chunk);
   }
 

@@ -54,8 +54,8 @@ export class RecordingHub implements HubApi {
     }
   }
 
-  publishTerminal(processId: string, data: string): void {
-    this.record({ channel: processChannel(processId), type: 'terminal_output', data });
+  publishTerminal(processId: string, data: string): Promise<StreamPosition> {
+    return Promise.resolve({ seq: this.record({ channel: processChannel(processId), type: 'terminal_output', data }), epoch: 'recording' });
   }
 
   publishStatus(processId: string, data: ProcessStatusData): void {

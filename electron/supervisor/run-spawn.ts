@@ -1,14 +1,18 @@
 /**
  * Starting one run of a process: the one place that knows how a run is spawned and how its output
- * and exit reach the process (ManagedProcess). Today's kind is `pipe`: `/bin/sh -c COMMAND`,
- * detached (so it leads its own process group and every stop reaches its grandchildren), stdin
- * closed, stdout and stderr piped. A second kind (a pseudo-terminal for `tty: true`) plugs in
- * beside {@link spawnPipeRun} with the same {@link RunIo} and {@link RunEvents}.
+ * and exit reach the process (ManagedProcess). The `pipe` kind: `/bin/sh -c COMMAND`, detached (so
+ * it leads its own process group and every stop reaches its grandchildren), stdin closed (a pipe
+ * with `stdin: true`), stdout and stderr piped. The `pty` kind (`tty: true`) is
+ * terminal/tty-run.ts: it runs in the process's terminal session, so it is spawned with it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import type { OutputStream } from '../../shared/protocol';
+import { MethodError } from '../hub/methods';
 import { MARKER_VARIABLE } from './proc-reader';
+
+/** Input a process has not read yet past which `process.input` is refused (its pipe is full). */
+const MAX_UNREAD_STDIN_BYTES = 1024 * 1024;
 
 /** What a run is started with. */
 export interface RunSpec {
@@ -16,6 +20,8 @@ export interface RunSpec {
   command: string;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Keep the run's stdin open as a pipe for {@link RunIo.write} (`stdin: true`). Default: closed. */
+  stdin?: boolean;
 }
 
 /** What a run reports. Every callback comes asynchronously, after the spawn call returned. */
@@ -40,6 +46,8 @@ export interface RunIo {
   resume(): void;
   /** Close the output streams now (held open by a process that left the group after the leader exited). */
   cutOutput(): void;
+  /** Input for the run (its stdin, or its terminal); returns the bytes written. Absent: it takes none. Throws MethodError. */
+  write?(data: string): number;
 }
 
 /**
@@ -51,12 +59,12 @@ export function runEnvironment(base: NodeJS.ProcessEnv, own: Record<string, stri
   return { ...base, FORCE_COLOR: '1', PYTHONUNBUFFERED: '1', ...own, [MARKER_VARIABLE]: marker };
 }
 
-/** The kinds of run: `pipe` today; `pty` (for `tty: true`) is the next. */
-export type RunKind = 'pipe';
+/** The kinds of run: `pipe`, and `pty` for `tty: true` (terminal/tty-run.ts). */
+export type RunKind = 'pipe' | 'pty';
 
-/** The run kind a definition asks for. `tty: true` still runs as `pipe` until the `pty` kind exists. */
-export function runKindOf(_def: { tty?: boolean }): RunKind {
-  return 'pipe';
+/** The run kind a definition asks for. */
+export function runKindOf(def: { tty?: boolean }): RunKind {
+  return def.tty ? 'pty' : 'pipe';
 }
 
 /**
@@ -67,6 +75,8 @@ export function spawnRun(kind: RunKind, spec: RunSpec, events: RunEvents): RunIo
   switch (kind) {
     case 'pipe':
       return spawnPipeRun(spec, events);
+    case 'pty':
+      throw new TypeError('a pty run is spawned with its terminal session (terminal/tty-run.ts)');
   }
 }
 
@@ -75,7 +85,7 @@ export function spawnRun(kind: RunKind, spec: RunSpec, events: RunEvents): RunIo
  * later (then `events.spawnError` follows). Throws for a failure Node reports at once.
  */
 export function spawnPipeRun(spec: RunSpec, events: RunEvents): RunIo | undefined {
-  const child: ChildProcess = spawn(spec.shell, ['-c', spec.command], { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(spec.shell, ['-c', spec.command], { cwd: spec.cwd, env: spec.env, detached: true, stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) {
     child.once('error', (err) => events.spawnError(err as NodeJS.ErrnoException));
     return undefined;
@@ -88,8 +98,10 @@ export function spawnPipeRun(spec: RunSpec, events: RunEvents): RunIo | undefine
     child[stream]?.on('data', (chunk: Buffer) => events.data(stream, chunk));
     child[stream]?.on('error', () => {});
   }
+  child.stdin?.on('error', () => {}); // EPIPE once the process closed its stdin or exited
   child.on('exit', (code, signal) => events.exit(code, signal));
   child.on('close', () => events.close());
+  const stdin = child.stdin;
   return {
     pid,
     pause() {
@@ -104,5 +116,13 @@ export function spawnPipeRun(spec: RunSpec, events: RunEvents): RunIo | undefine
       (child.stdout as Socket | null)?.destroy();
       (child.stderr as Socket | null)?.destroy();
     },
+    write: stdin
+      ? (data) => {
+          if (stdin.destroyed || !stdin.writable) throw new MethodError('conflict', 'the process closed its stdin');
+          if (stdin.writableLength > MAX_UNREAD_STDIN_BYTES) throw new MethodError('rate_limited', `the process is not reading its stdin (over ${MAX_UNREAD_STDIN_BYTES} bytes unread)`);
+          stdin.write(data);
+          return Buffer.byteLength(data);
+        }
+      : undefined,
   };
 }

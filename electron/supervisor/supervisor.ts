@@ -7,7 +7,8 @@
  *   resource figures while someone looks), coalesced per tick,
  *   `{"type":"event","data":{"kind":"list","processes":[ProcessInfo, ...]}}`, the same items as
  *   `process.list` returns (ProcessInfo in shared/protocol/payloads/process.ts).
- * - Methods: see supervisor-methods.ts.
+ * - Methods: see supervisor-methods.ts, and terminal/terminal-methods.ts for `process.input`,
+ *   `process.resize` and `process.screen`.
  * - Order: `dependsOn` is checked as a whole at start (unknown ids, cycles: nothing starts);
  *   processes start once what they depend on holds (dependency-coordinator.ts); `close()` stops
  *   dependants before what they depend on.
@@ -20,7 +21,7 @@
  * hub's API is adapted in one place.
  */
 import { randomBytes } from 'node:crypto';
-import { PROCESSES_CHANNEL, PROCESS_CHANNEL_PREFIX, type OutputStream, type ProcessInfo } from '../../shared/protocol';
+import { PROCESSES_CHANNEL, PROCESS_CHANNEL_PREFIX, processChannel, type OutputStream, type ProcessInfo } from '../../shared/protocol';
 import { detectLevel } from '../../shared/logs/level';
 import { timestampAt } from '../hub/clock';
 import type { ProcessLogSink } from '../store/log-store';
@@ -35,6 +36,8 @@ import { validateDefinition, type ProcessDefinition } from './process-definition
 import { killEscapeesSync, terminateGroup } from './process-group';
 import { ResourceSampler } from './resource-sampler';
 import { registerSupervisorMethods } from './supervisor-methods';
+import { InputGuard } from './terminal/input-guard';
+import { registerTerminalMethods } from './terminal/terminal-methods';
 import { Watchdog } from './watchdog';
 
 /** Options of {@link Supervisor}. */
@@ -94,6 +97,8 @@ export class Supervisor {
   private readonly coordinator: DependencyCoordinator;
   private readonly sampler: ResourceSampler;
   private readonly log: (line: string) => void;
+  /** Rate limit of terminal input (terminal/input-guard.ts). */
+  private readonly inputGuard = new InputGuard();
   private readonly waitingForDrain = new Set<ManagedProcess>();
   private drainRegistered = false;
   private listDirty = false;
@@ -155,6 +160,8 @@ export class Supervisor {
       groupGone: (pgid) => this.watchdog?.remove(pgid),
       figures: (id) => this.sampler.figures(id),
       warn: (message) => this.log(`switchyard: ${message}`),
+      terminalOutput: (id, data) => this.hub.publishTerminal(id, data, timestampAt(Date.now())).then((p) => p.seq),
+      terminalEvent: (id, data) => this.hub.publishEvent(processChannel(id), data),
     };
     for (const def of options.definitions ?? []) this.addDefinition(checked(def, 'definitions'));
     // A publish the engine refused is never silent: its lines count as the process's `skipped`.
@@ -189,6 +196,7 @@ export class Supervisor {
     checkDependencies([...this.procs.values()].map((p) => p.def), 'dependsOn');
     this.started = true;
     registerSupervisorMethods(this, this.hub);
+    registerTerminalMethods(this.hub, (id) => this.proc(id), this.inputGuard);
     this.watchdog?.start();
     for (const proc of this.procs.values()) if (proc.def.autostart !== false) this.coordinator.request(proc.id);
     this.listChanged();

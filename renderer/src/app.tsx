@@ -8,7 +8,7 @@ import { ProcessSidebar } from './components/process-sidebar';
 import { StartupView } from './components/startup-view';
 import { TopBar } from './components/top-bar';
 import { processColourVars } from './state/process-colours';
-import { LogPane } from './logs/log-pane';
+import { ProcessPane } from './terminal/process-pane';
 
 /** The whole dashboard; expects a DashboardContext provider above it. */
 export function App() {
@@ -31,7 +31,7 @@ export function App() {
       <NoticeBar />
       <div className="body">
         <ProcessSidebar />
-        <main className="main">{tab === 'logs' ? <LogPane /> : tab === 'startup' ? <StartupView /> : <HubPanel />}</main>
+        <main className="main">{tab === 'logs' ? <ProcessPane /> : tab === 'startup' ? <StartupView /> : <HubPanel />}</main>
       </div>
       <Overlays />
     </div>

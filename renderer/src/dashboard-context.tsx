@@ -1,6 +1,7 @@
 /** Hands the store, the LogBook and the actions to components without prop drilling. */
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
+import type { HubConnection } from './connection/hub-connection';
 import type { DashboardActions } from './dashboard-controller';
 import type { LogBook } from './logs/log-book';
 import type { BrowserNotifier } from './state/browser-notifier';
@@ -15,6 +16,8 @@ export interface DashboardServices {
   origin?: string;
   /** Browser notifications of alerts (absent in the desktop window, which has native ones). */
   notifier?: BrowserNotifier;
+  /** The hub connection, for views that talk to it directly (the terminal); absent in tests that need none. */
+  hub?: HubConnection;
 }
 
 /** The services' context; main.tsx and tests provide it. */

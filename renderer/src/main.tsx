@@ -44,7 +44,8 @@ async function boot(): Promise<void> {
   // The desktop window gets native notifications from its main process; a browser tab uses the
   // Notification API, once the user allowed it from the alert list.
   const notifier = bridge ? undefined : new BrowserNotifier(window, (id) => store.getState().select(id));
-  const controller = new DashboardController(new ClientConnection(client), store, book, {
+  const connection = new ClientConnection(client);
+  const controller = new DashboardController(connection, store, book, {
     schedule: frameScheduler(),
     knownRole: hub ? 'operator' : undefined,
     checkSession: hub
@@ -68,7 +69,7 @@ async function boot(): Promise<void> {
   await firstRenderCue(store, 300);
   createRoot(root).render(
     <StrictMode>
-      <DashboardContext.Provider value={{ store, book, actions: controller, origin, notifier }}>
+      <DashboardContext.Provider value={{ store, book, actions: controller, origin, notifier, hub: connection }}>
         <App />
       </DashboardContext.Provider>
     </StrictMode>,

@@ -8,4 +8,5 @@ export * from './payloads/process';
 export * from './payloads/hub';
 export * from './payloads/logs';
 export * from './payloads/events';
+export * from './payloads/terminal';
 export * from './method-map';

@@ -9,6 +9,7 @@ import { AlertCountersSchema, AlertEventSchema, AuditEventSchema } from './paylo
 import { HubStatsSchema, RoleSchema, WhoAmISchema } from './payloads/hub';
 import { LogsReadParamsSchema, LogsReadResultSchema, LogsSearchParamsSchema, LogsSearchResultSchema } from './payloads/logs';
 import { ProcessInfoSchema } from './payloads/process';
+import { ScreenSnapshotSchema, TerminalColsSchema, TerminalRowsSchema } from './payloads/terminal';
 
 /** Error codes of a `response`'s `error.code`. */
 export const ERROR_CODES = [
@@ -54,15 +55,11 @@ export const METHODS = {
   },
   'process.resize': {
     role: 'operator',
-    params: z.strictObject({ id: z.string().min(1).max(200), cols: z.number().int().min(2).max(1000), rows: z.number().int().min(1).max(500) }),
+    params: z.strictObject({ id: z.string().min(1).max(200), cols: TerminalColsSchema, rows: TerminalRowsSchema }),
     result: z.strictObject({ cols: z.number().int(), rows: z.number().int() }),
   },
   /** The current screen of a terminal (viewers too): serialized escapes that redraw it, and the `seq` it includes. */
-  'process.screen': {
-    role: 'viewer',
-    params: processId,
-    result: z.strictObject({ data: z.string(), cols: z.number().int(), rows: z.number().int(), seq: z.number().int() }),
-  },
+  'process.screen': { role: 'viewer', params: processId, result: ScreenSnapshotSchema },
   'hub.stats': { role: 'viewer', params: noParams, result: HubStatsSchema },
   'hub.whoami': { role: 'viewer', params: noParams, result: WhoAmISchema },
   'hub.loginLink': {
