@@ -211,7 +211,9 @@ describe.skipIf(REDIS_MISSING !== undefined)(`the node router${REDIS_MISSING ? `
     await client.subscribe('processes');
     await client.subscribe('process:web@pa', { since: 0 });
     a.router.api.publishOutput('web', [{ data: 'hello from a', stream: 'stdout', time: new Date().toISOString() }]);
+    a.router.api.publishEvent('process:web', { kind: 'resize', cols: 80, rows: 24 }); // a terminal event of the supervisor's
     await until(() => client.on('process:web@pa', 'process_output').length === 1, 'the line on b');
+    await until(() => client.on('process:web@pa', 'event').length === 1, 'the event on b');
     expect(client.on('process:web@pa', 'process_output')[0]).toMatchObject({ processId: 'web@pa', data: 'hello from a' });
     await until(() => client.on('processes', 'event').some((m) => (m.data as { processes: ProcessInfo[] }).processes.length === 2), 'both nodes in the list');
     const last = client.on('processes', 'event').at(-1)?.data as { processes: ProcessInfo[] };

@@ -3,7 +3,7 @@
  * the store and the alerts see it, with every process id qualified `<id>@<node>` on the way out,
  * and every method about a process answered by the node that runs it.
  *
- * - Out: output, terminal bytes and statuses go to `process:<id>@<node>`; the `processes` channel
+ * - Out: output, terminal bytes, statuses and any event on `process:<id>` go to `process:<id>@<node>`; the `processes` channel
  *   (node-local) carries every node's processes, this node's as the supervisor says, the others'
  *   from their announcements, `unreachable` where a node is gone; alerts name qualified processes.
  * - In: a `process.*` request whose `id` names another node travels there (node-network.ts) and
@@ -27,7 +27,7 @@ import {
   type ProcessListEvent,
   type ProcessStatusData,
 } from '../../shared/protocol';
-import type { HubApi, PublishFailure } from '../hub/hub-api';
+import type { HubApi, Publishable, PublishFailure } from '../hub/hub-api';
 import { MethodError, type MethodContext, type MethodHandler, type MethodOptions } from '../hub/methods';
 import type { OutputLine } from '../hub/wire-frame';
 import { readAcross, searchAcross } from './merged-logs';
@@ -115,7 +115,12 @@ export class NodeRouter {
       publishStatus: (id: string, data: ProcessStatusData) => hub.publishStatus(q(id), qualifyStatus(data, node)),
       publishEvent: (channel: string, data: unknown) => {
         if (channel === PROCESSES_CHANNEL) return this.ownListChanged(data);
-        hub.publishEvent(channel, channel === ALERTS_CHANNEL ? qualifyProcessField(data, node) : data);
+        hub.publishEvent(qualifyChannel(channel, node), channel === ALERTS_CHANNEL ? qualifyProcessField(data, node) : data);
+      },
+      publish: (channel: string, message: Publishable) => {
+        const qualified = qualifyChannel(channel, node);
+        if (qualified === channel) return hub.publish(channel, message);
+        return hub.publish(qualified, message.processId === undefined ? message : { ...message, processId: q(message.processId) });
       },
       onPublishFailure: (listener: (failure: PublishFailure) => void) =>
         hub.onPublishFailure((failure) => {
@@ -317,6 +322,13 @@ export class NodeRouter {
       throw err;
     }
   }
+}
+
+// `process:<id>` of this node's process (a terminal event, a message of the supervisor's own).
+function qualifyChannel(channel: string, node: string): string {
+  if (!channel.startsWith(PROCESS_CHANNEL_PREFIX)) return channel;
+  const ref = parseProcessRef(channel.slice(PROCESS_CHANNEL_PREFIX.length));
+  return ref && !ref.node ? PROCESS_CHANNEL_PREFIX + qualifyProcessId(ref.id, node) : channel;
 }
 
 function qualifyProcessField(data: unknown, node: string): unknown {
