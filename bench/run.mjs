@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick] [--only fanout,steady,ingest,connections,dashboard,store] [--runs N] [--profile DIR]`:
+ * `npm run bench [-- --quick] [--only fanout,steady,ingest,connections,dashboard,store,nodes] [--runs N] [--profile DIR]`:
  * Switchyard against its peers on this machine, in this run. Builds the app (electron-vite) and
  * the seed peer first, runs every scenario, prints a markdown table and writes it with the raw
  * per-run values to bench/results/ (latest.* for a full run, quick.* for --quick).
@@ -15,6 +15,7 @@ import { connections } from './scenarios/connections.mjs';
 import { dashboard } from './scenarios/dashboard.mjs';
 import { fanOut } from './scenarios/fan-out.mjs';
 import { ingest } from './scenarios/ingest.mjs';
+import { nodes } from './scenarios/nodes.mjs';
 import { steady } from './scenarios/steady.mjs';
 import { store } from './scenarios/store.mjs';
 
@@ -40,6 +41,7 @@ const plan = {
   ingest: () => ingest({ runs, log, lines: quick ? 300_000 : 2_000_000 }),
   connections: () => connections({ runs: quick ? 1 : Math.min(runs, 2), contenders: CONTENDERS, log, count: quick ? 1000 : 5000, settleSeconds: quick ? 4 : 10 }),
   dashboard: () => dashboard({ log, quick }),
+  nodes: () => nodes({ runs: quick ? 1 : Math.min(runs, 2), log }),
   store: () => store({ runs: quick ? 1 : runs, log, lines: quick ? 200_000 : 1_000_000 }),
 };
 

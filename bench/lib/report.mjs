@@ -3,8 +3,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ROOT } from './processes.mjs';
 
-const COLUMNS = ['hub', 'seed', 'raw', 'socketio'];
-const HEADERS = ['Switchyard', 'seed (go-ws)', 'raw ws', 'Socket.IO 4'];
+// The last three are the set-ups of the several-machines scenario (scenarios/nodes.mjs).
+const COLUMNS = ['hub', 'seed', 'raw', 'socketio', 'memory1', 'redis1', 'redis3'];
+const HEADERS = ['Switchyard', 'seed (go-ws)', 'raw ws', 'Socket.IO 4', 'one node, in memory', 'one node, Redis', 'three nodes, Redis'];
 
 function fmt(value, digits, unit) {
   if (value === null || value === undefined) return '–';

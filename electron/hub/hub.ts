@@ -16,7 +16,7 @@ import {
   LATEST_VALUE_CHANNELS,
   PROCESS_CHANNEL_PREFIX,
   isReservedChannel,
-  isValidProcessId,
+  isValidProcessRef,
   processChannel,
   type HubCounters,
   type HubStats,
@@ -263,11 +263,14 @@ export class Hub implements HubApi {
       };
     });
     const engineCounters = this.engine.counters();
+    const extra = this.options.statsExtra?.() ?? {};
+    const clientList = listClients(this.gate.clients.values());
+    const node = extra.node;
     return {
       clients: this.gate.clients.size,
       channels: facts.length,
       queuedBytes: this.totalQueued,
-      clientList: listClients(this.gate.clients.values()),
+      clientList: node === undefined ? clientList : clientList.map((c) => ({ ...c, node })),
       channelList: pickChannels(this.rates.measure(facts), isHubChannel),
       counters: {
         ...this.counters,
@@ -276,6 +279,7 @@ export class Hub implements HubApi {
         pressureReleased: this.congestion.released,
       },
       engine: this.engine.health(),
+      ...extra,
     };
   }
 
@@ -341,7 +345,7 @@ export class Hub implements HubApi {
   private subscribedExtra(channel: string): { exists?: false } {
     if (!this.processExists || !channel.startsWith(PROCESS_CHANNEL_PREFIX)) return {};
     const id = channel.slice(PROCESS_CHANNEL_PREFIX.length);
-    return isValidProcessId(id) && this.processExists(id) ? {} : { exists: false };
+    return isValidProcessRef(id) && this.processExists(id) ? {} : { exists: false };
   }
 
   // ---- publishing internals ----
