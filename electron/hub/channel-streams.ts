@@ -53,6 +53,8 @@ export interface ChannelStreamsOptions {
   positionCheckMs: number;
   /** A fill or check failed (engine down): counted by the hub. */
   onEngineError(err: unknown): void;
+  /** A channel gained its first local subscriber (true) or lost its last (false). Default none. */
+  onWatched?(channel: string, watched: boolean): void;
 }
 
 /** Most publications one gap fill reads at once. */
@@ -87,6 +89,7 @@ export class ChannelStreams {
       stream = this.open(channel);
       this.streams.set(channel, stream);
       this.armCheck();
+      this.options.onWatched?.(channel, true);
     }
     stream.subscribers.add(subscriber);
     return stream;
@@ -98,6 +101,7 @@ export class ChannelStreams {
     if (!stream || !stream.subscribers.delete(subscriber) || stream.subscribers.size > 0) return;
     this.streams.delete(channel);
     stream.closed = true;
+    this.options.onWatched?.(channel, false);
     // Only once the subscribe itself is done, so that the engine's count never goes below zero.
     void stream.ready.then(() => this.options.engine.unsubscribe(channel)).catch(this.options.onEngineError);
   }
