@@ -178,8 +178,14 @@ export class DashboardController implements DashboardActions {
     this.conn.close();
   }
 
-  startProcess(id: string): Promise<boolean> {
-    return this.run('process.start', { id });
+  // Starting a process starts what it depends on first (as Tilt does): say so, since the process
+  // itself then waits (its status says for what).
+  async startProcess(id: string): Promise<boolean> {
+    const before = this.store.getState().processes.find((p) => p.id === id);
+    const unmet = (before?.dependsOn ?? []).filter((d) => !d.met).map((d) => d.id);
+    const ok = await this.run('process.start', { id });
+    if (ok && unmet.length > 0) this.store.getState().setNotice(`Starting ${id} starts what it needs first: ${unmet.join(', ')}; ${id} waits until ${unmet.length === 1 ? 'it is' : 'they are'} ready.`);
+    return ok;
   }
 
   stopProcess(id: string): Promise<boolean> {
