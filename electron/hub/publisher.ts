@@ -60,7 +60,7 @@ export class HubPublisher {
     return this.payloads(channel, [encodeTerminalPayload(channel, processId, data, time)]);
   }
 
-  /** A status change. */
+  /** A `process_status` into `process:<id>`. */
   status(processId: string, data: ProcessStatusData): Promise<StreamPosition> {
     const channel = processChannel(processId);
     return this.message(channel, { type: 'process_status', channel, processId, data, timestamp: timestamp() });

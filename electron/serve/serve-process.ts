@@ -10,7 +10,6 @@ function freshStateHome(): string {
   return mkdtempSync(join(tmpdir(), 'switchyard-test-state-'));
 }
 
-/** The repository root. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** A running `serve` and the lines it printed. */

@@ -74,7 +74,6 @@ export interface ManagedProcessSettings {
   cwd: string;
   /** Base environment. */
   env: NodeJS.ProcessEnv;
-  /** The shell. */
   shell: string;
   /** See OutputSplitter. */
   maxLineBytes?: number;
@@ -140,12 +139,10 @@ export class ManagedProcess {
       : null;
   }
 
-  /** The process id. */
   get id(): string {
     return this.def.id;
   }
 
-  /** The current status. */
   get status(): ProcessState {
     return this.state;
   }

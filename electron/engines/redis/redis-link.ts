@@ -32,9 +32,9 @@ type MessageHandler = (message: Buffer) => void;
 /** See the file comment. */
 export class RedisLink {
   readonly keys: RedisKeys;
-  /** The command connection. */
+  /** Commands and scripts (a subscribed connection may send nothing else). */
   readonly command: Redis;
-  /** The subscriber connection. */
+  /** Pub/sub only. */
   readonly subscriber: Redis;
   private readonly handlers = new Map<string, MessageHandler>();
   private readonly reconnectListeners: (() => void)[] = [];
