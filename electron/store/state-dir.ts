@@ -8,10 +8,10 @@
  * opened with `O_NOFOLLOW` and checked with `fstat` on the descriptor that is then used.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, realpathSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdirSync, realpathSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { checkPrivateDir } from '../platform/private-files';
+import { checkPrivateDir, openPrivateFile } from '../platform/private-files';
 
 export { checkPrivateDir, openPrivateFile, O_NOFOLLOW, PrivatePathError } from '../platform/private-files';
 
@@ -61,4 +61,17 @@ export function ensureStoreDir(dir: string): void {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
   checkPrivateDir(dir, { tighten: true });
+}
+
+/** `project.json` in a project's store folder: which project folder it is, for a human looking around the state folder. */
+export function writeProjectLabel(dir: string, projectPath: string): void {
+  const path = join(dir, 'project.json');
+  if (existsSync(path)) return;
+  try {
+    const fd = openPrivateFile(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL);
+    writeSync(fd, `${JSON.stringify({ projectDir: projectPath })}\n`);
+    closeSync(fd);
+  } catch {
+    // Only a label for humans.
+  }
 }

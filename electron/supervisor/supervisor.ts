@@ -37,7 +37,7 @@ import { ResourceSampler } from './resource-sampler';
 import { registerSupervisorMethods } from './supervisor-methods';
 import { InputGuard } from './terminal/input-guard';
 import { registerTerminalMethods } from './terminal/terminal-methods';
-import { Watchdog } from './watchdog';
+import { Watchdog, watchdogExitMessage } from './watchdog';
 
 /** Options of {@link Supervisor}. */
 export interface SupervisorOptions {
@@ -101,7 +101,6 @@ export class Supervisor {
   private readonly waitingForDrain = new Set<ManagedProcess>();
   private drainRegistered = false;
   private listDirty = false;
-  /** Lines read in this turn of the event loop, per process: published together (one engine call per chunk). */
   private readonly batch: OutputBatch;
   private readonly journal: RunJournal;
   private started = false;
@@ -128,12 +127,7 @@ export class Supervisor {
             markerPrefix: this.markerPrefix,
             onUnexpectedExit: (code, signal, delayMs) => {
               this.watchdogFailures++;
-              const how = signal ? `was killed by ${signal}` : code === null ? 'could not start' : `exited with code ${code}`;
-              this.log(
-                delayMs === 0
-                  ? `switchyard: the watchdog ${how}; a new one took over (processes stay guarded if Switchyard is killed)`
-                  : `switchyard: the watchdog ${how}; a new one starts in ${delayMs / 1000} s (until then, if Switchyard is killed with SIGKILL, its processes keep running)`,
-              );
+              this.log(watchdogExitMessage(code, signal, delayMs));
             },
           });
     this.coordinator = new DependencyCoordinator(this.procs);
@@ -172,14 +166,7 @@ export class Supervisor {
     });
     this.hub.setProcessLookup((id) => this.procs.has(id));
     // Someone watches the process list (a dashboard): sample CPU, memory and ports meanwhile.
-    let releaseDemand: (() => void) | undefined;
-    this.hub.onWatchers(PROCESSES_CHANNEL, (watched) => {
-      if (watched) releaseDemand ??= this.demandResources();
-      else {
-        releaseDemand?.();
-        releaseDemand = undefined;
-      }
-    });
+    this.hub.onWatchers(PROCESSES_CHANNEL, this.sampler.whileWatched());
   }
 
   /** The watchdog's pid while it runs (for diagnostics and tests). */
