@@ -19,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { ALERT_RULES, LEVELS, isValidProcessId, type AlertRuleKind, type Level } from '../../shared/protocol';
 import { DefinitionError, duration } from '../supervisor/process-definition';
+import { isHttpUrl } from '../../shared/http-url';
 
 /** One checked rule. */
 export interface AlertRule {
@@ -123,12 +124,6 @@ function seconds(value: unknown, where: string): number {
 
 /** Only http(s): a webhook is a POST to a web server, never a file or another scheme. */
 function webhookUrl(value: unknown, where: string): URL {
-  let url: URL;
-  try {
-    url = new URL(String(value));
-  } catch {
-    throw new DefinitionError(`${where}: must be an http:// or https:// URL`);
-  }
-  if (typeof value !== 'string' || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new DefinitionError(`${where}: must be an http:// or https:// URL`);
-  return url;
+  if (!isHttpUrl(value)) throw new DefinitionError(`${where}: must be an http:// or https:// URL`);
+  return new URL(value);
 }

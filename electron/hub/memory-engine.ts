@@ -75,14 +75,10 @@ export class MemoryEngine implements ChannelEngine {
   }
 
   publish(name: string, payloads: readonly Buffer[], options: PublishOptions): Promise<StreamPosition> {
-    let channel = this.map.get(name);
-    if (!channel) {
-      try {
-        channel = this.create(name, options.pinned === true);
-      } catch (err) {
-        return Promise.reject(err as Error);
-      }
-    } else if (options.pinned && !channel.pinned) {
+    const existing = this.map.get(name);
+    const channel = existing ?? this.tryCreate(name, options.pinned === true);
+    if (channel instanceof Error) return Promise.reject(channel);
+    if (existing && options.pinned && !channel.pinned) {
       channel.pinned = true;
       this.unpinned--;
     }
@@ -113,14 +109,8 @@ export class MemoryEngine implements ChannelEngine {
   }
 
   subscribe(name: string, options: Pick<PublishOptions, 'pinned'> = {}): Promise<void> {
-    let channel = this.map.get(name);
-    if (!channel) {
-      try {
-        channel = this.create(name, options.pinned === true);
-      } catch (err) {
-        return Promise.reject(err as Error);
-      }
-    }
+    const channel = this.map.get(name) ?? this.tryCreate(name, options.pinned === true);
+    if (channel instanceof Error) return Promise.reject(channel);
     channel.subscriptions++;
     return Promise.resolve();
   }
@@ -170,6 +160,15 @@ export class MemoryEngine implements ChannelEngine {
       this.unbornEpochs.set(name, epoch);
     }
     return epoch;
+  }
+
+  // The engine's answers are promises: a full table is a rejection, never a throw.
+  private tryCreate(name: string, pinned: boolean): Channel | Error {
+    try {
+      return this.create(name, pinned);
+    } catch (err) {
+      return err as Error;
+    }
   }
 
   private create(name: string, pinned: boolean): Channel {

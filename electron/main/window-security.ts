@@ -5,6 +5,7 @@
  * leaves that origin is denied.
  */
 import type { IpcMainInvokeEvent, Session, WebContents } from 'electron';
+import { isHttpUrl } from '../../shared/http-url';
 
 /** The one permission the dashboard uses: writing a login link to the clipboard. */
 const ALLOWED_PERMISSIONS = new Set(['clipboard-sanitized-write']);
@@ -20,12 +21,7 @@ export function isAppUrl(url: string, appOrigin: string): boolean {
 
 /** Whether a link may be handed to the system browser: only http(s), never file:, javascript: or custom schemes. */
 export function isSafeExternalUrl(url: string): boolean {
-  try {
-    const { protocol } = new URL(url);
-    return protocol === 'https:' || protocol === 'http:';
-  } catch {
-    return false;
-  }
+  return isHttpUrl(url);
 }
 
 /** Deny navigation away from the app, new windows (safe links go to the system browser) and webviews. */

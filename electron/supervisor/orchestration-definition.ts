@@ -5,6 +5,7 @@
  */
 import type { DependencyCondition } from '../../shared/protocol';
 import { DefinitionError, duration, isRecord } from './definition-basics';
+import { isHttpUrl } from '../../shared/http-url';
 
 /** A probe's check: exactly one of these kinds. */
 export type ProbeCheck =
@@ -118,13 +119,7 @@ function probeCheck(kind: (typeof PROBE_KINDS)[number], value: unknown, where: s
       return { kind, port: port(value, where) };
     }
     case 'http': {
-      let url: URL;
-      try {
-        url = new URL(String(value));
-      } catch {
-        throw new DefinitionError(`${where}: must be an http:// or https:// URL`);
-      }
-      if (typeof value !== 'string' || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new DefinitionError(`${where}: must be an http:// or https:// URL`);
+      if (!isHttpUrl(value)) throw new DefinitionError(`${where}: must be an http:// or https:// URL`);
       return { kind, url: value };
     }
     case 'exec':

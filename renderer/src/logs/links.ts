@@ -6,6 +6,7 @@
  */
 import { LinkifyIt } from 'linkify-it';
 import type { MatchRange } from './line-filter';
+import { isHttpUrl } from '../../../shared/http-url';
 
 /** One link in a text. */
 export interface LinkRange extends MatchRange {
@@ -28,15 +29,8 @@ function instance(): LinkifyIt {
   return linkify;
 }
 
-/** Whether a URL may be a link: http(s) only. */
-export function isSafeLink(url: string): boolean {
-  try {
-    const { protocol } = new URL(url);
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
+/** Whether a URL may be a link: http(s) only (shared/http-url.ts). */
+export const isSafeLink = (url: string): boolean => isHttpUrl(url);
 
 /** The http(s) links in a line's plain text, in order. */
 export function findLinks(text: string): LinkRange[] {
