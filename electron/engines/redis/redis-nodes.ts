@@ -202,7 +202,11 @@ export class RedisNodes implements NodeNetwork {
     const listChanged = listJson !== this.lastListJson;
     if (listChanged) this.version++;
     const info: NodeRecordInfo = { incarnation: this.incarnation, clients, version: this.version, seenAt: new Date().toISOString() };
-    const write = listChanged || this.forceList || ++this.beats % REWRITE_EVERY === 0;
+    // Taken now, not cleared after the write: a reconnect while this beat is on its way (a Redis
+    // restarted empty) asks again, and the next beat must write the list then.
+    const force = this.forceList;
+    this.forceList = false;
+    const write = listChanged || force || ++this.beats % REWRITE_EVERY === 0;
     const tx = this.link.command.multi();
     tx.sadd(keys.nodes(), this.self);
     tx.set(keys.alive(this.self), this.incarnation, 'PX', this.aliveTtlMs);
@@ -210,10 +214,14 @@ export class RedisNodes implements NodeNetwork {
     else tx.hset(keys.node(this.self), 'info', JSON.stringify(info));
     if (listChanged || announce) tx.publish(keys.nodesChanged(), this.self);
     tx.smembers(keys.nodes());
-    const replies = await tx.exec();
+    let replies;
+    try {
+      replies = await tx.exec();
+    } finally {
+      if (!replies) this.forceList ||= force;
+    }
     if (!replies) return;
     this.lastListJson = listJson;
-    this.forceList = false;
     const members = (replies[replies.length - 1]?.[1] as string[] | undefined) ?? [];
     await this.refresh(members.filter((n) => n !== this.self && isValidNodeName(n)));
   }
