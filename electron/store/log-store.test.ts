@@ -98,7 +98,7 @@ describe('LogStore: runs and restarts', () => {
     expect(window.more).toBe(false);
     expect((await store.read({ after: new Date(1000 + 2995).toISOString(), limit: 10 })).lines.map((l) => l.data)).toEqual(['a2996', 'a2997', 'a2998', 'a2999']);
     expect((await store.read({ before: new Date(1000 + 3).toISOString(), limit: 10 })).lines.map((l) => l.data)).toEqual(['a0', 'a1', 'a2']);
-    (await expect(store.read({ before: 'yesterday', limit: 1 }))).rejects.toThrow(/before: expected a cursor/);
+    await expect(store.read({ before: 'yesterday', limit: 1 })).rejects.toThrow(/before: expected a cursor/);
   });
 
   it('merges processes printing alternately in time order, equal times in the order they were read', async () => {

@@ -177,7 +177,7 @@ export class RedisEngine implements ChannelEngine {
     try {
       reply = await this.historyScript(keys.stream(channel), keys.meta(channel), request.since, request.limit, request.maxBytes ?? -1, this.newEpoch(), this.unpublishedTtlMs);
     } catch (err) {
-      throw new Error(this.link.redact(`history of "${channel}" could not be read: ${(err as Error).message}`));
+      throw new Error(`history of "${channel}" could not be read: ${this.link.failure(err)}`);
     }
     const position = { seq: Number(reply[0]), epoch: String(reply[1]) };
     const publications: Publication[] = [];

@@ -136,6 +136,18 @@ export class RedisLink {
     return `Redis at ${this.display} unreachable (${which}: ${this.lastError ?? 'connection lost'}); reconnecting`;
   }
 
+  /**
+   * Why a command failed, for a user (redacted). A command can fail on a dead socket before the
+   * connection's status leaves 'ready' (ioredis: "Stream isn't writeable…"), so a failure while
+   * the socket is going is named as Redis being unreachable, not as ioredis's wording.
+   */
+  failure(err: unknown): string {
+    const message = (err as Error).message;
+    const offline = !this.commandsUp() || /Stream isn't writeable|Connection is closed/.test(message);
+    if (!offline) return this.redact(message);
+    return this.reason() ?? `Redis at ${this.display} unreachable (commands: ${this.redact(message)}); reconnecting`;
+  }
+
   /** Receive a pub/sub channel's messages (one handler per channel). */
   async listen(channel: string, handler: MessageHandler): Promise<void> {
     this.handlers.set(channel, handler);

@@ -133,7 +133,7 @@ export class RedisNodes implements NodeNetwork {
         (receivers) => {
           if (receivers === 0) this.settle(id, new NodeCallError('unavailable', `node ${node} is not connected to the engine`));
         },
-        (err: Error) => this.settle(id, new NodeCallError('unavailable', this.link.redact(`the request to node ${node} could not be sent: ${err.message}`))),
+        (err: Error) => this.settle(id, new NodeCallError('unavailable', `the request to node ${node} could not be sent: ${this.link.failure(err)}`)),
       );
     });
   }
