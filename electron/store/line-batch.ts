@@ -336,11 +336,11 @@ function decodeMeta(buf: Buffer, start: number, end: number, s: LinesSummary, ou
   for (let i = 0; i < s.count; i++) {
     if (pos >= metaEnd) return false;
     seq += readVarint(buf, pos, metaEnd);
-    const z = readVarint(buf, varintEnd, metaEnd);
+    const z = readVarint(buf, varint.end, metaEnd);
     time += z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-    const flags = buf[varintEnd] as number;
-    const v = readVarint(buf, varintEnd + 1, metaEnd);
-    pos = varintEnd;
+    const flags = buf[varint.end] as number;
+    const v = readVarint(buf, varint.end + 1, metaEnd);
+    pos = varint.end;
     if (pos > metaEnd) return false;
     offset += v;
     out.seq[at + i] = seq;
@@ -352,10 +352,13 @@ function decodeMeta(buf: Buffer, start: number, end: number, s: LinesSummary, ou
   return true;
 }
 
-/** Where the last {@link readVarint} ended (module state, so that the hot loop allocates nothing). */
-let varintEnd = 0;
+/**
+ * Where the last {@link readVarint} ended: a field of one object, so that the hot loop allocates
+ * nothing (a mutated module `let` would be stored through V8's slow path on every varint).
+ */
+const varint = { end: 0 };
 
-/** The unsigned LEB128 at `pos` (read no further than `end`); sets {@link varintEnd}. */
+/** The unsigned LEB128 at `pos` (read no further than `end`); sets `varint.end`. */
 function readVarint(buf: Buffer, pos: number, end: number): number {
   let v = 0;
   let mul = 1;
@@ -365,7 +368,7 @@ function readVarint(buf: Buffer, pos: number, end: number): number {
     v += (b & 127) * mul;
     mul *= 128;
   } while (b & 128 && pos < end);
-  varintEnd = pos;
+  varint.end = pos;
   return v;
 }
 

@@ -24,7 +24,8 @@ export class OutputBatch {
   add(processId: string, data: string, stream: OutputStream): void {
     let lines = this.pending.get(processId);
     if (!lines) this.pending.set(processId, (lines = []));
-    lines.push({ data, stream, time: '' });
+    // Every field set here, `level` too, so that all lines share one shape (monomorphic reads downstream).
+    lines.push({ data, stream, level: undefined, time: '' });
     if (this.queued) return;
     this.queued = true;
     queueMicrotask(this.flush);
@@ -37,8 +38,7 @@ export class OutputBatch {
     for (const [id, lines] of this.pending) {
       for (const line of lines) {
         line.time = time;
-        const level = detectLevel(line.data);
-        if (level) line.level = level;
+        line.level = detectLevel(line.data);
       }
       this.sink(id, lines, ms);
     }

@@ -22,10 +22,13 @@ const DATE_WORDS = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Au
 /** Returned by {@link chunkWords} when the line turns out to be logfmt (`key=`). */
 const LOGFMT = 'logfmt';
 
-/** Where {@link chunkWords} stopped reading (module state: the scan is synchronous and never re-entered). */
-let stoppedAt = 0;
-/** The line's first tab at or after the scan's start, -2 until looked for (module state, as above). */
-let tabAt = -2;
+/**
+ * The scan's state between its helpers: where {@link chunkWords} stopped reading, and the line's
+ * first tab at or after the scan's start (-2 until looked for). One object's fields rather than
+ * module `let`s: V8 stores to a mutated module variable through a slow path, and these are
+ * written for every chunk of every output line. The scan is synchronous and never re-entered.
+ */
+const scan = { stoppedAt: 0, tabAt: -2 };
 
 /**
  * The level word near the start of a plain-text (or logfmt) line: a walk over its first
@@ -33,7 +36,7 @@ let tabAt = -2;
  */
 export function textLevel(s: string, i: number): Level | undefined {
   const end = Math.min(s.length, LEVEL_TEXT_HEAD);
-  tabAt = -2;
+  scan.tabAt = -2;
   let wordChunks = 0;
   for (let chunkIndex = 0; chunkIndex < 10 && wordChunks < WORD_CHUNKS; chunkIndex++) {
     let c = s.charCodeAt(i);
@@ -62,7 +65,7 @@ export function textLevel(s: string, i: number): Level | undefined {
     if (found === LOGFMT) return logfmtLevel(s, i, end);
     if (found !== undefined && found !== null) return found;
     if (found === undefined) wordChunks++;
-    i = chunkEnd(s, stoppedAt, end);
+    i = chunkEnd(s, scan.stoppedAt, end);
   }
   return undefined;
 }
@@ -90,22 +93,22 @@ function chunkEnd(s: string, k: number, end: number): number {
   if (stop === end) return end;
   let j = s.indexOf(' ', stop);
   if (j === -1 || j > end) j = end;
-  if (tabAt === -2) tabAt = s.indexOf('\t', stop);
-  if (tabAt !== -1 && tabAt < stop) tabAt = s.indexOf('\t', stop);
-  return tabAt !== -1 && tabAt < j ? tabAt : j;
+  if (scan.tabAt === -2 || (scan.tabAt !== -1 && scan.tabAt < stop)) scan.tabAt = s.indexOf('\t', stop);
+  const tab = scan.tabAt;
+  return tab !== -1 && tab < j ? tab : j;
 }
 
 /**
  * The level among the first words of the chunk that starts at `i` and whose first letter is at
  * `k` (a second word only after `.`, `/` or `:`, as in `local.ERROR:`); undefined when none
  * counts, null when the chunk is a timestamp's word (`Oct`), {@link LOGFMT} when it is a logfmt
- * `key=`. Sets {@link stoppedAt}.
+ * `key=`. Sets `scan.stoppedAt`.
  */
 function chunkWords(s: string, i: number, k: number, end: number, firstChunk: boolean, afterPrefix: boolean): Level | typeof LOGFMT | undefined | null {
   for (let words = 0; ; words++) {
     const a = k;
     while (k < end && k - a <= 13 && isWordChar(s.charCodeAt(k))) k++;
-    stoppedAt = k;
+    scan.stoppedAt = k;
     if (k - a > 13) return undefined;
     const next = s.charCodeAt(k);
     // `error-prone` is one word, not the level `error`.

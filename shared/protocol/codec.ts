@@ -154,8 +154,11 @@ export function encodeBatch(messages: readonly Message[]): string {
   return messages.map(encodeMessage).join('\n');
 }
 
-/** The last channel name found valid, so a frame of one channel's lines tests it once. */
-let lastValidChannel: string | null = null;
+/**
+ * The last channel name found valid, so a frame of one channel's lines tests it once (a field,
+ * not a module `let`: V8 stores to a mutated module variable through a slow path).
+ */
+const lastValid: { channel: string | null } = { channel: null };
 
 /**
  * Fast path for the bulk of the traffic, a `process_output` with only its usual fields: true only
@@ -192,9 +195,9 @@ function isPlainOutput(value: unknown): boolean {
         return false;
     }
   }
-  if ('channel' in obj && obj.channel !== lastValidChannel) {
+  if ('channel' in obj && obj.channel !== lastValid.channel) {
     if (channelNameError(obj.channel) !== null) return false;
-    lastValidChannel = obj.channel as string;
+    lastValid.channel = obj.channel as string;
   }
   return true;
 }
