@@ -1,30 +1,89 @@
 #!/usr/bin/env node
 /**
- * Summarize V8 CPU profiles (`node --cpu-prof`): the functions with the most self time.
- * `npm run bench -- --profile DIR --only ingest` writes one profile per server process to DIR;
- * then `node bench/profile-summary.mjs DIR/*.cpuprofile [--top 25]`.
+ * Summarize CPU profiles: the functions with the most self time. Takes V8 CPU profiles (`node
+ * --cpu-prof`: `npm run bench -- --profile DIR` writes one per server process, in a folder per
+ * measurement such as DIR/steady-s10-hub-run1/) and Chromium traces (the dashboard scenario
+ * writes DIR/dashboard-*.trace.json under --profile; their V8 samples are summarized the same
+ * way, with the longest main-thread tasks).
+ * usage: node bench/profile-summary.mjs FILE_OR_DIR... [--top 25]
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 const args = process.argv.slice(2);
 const topAt = args.indexOf('--top');
 const top = topAt >= 0 ? Number(args[topAt + 1]) : 25;
-const files = args.filter((a, i) => !a.startsWith('--') && i !== topAt + 1);
+const inputs = args.filter((a, i) => !a.startsWith('--') && i !== topAt + 1);
 
-for (const file of files) {
-  const profile = JSON.parse(readFileSync(file, 'utf8'));
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map();
-  const deltas = profile.timeDeltas;
+/** Every profile or trace file under the inputs (folders are walked). */
+function files(paths) {
+  const out = [];
+  for (const p of paths) {
+    if (statSync(p).isDirectory()) out.push(...files(readdirSync(p).map((n) => join(p, n))));
+    else if (/\.(cpuprofile|json)$/.test(p)) out.push(p);
+  }
+  return out;
+}
+
+const keyOf = ({ functionName, url, lineNumber }) => `${functionName || '(anonymous)'} ${String(url).replace(/^.*\/(out|node_modules|assets)\//, '$1/')}:${lineNumber + 1}`;
+
+/** Self time per function of one profile (`nodes`, `samples`, `timeDeltas`), added to `self`. */
+function addSelf(self, nodes, samples, deltas) {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
   let total = 0;
-  profile.samples.forEach((id, i) => {
+  samples.forEach((id, i) => {
     const dt = deltas[i] ?? 0;
+    const node = byId.get(id);
+    if (!node) return;
     total += dt;
-    const { functionName, url, lineNumber } = byId.get(id).callFrame;
-    const key = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(out|node_modules)\//, '$1/')}:${lineNumber + 1}`;
+    const key = keyOf(node.callFrame);
     self.set(key, (self.get(key) ?? 0) + dt);
   });
-  console.log(`\n${file}: ${(total / 1000).toFixed(0)} ms sampled`);
+  return total;
+}
+
+function print(title, self, total) {
+  console.log(`\n${title}: ${(total / 1000).toFixed(0)} ms sampled`);
   const rows = [...self].sort((a, b) => b[1] - a[1]).slice(0, top);
   for (const [key, us] of rows) console.log(`${((us / total) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${key}`);
+}
+
+/**
+ * A Chromium trace: its `ProfileChunk` events carry the V8 samples of each thread in pieces
+ * (nodes first seen in one chunk, samples and time deltas in many); the renderer main thread's
+ * `RunTask` events are its tasks.
+ */
+function summarizeTrace(file, events) {
+  const threads = new Map();
+  const tasks = [];
+  for (const e of events) {
+    if (e.name === 'ProfileChunk') {
+      const key = `${e.pid}:${e.id}`;
+      const t = threads.get(key) ?? { nodes: [], samples: [], deltas: [], pid: e.pid };
+      const data = e.args?.data ?? {};
+      t.nodes.push(...(data.cpuProfile?.nodes ?? []));
+      t.samples.push(...(data.cpuProfile?.samples ?? []));
+      t.deltas.push(...(data.timeDeltas ?? []));
+      threads.set(key, t);
+    } else if (e.name === 'RunTask' && e.ph === 'X' && e.dur > 50_000) tasks.push(e);
+  }
+  for (const [key, t] of threads) {
+    const self = new Map();
+    const total = addSelf(self, t.nodes, t.samples, t.deltas);
+    if (total > 0) print(`${file} (profile ${key})`, self, total);
+  }
+  tasks.sort((a, b) => b.dur - a.dur);
+  if (tasks.length) console.log(`  tasks of 50 ms or more: ${tasks.length}; longest ${tasks.slice(0, 10).map((t) => `${(t.dur / 1000).toFixed(0)} ms`).join(', ')}`);
+}
+
+for (const file of files(inputs)) {
+  const data = JSON.parse(readFileSync(file, 'utf8'));
+  if (Array.isArray(data) || data.traceEvents) {
+    summarizeTrace(file, Array.isArray(data) ? data : data.traceEvents);
+    continue;
+  }
+  if (!data.nodes) continue;
+  const self = new Map();
+  const total = addSelf(self, data.nodes, data.samples, data.timeDeltas);
+  print(file, self, total);
 }
