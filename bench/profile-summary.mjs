@@ -27,10 +27,16 @@ function files(paths) {
 
 const keyOf = ({ functionName, url, lineNumber }) => `${functionName || '(anonymous)'} ${String(url).replace(/^.*\/(out|node_modules|assets)\//, '$1/')}:${lineNumber + 1}`;
 
-/** Self time per function of one profile (`nodes`, `samples`, `timeDeltas`), added to `self`. */
+/**
+ * Self time per function of one profile (`nodes`, `samples`, `timeDeltas`), added to `self`;
+ * returns the total, and the collector's pauses: runs of consecutive `(garbage collector)`
+ * samples, which delay whatever is in flight (what a latency tail is made of).
+ */
 function addSelf(self, nodes, samples, deltas) {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   let total = 0;
+  let gcRun = 0;
+  const gcPauses = [];
   samples.forEach((id, i) => {
     const dt = deltas[i] ?? 0;
     const node = byId.get(id);
@@ -38,14 +44,24 @@ function addSelf(self, nodes, samples, deltas) {
     total += dt;
     const key = keyOf(node.callFrame);
     self.set(key, (self.get(key) ?? 0) + dt);
+    if (node.callFrame.functionName === '(garbage collector)') gcRun += dt;
+    else if (gcRun > 0) {
+      gcPauses.push(gcRun);
+      gcRun = 0;
+    }
   });
-  return total;
+  if (gcRun > 0) gcPauses.push(gcRun);
+  return { total, gcPauses };
 }
 
-function print(title, self, total) {
-  console.log(`\n${title}: ${(total / 1000).toFixed(0)} ms sampled`);
-  const rows = [...self].sort((a, b) => b[1] - a[1]).slice(0, top);
-  for (const [key, us] of rows) console.log(`${((us / total) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${key}`);
+const IDLE = '(idle) :0';
+function print(title, self, { total, gcPauses }) {
+  const busy = total - (self.get(IDLE) ?? 0);
+  console.log(`\n${title}: ${(total / 1000).toFixed(0)} ms sampled, ${(busy / 1000).toFixed(0)} ms busy (% of busy time below)`);
+  const rows = [...self].filter(([key]) => key !== IDLE).sort((a, b) => b[1] - a[1]).slice(0, top);
+  for (const [key, us] of rows) console.log(`${((us / busy) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${key}`);
+  gcPauses.sort((a, b) => b - a);
+  if (gcPauses.length) console.log(`  collector: ${gcPauses.length} pauses, ${gcPauses.filter((p) => p >= 1000).length} of 1 ms or more; longest ${gcPauses.slice(0, 5).map((p) => `${(p / 1000).toFixed(1)} ms`).join(', ')}`);
 }
 
 /**
@@ -69,8 +85,8 @@ function summarizeTrace(file, events) {
   }
   for (const [key, t] of threads) {
     const self = new Map();
-    const total = addSelf(self, t.nodes, t.samples, t.deltas);
-    if (total > 0) print(`${file} (profile ${key})`, self, total);
+    const sums = addSelf(self, t.nodes, t.samples, t.deltas);
+    if (sums.total > 0) print(`${file} (profile ${key})`, self, sums);
   }
   tasks.sort((a, b) => b.dur - a.dur);
   if (tasks.length) console.log(`  tasks of 50 ms or more: ${tasks.length}; longest ${tasks.slice(0, 10).map((t) => `${(t.dur / 1000).toFixed(0)} ms`).join(', ')}`);
@@ -84,6 +100,5 @@ for (const file of files(inputs)) {
   }
   if (!data.nodes) continue;
   const self = new Map();
-  const total = addSelf(self, data.nodes, data.samples, data.timeDeltas);
-  print(file, self, total);
+  print(file, self, addSelf(self, data.nodes, data.samples, data.timeDeltas));
 }

@@ -46,10 +46,10 @@ const NODES_TITLE = '7. Several nodes (Redis)';
 // Full mode keeps 3 runs where a run is short; the slow ones run fewer (see bench/README.md).
 const plan = {
   fanout: () => fanOut({ runs, contenders: CONTENDERS, log }),
-  steady: () => steady({ runs, contenders: pick('hub', 'plain', 'seed', 'raw', 'socketio'), log, seconds: quick ? 2 : 5, ladderRuns: quick ? 0 : 1 }),
+  steady: () => steady({ runs, contenders: pick('hub', 'plain', 'seed', 'raw', 'socketio'), log, seconds: quick ? 2 : 3, ladderRuns: quick ? 0 : 1 }),
   ingest: () => ingest({ runs, log, lines: quick ? 300_000 : 2_000_000 }),
   connections: () =>
-    connections({ runs: quick ? 1 : Math.min(runs, 2), contenders: pick('hub', 'raw', 'seed', 'socketio'), log, count: quick ? 2000 : 10_000, settleSeconds: quick ? 4 : 10 }),
+    connections({ runs: quick ? 1 : Math.min(runs, 2), contenders: pick('hub', 'raw', 'seed', 'socketio'), log, count: quick ? 1000 : 10_000, settleSeconds: quick ? 3 : 10, peerRuns: 1 }),
   dashboard: () => dashboard({ log, quick }),
   store: () => store({ runs: quick ? 1 : Math.min(runs, 2), log, lines: quick ? 200_000 : 1_000_000 }),
   nodes: async () => {

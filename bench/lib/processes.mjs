@@ -163,5 +163,8 @@ export function profileAs(tag) {
 /** Node options for a server under test: `--cpu-prof` into BENCH_CPU_PROF[/tag] when the run profiles. */
 export function profileArgs() {
   const dir = process.env.BENCH_CPU_PROF;
-  return dir ? ['--cpu-prof', '--cpu-prof-dir', profileTag ? join(dir, profileTag) : dir] : [];
+  if (!dir) return [];
+  // BENCH_CPU_PROF_INTERVAL (µs, V8's default 1000) samples finer, for short pauses.
+  const interval = process.env.BENCH_CPU_PROF_INTERVAL ? ['--cpu-prof-interval', process.env.BENCH_CPU_PROF_INTERVAL] : [];
+  return ['--cpu-prof', '--cpu-prof-dir', profileTag ? join(dir, profileTag) : dir, ...interval];
 }

@@ -7,6 +7,7 @@ import { ROOT } from './processes.mjs';
 const LABELS = {
   hub: 'Switchyard',
   plain: 'Switchyard, plain client',
+  nostore: 'Switchyard --no-store (diagnostic)',
   seed: 'seed (go-ws)',
   raw: 'raw ws',
   socketio: 'Socket.IO 4',

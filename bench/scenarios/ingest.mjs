@@ -8,7 +8,7 @@
  * the lines (serve's includes its store's writer threads).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TOKEN } from '../contenders.mjs';
@@ -59,14 +59,17 @@ export async function ingest({ runs, log, lines }) {
   log(`ingest: ${caseName}`);
   const contenders = [
     ['hub', () => throughHub(lines)],
+    // A diagnostic, not a goal: the same path with the store off, so the store's share shows.
+    ['nostore', () => throughHub(lines, { store: false })],
     ['concurrently', () => throughConcurrently(lines)],
     ['pm2', (dir) => throughPm2(lines, dir)],
     ['pipe', () => rawPipe(lines)],
   ].filter(([name]) => name === 'hub' || name === 'pipe' || !missingPeer(name));
   for (let run = 0; run < runs; run++) {
     for (let k = 0; k < contenders.length; k++) {
-      // The first one rotates from run to run, as in every scenario.
+      // The first one rotates from run to run, as in every scenario; the diagnostic runs once.
       const [name, measure] = contenders[(k + run) % contenders.length];
+      if (name === 'nostore' && run > 0) continue;
       const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-ingest-'));
       profileAs(`ingest-${name}-run${run + 1}`);
       try {
@@ -78,6 +81,10 @@ export async function ingest({ runs, log, lines }) {
         }
         figures.set('cpuLine', name, run, (r.cpuSeconds / lines) * 1e6);
         figures.set('lost', name, run, r.lost);
+        if (name === 'nostore') {
+          log(`  run ${run + 1}: serve --no-store ${Math.round(r.perSec)} lines/s, lost ${r.lost}, CPU ${((r.cpuSeconds / lines) * 1e6).toFixed(2)} µs/line`);
+          continue;
+        }
         if (name === 'hub') {
           figures.set('stored', name, run, r.stored ? 1 : 0);
           figures.set('disk', name, run, r.diskBytes / 2 ** 20);
@@ -114,6 +121,7 @@ function rawPipe(lines) {
 /** Bytes under a folder. */
 function du(dir) {
   let total = 0;
+  if (!existsSync(dir)) return 0;
   for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) total += statSync(join(e.parentPath ?? e.path, e.name)).size;
   return total;
 }
@@ -122,12 +130,12 @@ function du(dir) {
  * Serve mode with the generator as a process and its store in a state folder of its own; one
  * subscriber counts every line by its number, then asks the store for its newest line.
  */
-export async function throughHub(lines) {
+export async function throughHub(lines, { store = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   const state = join(dir, 'state');
   const server = await startServer(
     process.execPath,
-    [...profileArgs(), resolve(ROOT, 'out/main/serve.js'), '--config', resolve(ROOT, 'bench/fixtures/ingest.yaml'), '--port', '0', '--token-file', join(dir, 'token')],
+    [...profileArgs(), resolve(ROOT, 'out/main/serve.js'), '--config', resolve(ROOT, 'bench/fixtures/ingest.yaml'), '--port', '0', '--token-file', join(dir, 'token'), ...(store ? [] : ['--no-store'])],
     { ready: /^Hub: ws:\/\/127\.0\.0\.1:(\d+)\/ws$/m, env: { LINES: String(lines), SWITCHYARD_TOKEN: TOKEN, XDG_STATE_HOME: state } },
   );
   const client = startLoadClient();
@@ -147,7 +155,7 @@ export async function throughHub(lines) {
     // printed is among them (the generator's report on stderr may come after it).
     let storedSays = '';
     let stored = false;
-    for (let i = 0; i < 20 && !stored; i++) {
+    for (let i = 0; store && i < 20 && !stored; i++) {
       const res = await client.call('request', { method: 'logs.read', params: { processes: ['gen'], before: new Date(Date.now() + 60_000).toISOString(), limit: 3 } });
       const texts = (res.data?.lines ?? []).map((l) => l.data);
       storedSays = res.error ? `${res.error.code}: ${res.error.message}` : `newest stored lines ${JSON.stringify(texts.map((t) => t.slice(0, 12)))}`;

@@ -38,7 +38,7 @@ export async function steady({ runs, contenders, log, seconds = 5, ladderRuns = 
     figures.define(`${c.id}.lost`, { caseName: name, figure: 'lost (by sequence)', ratio: false, goal: goals.noLoss('nothing lost, ever', { who: c.plain ? ['hub', 'plain'] : ['hub'] }) });
     figures.define(`${c.id}.cpu`, { caseName: name, figure: 'server CPU', unit: 's', digits: 2, pairs });
   }
-  figures.define('max.rate', {
+  if (ladderRuns > 0) figures.define('max.rate', {
     caseName: `100 subscribers, highest rate with p99 < ${MAX_P99_MS} ms and nothing lost (${STEP_SECONDS} s steps)`,
     figure: 'messages/s',
     goal: { text: 'above the seed', met: (_v, ratio) => (ratio === null ? null : ratio > 1) },
@@ -62,6 +62,7 @@ export async function steady({ runs, contenders, log, seconds = 5, ladderRuns = 
     });
   }
 
+  if (ladderRuns === 0) return figures.summarize();
   log('steady: highest rate to 100 subscribers');
   await inRounds({ runs: ladderRuns, contenders: withoutPlain(contenders), log, tag: 'steady-ladder' }, async (name, contender, run) => {
     const session = await openSession(contender, 100);
