@@ -8,7 +8,9 @@
  * usage: node bench/profile-summary.mjs FILE_OR_DIR... [--top 25]
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { SourceMap } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const args = process.argv.slice(2);
 const topAt = args.indexOf('--top');
@@ -25,7 +27,31 @@ function files(paths) {
   return out;
 }
 
-const keyOf = ({ functionName, url, lineNumber }) => `${functionName || '(anonymous)'} ${String(url).replace(/^.*\/(out|node_modules|assets)\//, '$1/')}:${lineNumber + 1}`;
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const maps = new Map();
+/** The source map beside a bundle the url names (built under --profile), or null. */
+function mapFor(url) {
+  const m = /\/(out\/main\/.*\.js|assets\/[^/?#]+\.js)(?:[?#].*)?$/.exec(String(url));
+  if (!m) return null;
+  const file = join(ROOT, m[1].startsWith('assets/') ? `out/renderer/${m[1]}` : m[1]);
+  if (!maps.has(file)) {
+    try {
+      maps.set(file, new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8'))));
+    } catch {
+      maps.set(file, null);
+    }
+  }
+  return maps.get(file);
+}
+
+/** "name file:line": the source file and line when the bundle has a source map, else the bundle's. */
+function keyOf({ functionName, url, lineNumber, columnNumber }) {
+  const name = functionName || '(anonymous)';
+  if (!url || lineNumber === undefined || lineNumber < 0) return name;
+  const entry = mapFor(url)?.findEntry(lineNumber, columnNumber ?? 0);
+  if (entry?.originalSource) return `${entry.name && /^.{1,3}$/.test(name) ? entry.name : name} ${entry.originalSource.replace(/^.*?\/(electron|renderer|shared|bench|node_modules)\//, '$1/')}:${entry.originalLine + 1}`;
+  return `${name} ${String(url).replace(/^.*\/(out|node_modules|assets)\//, '$1/')}:${lineNumber + 1}`;
+}
 
 /**
  * Self time per function of one profile (`nodes`, `samples`, `timeDeltas`), added to `self`;
@@ -54,11 +80,11 @@ function addSelf(self, nodes, samples, deltas) {
   return { total, gcPauses };
 }
 
-const IDLE = '(idle) :0';
+const IDLE_KEYS = new Set(['(idle) :0', '(idle)']);
 function print(title, self, { total, gcPauses }) {
-  const busy = total - (self.get(IDLE) ?? 0);
+  const busy = total - [...IDLE_KEYS].reduce((sum, k) => sum + (self.get(k) ?? 0), 0);
   console.log(`\n${title}: ${(total / 1000).toFixed(0)} ms sampled, ${(busy / 1000).toFixed(0)} ms busy (% of busy time below)`);
-  const rows = [...self].filter(([key]) => key !== IDLE).sort((a, b) => b[1] - a[1]).slice(0, top);
+  const rows = [...self].filter(([key]) => !IDLE_KEYS.has(key)).sort((a, b) => b[1] - a[1]).slice(0, top);
   for (const [key, us] of rows) console.log(`${((us / busy) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${key}`);
   gcPauses.sort((a, b) => b - a);
   if (gcPauses.length) console.log(`  collector: ${gcPauses.length} pauses, ${gcPauses.filter((p) => p >= 1000).length} of 1 ms or more; longest ${gcPauses.slice(0, 5).map((p) => `${(p / 1000).toFixed(1)} ms`).join(', ')}`);
@@ -72,7 +98,11 @@ function print(title, self, { total, gcPauses }) {
 function summarizeTrace(file, events) {
   const threads = new Map();
   const tasks = [];
+  // The renderer's main thread, by its name, for the time its trace events took (inclusive).
+  const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const byEvent = new Map();
   for (const e of events) {
+    if (e.ph === 'X' && e.dur && mains.has(`${e.pid}:${e.tid}`) && e.name !== 'RunTask' && e.name !== 'ThreadControllerImpl::RunTask') byEvent.set(e.name, (byEvent.get(e.name) ?? 0) + e.dur);
     if (e.name === 'ProfileChunk') {
       const key = `${e.pid}:${e.id}`;
       const t = threads.get(key) ?? { nodes: [], samples: [], deltas: [], pid: e.pid };
@@ -88,6 +118,8 @@ function summarizeTrace(file, events) {
     const sums = addSelf(self, t.nodes, t.samples, t.deltas);
     if (sums.total > 0) print(`${file} (profile ${key})`, self, sums);
   }
+  const eventRows = [...byEvent].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  if (eventRows.length) console.log(`  renderer main thread, inclusive time by trace event: ${eventRows.map(([n, us]) => `${n} ${(us / 1000).toFixed(0)} ms`).join(', ')}`);
   tasks.sort((a, b) => b.dur - a.dur);
   if (tasks.length) console.log(`  tasks of 50 ms or more: ${tasks.length}; longest ${tasks.slice(0, 10).map((t) => `${(t.dur / 1000).toFixed(0)} ms`).join(', ')}`);
 }

@@ -8,6 +8,7 @@
  * open files raised to the hard one (as every server's is: lib/processes.mjs), 50 handshakes in
  * flight per client.
  */
+import { mkdirSync } from 'node:fs';
 import { TOKEN } from '../contenders.mjs';
 import { Figures, goals } from '../lib/figures.mjs';
 import { inRounds } from '../lib/rounds.mjs';
@@ -68,6 +69,7 @@ export async function connections({ runs, contenders, log, count, settleSeconds 
       const connect = (client, n) => client.call('connect', { kind: contender.client, base, token: TOKEN, count: n, channel: null, parallel: 50 });
       await connect(clients[0], WARM);
       const before = await settled(server, contender);
+      await snapshot(server, contender, `connections-${name}-run${run + 1}-before`);
       const half = Math.floor((count - WARM) / 2);
       const results = await Promise.all([connect(clients[0], half), connect(clients[1], count - WARM - half)]);
       const connected = results.reduce((sum, r) => sum + r.connected, 0) - WARM;
@@ -76,6 +78,7 @@ export async function connections({ runs, contenders, log, count, settleSeconds 
       const after = await settled(server, contender);
       await sleep(settleSeconds * 1000 - 700);
       const idle = await settled(server, contender, 0);
+      await snapshot(server, contender, `connections-${name}-run${run + 1}-after`);
       figures.set('kb', name, run, per(after.rss - before.rss));
       figures.set('settled', name, run, per(idle.rss - before.rss));
       if (idle.heap !== undefined) figures.set('heap', name, run, per(idle.heap - before.heap));
@@ -97,4 +100,12 @@ async function settled(server, contender, wait = 500) {
   const memory = contender.gc ? await http(server.port, '/gc') : undefined;
   await sleep(200);
   return { rss: rssBytes(server.pid), heap: memory?.heapUsed };
+}
+
+// Profiling runs only: a heap snapshot of a Node server (bench/heap-summary.mjs compares them).
+// Taken after the reading, so that writing it does not change the figure.
+async function snapshot(server, contender, name) {
+  if (!process.env.BENCH_CPU_PROF || !contender.gc) return;
+  mkdirSync(process.env.BENCH_CPU_PROF, { recursive: true });
+  await http(server.port, `/heap-snapshot?name=${name}`);
 }

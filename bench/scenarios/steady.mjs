@@ -46,7 +46,7 @@ export async function steady({ runs, contenders, log, seconds = 5, ladderRuns = 
   });
 
   for (const c of CASES) {
-    log(`steady: ${c.name}`);
+    log(`steady: ${c.name.replace('5 s', `${seconds} s`)}`);
     await inRounds({ runs, contenders: c.plain ? contenders : withoutPlain(contenders), log, tag: `steady-${c.id}` }, async (name, contender, run) => {
       const session = await openSession(contender, c.subscribers);
       try {

@@ -5,6 +5,8 @@
  * publishes whatever is due on each ~1 ms timer tick, so the server is never kept busy by
  * the pacer itself (a spin loop would steal the CPU the contender needs).
  */
+import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 
 /** Wall-clock unix time in nanoseconds with microsecond precision (same clock as the load client). */
 export function unixNanos() {
@@ -51,6 +53,15 @@ export function handleBenchRequest(req, res, send) {
     publishLoop(params, (data) => send(params.channel, data)).then((result) => {
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(result));
     });
+    return true;
+  }
+  if (path === '/heap-snapshot' && process.env.BENCH_CPU_PROF) {
+    // Profiling runs only: a heap snapshot into the profile folder (bench/heap-summary.mjs
+    // compares two), named by the caller; collected first, so that only live objects count.
+    const name = (new URL(req.url ?? '', 'http://x').searchParams.get('name') ?? 'heap').replace(/[^A-Za-z0-9._-]+/g, '-');
+    globalThis.gc?.();
+    const file = writeHeapSnapshot(join(process.env.BENCH_CPU_PROF, `${name}.heapsnapshot`));
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ file }));
     return true;
   }
   if (path === '/gc') {
