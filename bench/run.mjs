@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick] [--only fanout,steady,ingest,connections,dashboard,store,nodes] [--runs N] [--profile DIR]`:
+ * `npm run bench [-- --quick] [--only fanout,steady,ingest,connections,dashboard,store,nodes] [--case b100,b1000,s100,s10,ladder] [--runs N] [--profile DIR]`:
  * Switchyard against its peers on this machine, in this run. Builds the app (electron-vite) and
  * the seed peer first, runs every scenario, prints a markdown table (the goals of issue #20
  * first, then every scenario's figures) and writes it with the raw per-run values to
@@ -30,6 +30,8 @@ const option = (name) => {
 };
 const quick = flag('--quick');
 const only = option('--only')?.split(',');
+// Cases of the fan-out and steady scenarios (b100, b1000, s100, s10, ladder): to profile one.
+const cases = option('--case')?.split(',');
 const profileDir = option('--profile');
 // Every server process under test then writes a V8 CPU profile there, one folder per
 // measurement (see profile-summary.mjs); the dashboard also writes Chromium traces.
@@ -50,8 +52,8 @@ const NODES_TITLE = '7. Several nodes (Redis)';
 // Quick mode: one run, shorter phases, fewer connections, a smaller ingest, store and retained set.
 // Full mode keeps 3 runs where a run is short; the slow ones run fewer (see bench/README.md).
 const plan = {
-  fanout: () => fanOut({ runs, contenders: CONTENDERS, log }),
-  steady: () => steady({ runs, contenders: pick('hub', 'plain', 'seed', 'raw', 'socketio'), log, seconds: quick ? 2 : 3, ladderRuns: quick ? 0 : 1 }),
+  fanout: () => fanOut({ runs, contenders: CONTENDERS, log, cases }),
+  steady: () => steady({ runs, contenders: pick('hub', 'plain', 'seed', 'raw', 'socketio'), log, seconds: quick ? 2 : 3, ladderRuns: quick || (cases && !cases.includes('ladder')) ? 0 : 1, cases }),
   ingest: () => ingest({ runs, log, lines: quick ? 300_000 : 2_000_000 }),
   connections: () =>
     connections({ runs: quick ? 1 : Math.min(runs, 2), contenders: pick('hub', 'raw', 'seed', 'socketio'), log, count: quick ? 1000 : 10_000, settleSeconds: quick ? 3 : 10, peerRuns: 1 }),
@@ -93,7 +95,7 @@ for (const [name, run] of Object.entries(plan)) {
 const report = {
   meta: {
     mode: quick ? 'quick' : 'full',
-    partial: !quick && (Boolean(only) || option('--runs') !== undefined),
+    partial: !quick && (Boolean(only) || Boolean(cases) || option('--runs') !== undefined),
     date: new Date().toISOString(),
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
     runs: `${runs} run${runs === 1 ? '' : 's'} per contender (fewer for connections, the store and the ladder; see each scenario)`,

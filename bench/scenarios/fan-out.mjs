@@ -7,7 +7,7 @@
  */
 import { Figures, goals } from '../lib/figures.mjs';
 import { inRounds } from '../lib/rounds.mjs';
-import { openSession } from '../lib/session.mjs';
+import { gcText, openSession } from '../lib/session.mjs';
 
 const SEED = { of: 'hub', to: 'seed' };
 const PLAIN = { of: 'plain', to: 'raw' };
@@ -17,10 +17,11 @@ const CASES = [
 ];
 
 /** Run the fan-out bursts; resolves with the scenario's figures. */
-export async function fanOut({ runs, contenders, log }) {
+export async function fanOut({ runs, contenders, log, cases }) {
+  const chosen = CASES.filter((c) => !cases || cases.includes(c.id));
   const figures = new Figures('1. Fan-out bursts');
   const pairs = [SEED, PLAIN];
-  for (const c of CASES) {
+  for (const c of chosen) {
     figures.define(`${c.id}.rate`, {
       caseName: c.name,
       figure: 'delivered/s',
@@ -44,7 +45,7 @@ export async function fanOut({ runs, contenders, log }) {
     figures.define(`${c.id}.p99`, { caseName: c.name, figure: 'p99 latency', unit: 'ms', digits: 1, pairs });
     figures.define(`${c.id}.cpu`, { caseName: c.name, figure: 'server CPU', unit: 's', digits: 2, pairs });
   }
-  for (const c of CASES) {
+  for (const c of chosen) {
     log(`fan-out: ${c.name}`);
     await inRounds({ runs, contenders, log, tag: `fanout-${c.id}`, onSkip: (name, reason) => figures.skip(`${c.id}.rate`, name, reason) }, async (name, contender, run) => {
       const session = await openSession(contender, c.subscribers);
@@ -55,7 +56,7 @@ export async function fanOut({ runs, contenders, log }) {
         figures.set(`${c.id}.p50`, name, run, r.p50);
         figures.set(`${c.id}.p99`, name, run, r.p99);
         figures.set(`${c.id}.cpu`, name, run, r.cpuSeconds);
-        log(`  ${name} run ${run + 1}: ${Math.round(r.perSec)}/s, lost ${r.lost}, p99 ${r.p99?.toFixed(1)} ms`);
+        log(`  ${name} run ${run + 1}: ${Math.round(r.perSec)}/s, lost ${r.lost}, p99 ${r.p99?.toFixed(1)} ms${gcText(r.gc)}`);
       } finally {
         await session.close();
       }

@@ -5,7 +5,7 @@
  */
 import { Figures, goals } from '../lib/figures.mjs';
 import { inRounds } from '../lib/rounds.mjs';
-import { openSession } from '../lib/session.mjs';
+import { gcText, openSession } from '../lib/session.mjs';
 import { sleep } from '../lib/processes.mjs';
 
 const SEED = { of: 'hub', to: 'seed' };
@@ -26,9 +26,10 @@ const MAX_P99_MS = 50;
 const WARMUP_MS = 1000;
 
 /** Run the steady scenarios; `seconds` shortens them (quick mode). */
-export async function steady({ runs, contenders, log, seconds = 5, ladderRuns = 1 }) {
+export async function steady({ runs, contenders, log, seconds = 5, ladderRuns = 1, cases }) {
+  const chosen = CASES.filter((c) => !cases || cases.includes(c.id));
   const figures = new Figures('2. Steady fan-out');
-  for (const c of CASES) {
+  for (const c of chosen) {
     const name = c.name.replace('5 s', `${seconds} s`);
     const pairs = c.plain ? [SEED, PLAIN] : [SEED];
     const p99Goals = [goals.below(c.p99Goal, `< ${c.p99Goal} ms`, { issue: c.issue })];
@@ -45,7 +46,7 @@ export async function steady({ runs, contenders, log, seconds = 5, ladderRuns = 
     note: `rates tried: ${LADDER.join(', ')}; 0 means even the first failed`,
   });
 
-  for (const c of CASES) {
+  for (const c of chosen) {
     log(`steady: ${c.name.replace('5 s', `${seconds} s`)}`);
     await inRounds({ runs, contenders: c.plain ? contenders : withoutPlain(contenders), log, tag: `steady-${c.id}` }, async (name, contender, run) => {
       const session = await openSession(contender, c.subscribers);
@@ -55,7 +56,7 @@ export async function steady({ runs, contenders, log, seconds = 5, ladderRuns = 
         figures.set(`${c.id}.p50`, name, run, r.p50);
         figures.set(`${c.id}.lost`, name, run, r.lost);
         figures.set(`${c.id}.cpu`, name, run, r.cpuSeconds);
-        log(`  ${name} run ${run + 1}: p50 ${r.p50?.toFixed(2)} ms, p99 ${r.p99?.toFixed(2)} ms, lost ${r.lost}`);
+        log(`  ${name} run ${run + 1}: p50 ${r.p50?.toFixed(2)} ms, p99 ${r.p99?.toFixed(2)} ms, lost ${r.lost}${gcText(r.gc)}`);
       } finally {
         await session.close();
       }
