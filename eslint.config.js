@@ -16,7 +16,7 @@ const runtimes = [
 ];
 // The layer table of the rooms inside electron/ (VS Code's code-layering, HOUSE-STYLE.md): a room
 // imports shared/ and the rooms below it, never one above it or beside it. Lowest first.
-const LAYERS = [['hub'], ['store'], ['supervisor'], ['alerts'], ['http'], ['core'], ['serve', 'main'], ['cli']];
+const LAYERS = [['platform'], ['hub'], ['nodes'], ['engines'], ['store'], ['supervisor'], ['alerts'], ['http'], ['core'], ['serve', 'main'], ['cli']];
 // Test support may reach across layers (a hub test serves its hub through the HTTP front).
 const TEST_SUPPORT = ['**/*.test.ts', '**/*.test.tsx', '**/test-helpers.ts', '**/test-support/**', '**/fixtures/**', '**/recording-hub.ts', '**/engine-contract.ts'];
 const roomsAbove = (level) => LAYERS.flatMap((rooms, i) => (i >= level ? rooms : []));
@@ -33,7 +33,8 @@ const layerRules = LAYERS.flatMap((rooms, level) =>
             ...roomsAbove(level)
               .filter((other) => other !== room)
               .map((other) => ({
-                group: [`../${other}`, `../${other}/**`, `**/electron/${other}/**`],
+                // `../../x` too: a room may have folders of its own (electron/engines/redis/).
+                group: [`../${other}`, `../${other}/**`, `../../${other}`, `../../${other}/**`, `**/electron/${other}/**`],
                 message: `${ROOM}: electron/${room} may not import electron/${other} (layers, lowest first: ${LAYERS.map((l) => l.join('|')).join(' < ')}).`,
               })),
           ],

@@ -5,14 +5,22 @@
  * out/main/bench.js (the `bench` input); run with `node --expose-gc out/main/bench.js --token T`.
  * Prints "listening <port>".
  */
+import { createRedisNodes } from '../electron/engines/redis';
 import { serveHub } from '../electron/http/hub-server';
 import { Hub } from '../electron/hub/hub';
 import { handleBenchRequest } from './servers/publish-loop.mjs';
 
-const tokenArg = process.argv.indexOf('--token');
-const token = tokenArg > 0 ? (process.argv[tokenArg + 1] ?? '') : 'bench-token-0123456789abcdef0123';
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const token = arg('--token') ?? 'bench-token-0123456789abcdef0123';
+// `--engine redis://… --node NAME` (the nodes scenario): the hub on the Redis engine, one node of several.
+const engineUrl = arg('--engine');
+const engine = engineUrl ? createRedisNodes(engineUrl, arg('--node') ?? 'bench').engine : undefined;
 // The bench measures delivery, so inbound abuse limits (irrelevant here) stay at their defaults.
-const hub = new Hub({ tokens: { [token]: 'bench' } });
+const hub = new Hub({ tokens: { [token]: 'bench' }, ...(engine ? { engine } : {}) });
+await hub.ready();
 
 // The same HTTP front as serve's, with the publish endpoint as the embedder's own route. Its
 // cap on sockets not yet authenticated is raised: the connection scenario opens thousands at once.

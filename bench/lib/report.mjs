@@ -14,6 +14,10 @@ const LABELS = {
   concurrently: 'concurrently 9',
   pm2: 'pm2 7',
   pipe: 'raw pipe (/dev/null)',
+  // The set-ups of the several-machines scenario (scenarios/nodes.mjs).
+  memory1: 'one node, in memory',
+  redis1: 'one node, Redis',
+  redis3: 'three nodes, Redis',
 };
 const label = (c) => LABELS[c] ?? c;
 

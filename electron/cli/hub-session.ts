@@ -6,7 +6,7 @@
 import WebSocket from 'ws';
 import { ReconnectingClient, type ClientError } from '../../shared/client/reconnecting-client';
 import type { MethodName, ParamsOf, ResultOf } from '../../shared/protocol/method-map';
-import { readPrivateFile } from '../core/private-files';
+import { readPrivateFile } from '../platform/private-files';
 import { CliError } from './cli-error';
 import type { CliIo } from './cli-io';
 import type { Instance } from './instance-finder';

@@ -125,18 +125,25 @@ describe('switchyard installed from the packed tarball', () => {
   });
 
   it('logs: both runs of a process in order with its prefix; -n keeps the last lines; names and --grep filter', async () => {
-    const counterLines = () => switchyard(['logs', 'counter']).stdout.split('\n').filter(Boolean);
+    // Each run starts with its separator line (run N · started HH:MM:SS · how it ended).
+    const separator = (l: string) => / · started \d\d:\d\d:\d\d · /.test(l);
+    const printed = (args: string[]) => switchyard(args).stdout.split('\n').filter(Boolean);
+    const counterLines = () => printed(['logs', 'counter']).filter((l) => !separator(l));
     await expect.poll(() => counterLines().length, { timeout: 15_000 }).toBe(10);
     expect(counterLines()).toEqual([1, 2, 3, 4, 5, 1, 2, 3, 4, 5].map((n) => `counter | line ${n}`));
+    const runs = printed(['logs', 'counter']).filter(separator);
+    expect(runs).toHaveLength(2);
+    expect(runs[0]).toMatch(/^counter \| run 1 · started /);
+    expect(runs[1]).toMatch(/^counter \| run 2 · started .* · running$/);
 
     const last = switchyard(['logs', '-n', '3', 'counter']);
     expect(last.code).toBe(0);
-    expect(last.stdout).toBe('counter | line 3\ncounter | line 4\ncounter | line 5\n');
+    expect(last.stdout).toMatch(/^counter \| run 2 · started [^\n]* · running\ncounter \| line 3\ncounter \| line 4\ncounter \| line 5\n$/);
 
     const all = switchyard(['logs']).stdout.split('\n').filter(Boolean);
     expect(all).toContain('idle    | idle ready');
-    expect(all.filter((l) => l.startsWith('counter |'))).toEqual(counterLines());
-    expect(switchyard(['logs', '--grep', 'line [45]$', '-n', '2']).stdout).toBe('counter | line 4\ncounter | line 5\n');
+    expect(all.filter((l) => l.startsWith('counter |') && !separator(l))).toEqual(counterLines());
+    expect(printed(['logs', '--grep', 'line [45]$', '-n', '2']).filter((l) => !separator(l))).toEqual(['counter | line 4', 'counter | line 5']);
     const typo = switchyard(['logs', 'countr']);
     expect(typo.code).toBe(1);
     expect(typo.stderr).toBe('switchyard: unknown process: countr (known: counter, idle)\n');

@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { listInstanceRecords, realFolder, removeInstanceRecord, type FoundRecord, type InstanceRecord } from '../core/instance-record';
 import { defaultTokenFile } from '../http/token-file';
 import { CliError } from './cli-error';
-import { pidAlive } from './pid-alive';
+import { pidExists } from '../platform/pid-exists';
 
 /** A running instance a command can reach. */
 export interface Instance {
@@ -93,7 +93,7 @@ async function liveRecords(found: FoundRecord[], timeout: number): Promise<Found
 }
 
 async function liveness(record: InstanceRecord, timeout: number): Promise<Liveness> {
-  if (!pidAlive(record.pid)) return 'stale';
+  if (!pidExists(record.pid)) return 'stale';
   return health(record.origin, timeout);
 }
 

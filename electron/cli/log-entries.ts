@@ -4,8 +4,9 @@
  * (a line whose data starts with `\r` replaces the previous line of its process; see the README)
  * and the merge of several processes in time order, each process's own order kept.
  */
+import { replacesPrevious, visibleText } from '../../shared/logs/progress-rule';
 import type { Message } from '../../shared/protocol';
-import type { LogLine } from '../../shared/protocol/payloads/logs';
+import type { LogLine, RunInfo } from '../../shared/protocol/payloads/logs';
 
 /** One output line. */
 export interface LogEntry {
@@ -39,8 +40,8 @@ export function collapseProgress(entries: readonly LogEntry[]): LogEntry[] {
   const out: LogEntry[] = [];
   const lastOf = new Map<string, number>();
   for (const entry of entries) {
-    if (entry.data.startsWith('\r')) {
-      const replaced = { ...entry, data: entry.data.slice(1) };
+    if (replacesPrevious(entry.data)) {
+      const replaced = { ...entry, data: visibleText(entry.data) };
       const at = lastOf.get(entry.process);
       if (at !== undefined) {
         out[at] = replaced;
@@ -86,4 +87,14 @@ export function byProcess(entries: readonly LogEntry[]): LogEntry[][] {
     group.push(entry);
   }
   return [...groups.values()];
+}
+
+/**
+ * The separator printed before the first line of each run of a process, as the dashboard draws it:
+ * `run 3 · started 18:20:01 · exited 1` (`· running` while it runs).
+ */
+export function runSeparator(run: RunInfo): string {
+  const clock = (iso: string) => new Date(iso).toTimeString().slice(0, 8);
+  const end = run.endedAt === undefined ? 'running' : run.signal ? `killed by ${run.signal}` : run.exitCode !== undefined ? `exited ${run.exitCode}` : 'ended';
+  return `run ${run.run} · started ${clock(run.startedAt)} · ${end}`;
 }

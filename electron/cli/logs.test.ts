@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LogLine, LogsReadParams } from '../../shared/protocol/payloads/logs';
+import type { LogLine, LogsReadParams, RunInfo } from '../../shared/protocol/payloads/logs';
 import type { Hub } from '../hub/hub';
 import { TOKEN, startHub, until } from '../hub/test-helpers';
 import { MethodError } from '../hub/methods';
@@ -29,7 +29,7 @@ async function hubWith(ids: string[]): Promise<{ hub: Hub; flags: string[] }> {
 }
 
 /** A stand-in store: `logs.read` over canned lines (oldest first), paging with `before`/`after` as the method map says. */
-function serveStore(hub: Hub, lines: LogLine[]): LogsReadParams[] {
+function serveStore(hub: Hub, lines: LogLine[], runs: RunInfo[] = []): LogsReadParams[] {
   const asked: LogsReadParams[] = [];
   hub.registerMethod(
     'logs.read',
@@ -44,7 +44,8 @@ function serveStore(hub: Hub, lines: LogLine[]): LogsReadParams[] {
       if (params.before !== undefined) {
         const end = position(params.before);
         const start = Math.max(0, end - params.limit);
-        return { lines: pool.slice(start, end), more: start > 0 };
+        const page = pool.slice(start, end);
+        return { lines: page, more: start > 0, runs: runs.filter((r) => page.some((l) => l.process === r.process && l.run === r.run)) };
       }
       if (params.after !== undefined) pool = pool.slice(position(params.after) + 1);
       return { lines: pool.slice(0, params.limit), more: pool.length > params.limit };
@@ -64,6 +65,25 @@ async function logs(flags: string[], argv: string[], io: RecordedIo = recordingI
 
 describe('logs with a store (logs.read)', () => {
   const stored = [line('api', 1, 'api starting', 1), line('web', 2, 'web 1', 1), line('api', 3, 'api ready', 1), line('web', 4, '\x1b[31mweb 2\x1b[0m', 2), line('api', 5, 'api GET /', 2)];
+
+  it('starts each run of a process with its separator, as the dashboard does', async () => {
+    const { hub, flags } = await hubWith(['web', 'api']);
+    const at = (ms: number) => new Date(Date.UTC(2026, 11, 1, 10, 0, 0, ms)).toISOString();
+    serveStore(hub, stored, [
+      { process: 'api', run: 1, startedAt: at(0), endedAt: at(4), exitCode: 1, lines: 2 },
+      { process: 'web', run: 1, startedAt: at(0), endedAt: at(3), exitCode: 0, lines: 1 },
+      { process: 'web', run: 2, startedAt: at(4), lines: 1 },
+      { process: 'api', run: 2, startedAt: at(5), lines: 1 },
+    ]);
+    const { io } = await logs(flags, []);
+    const clock = (ms: number) => new Date(at(ms)).toTimeString().slice(0, 8);
+    expect(io.stdout.split('\n').filter((l) => l.includes('· started'))).toEqual([
+      `api | run 1 · started ${clock(0)} · exited 1`,
+      `web | run 1 · started ${clock(0)} · exited 0`,
+      `web | run 2 · started ${clock(4)} · running`,
+      `api | run 2 · started ${clock(5)} · running`,
+    ]);
+  });
 
   it('prints every stored line in time order with an aligned prefix, escapes stripped when piped', async () => {
     const { hub, flags } = await hubWith(['web', 'api']);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessInfo } from '../../shared/protocol/payloads/process';
-import { duration, formatPsTable, statusText } from './ps-table';
+import { formatDuration, formatPsTable, statusText } from './ps-table';
 import { parseSince } from './since';
 
 const base: ProcessInfo = { id: 'web', command: 'x', cwd: '/', status: 'running', restarts: 0, autostart: true, restartMode: 'never', linesOut: 0, bytesOut: 0, skipped: 0, coalesced: 0, pauses: 0, paused: false };
@@ -19,7 +19,7 @@ describe('formatPsTable', () => {
     expect(table).toBe(
       [
         'NAME              STATUS    HEALTH   PID   UPTIME  RESTARTS  CPU    MEM     PORTS',
-        'web               running   healthy  4242  3m12s   2         12.3%  50 MiB  3000,9229',
+        'web               running   healthy  4242  3m 12s  2         12.3%  50 MiB  3000,9229',
         'worker-long-name  exited 1                         0',
         '',
       ].join('\n'),
@@ -41,7 +41,7 @@ describe('formatPsTable', () => {
   });
 
   it('durations', () => {
-    expect([0, 850, 42_000, 192_000, 7_500_000, 4 * 86_400_000 + 3 * 3_600_000].map(duration)).toEqual(['0s', '850ms', '42s', '3m12s', '2h05m', '4d03h']);
+    expect([0, 850, 42_000, 192_000, 7_500_000, 4 * 86_400_000 + 3 * 3_600_000].map(formatDuration)).toEqual(['0s', '850ms', '42s', '3m 12s', '2h 05m', '4d 03h']);
   });
 });
 

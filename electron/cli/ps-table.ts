@@ -1,6 +1,7 @@
 /** The table of `switchyard ps`: one row per process, columns aligned, blank where the list carries nothing. */
 import type { ProcessInfo } from '../../shared/protocol/payloads/process';
 import { paint, type Style } from './text-style';
+import { formatDuration } from '../../shared/format';
 
 const HEADERS = ['NAME', 'STATUS', 'HEALTH', 'PID', 'UPTIME', 'RESTARTS', 'CPU', 'MEM', 'PORTS'] as const;
 
@@ -42,7 +43,7 @@ export function statusText(p: ProcessInfo): string {
     case 'failed':
       return p.gaveUp ? 'failed (gave up)' : 'failed';
     case 'restarting':
-      return p.delayMs === undefined ? 'restarting' : `restarting in ${duration(p.delayMs)}`;
+      return p.delayMs === undefined ? 'restarting' : `restarting in ${formatDuration(p.delayMs)}`;
     case 'waiting':
       return p.waitingFor?.length ? `waiting for ${p.waitingFor.join(',')}` : 'waiting';
     default:
@@ -63,20 +64,10 @@ function uptime(p: ProcessInfo, now: number): string {
   if (!ALIVE.has(p.status) || !p.startedAt) return '';
   const started = Date.parse(p.startedAt);
   // Whole seconds: "0s" right after a start, never a millisecond count.
-  return Number.isFinite(started) ? duration(Math.max(0, Math.floor((now - started) / 1000) * 1000)) : '';
+  return Number.isFinite(started) ? formatDuration(Math.max(0, Math.floor((now - started) / 1000) * 1000)) : '';
 }
 
-/** 850ms, 42s, 3m12s, 2h05m, 4d03h. */
-export function duration(ms: number): string {
-  if (ms < 1000 && ms > 0) return `${Math.round(ms)}ms`;
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
-  const h = Math.floor(m / 60);
-  if (h < 24) return `${h}h${String(m % 60).padStart(2, '0')}m`;
-  return `${Math.floor(h / 24)}d${String(h % 24).padStart(2, '0')}h`;
-}
+export { formatDuration } from '../../shared/format';
 
 function bytes(n: number): string {
   if (n < 1024) return `${n} B`;

@@ -17,10 +17,5 @@ export function paint(text: string, style: Style, on: boolean): string {
 }
 
 // CSI sequences, OSC strings (ended by BEL or ST) and the two-byte escapes.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 
-/** The text without terminal escapes (what a pipe or a file should get). */
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI, '');
-}
+export { stripAnsi } from '../../shared/logs/ansi';

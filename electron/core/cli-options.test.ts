@@ -32,6 +32,13 @@ describe('parseCliOptions', () => {
     expect(parseCliOptions([], { SWITCHYARD_TOKEN_FILE: '/x/t' }).tokenFile).toBe('/x/t');
   });
 
+  it('takes the engine from --engine or SWITCHYARD_ENGINE, and --node only with an engine', () => {
+    expect(parseCliOptions(['--engine', 'redis://r:6379', '--node', 'build-1'])).toMatchObject({ engine: 'redis://r:6379', node: 'build-1' });
+    expect(parseCliOptions([], { SWITCHYARD_ENGINE: 'redis://:pw@r' }).engine).toBe('redis://:pw@r');
+    expect(() => parseCliOptions(['--engine', 'redis://r', '--node', 'a@b'])).toThrow(/--node.*Expected 1 to 63/);
+    expect(() => parseCliOptions(['--node', 'a'])).toThrow(/give --engine too/);
+  });
+
   it.each([
     [['--port', 'abc'], /--port/],
     [['--port', '70000'], /--port/],

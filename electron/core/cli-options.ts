@@ -6,6 +6,7 @@
 // commander 14 under an alias: the name `commander` stays commander 5, which
 // @doyensec/electronegativity uses without declaring it (it breaks under 14).
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander14';
+import { isValidNodeName } from '../../shared/protocol';
 
 /** Parsed command-line options. */
 export interface CliOptions {
@@ -33,6 +34,10 @@ export interface CliOptions {
   allowedOrigins: string[];
   /** `--no-store`: keep output in memory only (nothing under the state folder). Default false. */
   noStore: boolean;
+  /** `--engine URL`, else `SWITCHYARD_ENGINE`: share channels with other nodes through Redis (`redis://…`, `rediss://…`). */
+  engine?: string;
+  /** `--node NAME`: this node's name on a shared engine. Default the host name. */
+  node?: string;
   /** `--help`. */
   help: boolean;
 }
@@ -47,6 +52,11 @@ export function parsePort(raw: string): number {
   return port;
 }
 
+function parseNode(raw: string): string {
+  if (!isValidNodeName(raw)) throw new InvalidArgumentError('Expected 1 to 63 of A-Z a-z 0-9 _ . - starting with a letter or digit.');
+  return raw;
+}
+
 function parseToken(raw: string): string {
   if (raw.length < 8) throw new InvalidArgumentError('Expected at least 8 characters.');
   return raw;
@@ -57,7 +67,7 @@ const collectLower = (value: string, previous: string[] | undefined): string[] =
 const collectOrigin = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value.toLowerCase().replace(/\/$/, '')];
 
 /** The long names of the serve options that take a value (for filtering Chromium's switches out of Electron's argv). */
-const VALUE_OPTIONS = new Set(['--procfile', '--config', '--host', '--port', '--token', '--token-file', '--allow-host', '--allow-origin']);
+const VALUE_OPTIONS = new Set(['--procfile', '--config', '--host', '--port', '--token', '--token-file', '--allow-host', '--allow-origin', '--engine', '--node']);
 const FLAG_OPTIONS = new Set(['--token-stdin', '--no-store', '--help', '-h']);
 
 /** Put the serve options on a command (serve's own, or `switchyard up`). */
@@ -76,6 +86,8 @@ export function addServeOptions(command: Command): Command {
     .option('--allow-host <name>', 'accept this Host header too (repeatable)', collectLower)
     .option('--allow-origin <url>', 'accept WebSocket upgrades from this Origin too (repeatable)', collectOrigin)
     .option('--no-store', "keep the processes' output in memory only (by default it is also stored under the user's state folder)")
+    .option('--engine <url>', 'share channels with other machines through Redis: redis://[:PASSWORD@]HOST:PORT or rediss://… (also SWITCHYARD_ENGINE, which keeps the password out of ps)')
+    .addOption(new Option('--node <name>', "this machine's name on a shared engine (default: the host name)").argParser(parseNode))
     .addHelpText('after', '\nThe token may also come from SWITCHYARD_TOKEN; default: a fresh random token at every launch.');
 }
 
@@ -92,6 +104,8 @@ export function serveOptionsFrom(command: Command, env: Record<string, string | 
     allowHost?: string[];
     allowOrigin?: string[];
     store?: boolean;
+    engine?: string;
+    node?: string;
   }>();
   const options: CliOptions = {
     host: o.host,
@@ -114,7 +128,11 @@ export function serveOptionsFrom(command: Command, env: Record<string, string | 
   }
   const tokenFile = o.tokenFile ?? env.SWITCHYARD_TOKEN_FILE;
   if (tokenFile !== undefined) options.tokenFile = tokenFile;
+  const engine = o.engine ?? env.SWITCHYARD_ENGINE;
+  if (engine !== undefined && engine !== '') options.engine = engine;
+  if (o.node !== undefined) options.node = o.node;
   if (options.procfile !== undefined && options.config !== undefined) throw new TypeError('give --procfile or --config, not both');
+  if (options.node !== undefined && options.engine === undefined) throw new TypeError('--node names this machine on a shared engine: give --engine too');
   if (options.tokenStdin && o.token !== undefined) throw new TypeError('give --token or --token-stdin, not both');
   for (const [name, value] of [['--procfile', options.procfile], ['--config', options.config], ['--host', options.host]] as const) {
     if (value === '') throw new TypeError(`${name} needs a value, got ""`);

@@ -3,7 +3,7 @@
  * close. A record that cannot be written (a folder that is not private) is a warning, not a
  * failure: the instance runs, and commands reach it with `--port`.
  */
-import { PrivatePathError } from './private-files';
+import { PrivatePathError } from '../platform/private-files';
 import { realFolder, removeInstanceRecord, writeInstanceRecord, type InstanceRecord } from './instance-record';
 
 /** What the core knows of itself; pid, folder spelling and start time are filled in here. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { folderKey, instancesDir, listInstanceRecords, recordPath, writeInstanceRecord, type InstanceRecord } from './instance-record';
 import { publishInstance } from './instance-publisher';
-import { PrivatePathError, readPrivateFile, writePrivateFile } from './private-files';
+import { PrivatePathError, readPrivateFile, writePrivateFile } from '../platform/private-files';
 
 const temp = () => mkdtempSync(join(tmpdir(), 'switchyard-records-'));
 

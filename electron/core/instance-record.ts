@@ -12,7 +12,7 @@ import { readdirSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { checkPrivateDir, ensurePrivateDir, readPrivateFile, removePrivateFile, writePrivateFile } from './private-files';
+import { checkPrivateDir, ensurePrivateDir, readPrivateFile, removePrivateFile, writePrivateFile } from '../platform/private-files';
 
 /** One running instance, as its record file holds it. */
 export const InstanceRecordSchema = z.strictObject({

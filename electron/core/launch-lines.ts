@@ -2,11 +2,13 @@
 import type { RunningSwitchyard } from '../core/switchyard-app';
 
 /** `Hub: …`, `Dashboard: <one-time link>`, `Token file: …` (when one), `Processes: …`. */
-export function launchLines(app: Pick<RunningSwitchyard, 'hubUrl' | 'loginLink' | 'tokenFile' | 'processSource'>): string[] {
+export function launchLines(app: Pick<RunningSwitchyard, 'hubUrl' | 'loginLink' | 'tokenFile' | 'processSource' | 'shared'>): string[] {
   return [
     `Hub: ${app.hubUrl}`,
     `Dashboard: ${app.loginLink('operator')}`,
     ...(app.tokenFile ? [`Token file: ${app.tokenFile}`] : []),
+    // Several machines: the engine joined (never its password) and this node's name.
+    ...(app.shared ? [`Engine: ${app.shared.engine} (node ${app.shared.node})`] : []),
     `Processes: ${app.processSource}`,
   ];
 }

@@ -3,16 +3,20 @@
  * entry and the Electron main process both call {@link startSwitchyard}; neither adds behaviour.
  */
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { AlertEvent, Role } from '../../shared/protocol';
+import { nodeNameFromHost, type AlertEvent, type Role } from '../../shared/protocol';
 import { Alerting, defaultAlertRules } from '../alerts';
+import { createRedisNodes } from '../engines/redis';
 import { secret } from '../hub/auth';
 import { checkHost } from '../hub/http-guard';
 import { Hub } from '../hub/hub';
+import type { HubApi } from '../hub/hub-api';
 import { MethodError } from '../hub/methods';
 import { startHttpFront } from '../http/http-front';
 import { createMetrics } from '../http/metrics';
 import { defaultTokenFile, removeTokenFile, writeTokenFile } from '../http/token-file';
+import { NodeRouter } from '../nodes/node-router';
 import { LogStore, StoreLockedError, registerLogMethods } from '../store';
 import { Supervisor, type ProcessDefinition } from '../supervisor';
 import { childEnvironment } from './credentials';
@@ -59,6 +63,10 @@ export interface SwitchyardOptions {
   noStore?: boolean;
   /** The state folder of the store. Default `$XDG_STATE_HOME/switchyard`, else `~/.local/state/switchyard`. */
   stateDir?: string;
+  /** A shared engine (`redis://…`, `rediss://…`): several nodes, one set of channels. Default none (in memory). */
+  engine?: string;
+  /** This node's name on a shared engine. Default the host name. */
+  node?: string;
 }
 
 /** A running core. */
@@ -77,6 +85,8 @@ export interface RunningSwitchyard {
   processSource: string;
   /** The hub. */
   hub: Hub;
+  /** On a shared engine: the printable engine URL (no password) and this node's name. */
+  shared?: { engine: string; node: string };
   /** The supervisor. */
   supervisor: Supervisor;
   /** Alerts and the audit. */
@@ -103,18 +113,36 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
   if (!existsSync(join(staticDir, 'index.html'))) options.log?.(`switchyard: no built dashboard in ${staticDir}; run \`npm run build\``);
 
   let origin = '';
+  // On a shared engine every process is `<id>@<node>` and methods about another node's process go
+  // there: the router stands between the hub and everything that speaks of processes.
+  const node = options.engine ? (options.node ?? nodeNameFromHost(hostname())) : undefined;
+  const parts = options.engine && node ? createRedisNodes(options.engine, node) : undefined;
+  let router: NodeRouter | undefined;
   const hub = new Hub({
     tokens: { [token]: { userId: 'launch', role: 'operator' } },
     allowedHosts,
     allowedOrigins,
     loginUrlBase: () => `${origin}/login?ticket=`,
     onMethodCall: (call) => alerting.audit.onCall(call),
+    ...(parts ? { engine: parts.engine, statsExtra: () => (router ? { node, nodes: router.nodes() } : { node }) } : {}),
   });
-  alerting.attach(hub);
+  if (parts) {
+    try {
+      await hub.ready(); // a Redis that is unreachable or unsafe stops the start here, saying why
+      router = new NodeRouter({ hub, network: parts.network, clients: () => hub.clientCount(), pressure: parts.engine });
+      await router.start();
+    } catch (err) {
+      await router?.close().catch(() => {});
+      await hub.close();
+      throw err;
+    }
+  }
+  const api: HubApi = router?.api ?? hub;
+  alerting.attach(api);
   const store = openStore(options, definitions);
-  registerLogMethods(hub, store, (code, message) => new MethodError(code, message));
+  registerLogMethods(api, store, (code, message) => new MethodError(code, message));
   // Built before the HTTP front so that /metrics can show each process (it starts below, once the token file is written).
-  const supervisor = new Supervisor({ hub: alerting.tap(hub), definitions, cwd: options.cwd, env: options.env ?? childEnvironment(process.env), log: options.log, logs: store });
+  const supervisor = new Supervisor({ hub: alerting.tap(api), definitions, cwd: options.cwd, env: options.env ?? childEnvironment(process.env), log: options.log, logs: store });
   const metrics = createMetrics(() => hub.stats(), supervisor);
   const front = await startHttpFront(
     {
@@ -131,6 +159,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
     },
     { host, port: options.port ?? 7420, portExplicit: options.portExplicit ?? false },
   ).catch(async (err: unknown) => {
+    await router?.close().catch(() => {});
     await hub.close();
     await store.close();
     throw err;
@@ -151,6 +180,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
     tokenFile = options.tokenFile === '' ? '' : options.tokenFromFile && options.tokenFile ? options.tokenFile : writeTokenFile(options.tokenFile ?? defaultTokenFile(port), token);
     instance = publishInstance({ folder: options.cwd, port, host, origin, hubUrl, tokenFile, processes: source, shell: options.shell ?? 'serve' }, options.log);
   } catch (err) {
+    await router?.close().catch(() => {});
     await hub.close();
     await front.close();
     await store.close();
@@ -172,6 +202,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
     tokenFile,
     processSource: source,
     hub,
+    ...(parts && node ? { shared: { engine: parts.display, node } } : {}),
     supervisor,
     alerting,
     onAlert: (listener) => alerting.engine.onAlert(listener),
@@ -184,6 +215,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
         await supervisor.close();
         await store.close();
         alerting.close();
+        await router?.close().catch(() => {});
         await hub.close();
         await front.close();
         if (ownsTokenFile) removeTokenFile(tokenFile);

@@ -5,7 +5,7 @@
  * works and is warned about.
  */
 import { lstatSync, readFileSync } from 'node:fs';
-import { readPrivateFile } from '../core/private-files';
+import { readPrivateFile } from '../platform/private-files';
 import type { CliOptions } from './cli-options';
 
 /** What the entry needs beyond argv. */

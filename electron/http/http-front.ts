@@ -116,6 +116,9 @@ function guardedServer(routes: ReturnType<typeof createHttpRoutes>, guard: Socke
 /** The addresses to bind: an address as given, a name resolved to all of its addresses (IPv4 first). */
 async function resolveAddresses(host: string): Promise<string[]> {
   if (isIP(host) !== 0) return [host];
+  // Browsers resolve `localhost` to both loopback addresses themselves (and try ::1 first),
+  // whatever the system's resolver says: both are ours.
+  if (host.toLowerCase() === 'localhost') return ['127.0.0.1', '::1'];
   const found = await lookup(host, { all: true }).catch((err: Error) => {
     throw new Error(`cannot resolve --host ${host}: ${err.message}`);
   });

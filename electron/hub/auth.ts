@@ -170,7 +170,6 @@ export interface ExchangedSession {
  * can be revoked.
  */
 export class HubAuth implements HubAuthApi {
-  /** The bearer tokens. */
   readonly tokens: ApiKeyAuthenticator;
   private readonly tickets = new Map<string, Grant>();
   private readonly sessions = new Map<string, Grant>();

@@ -8,7 +8,8 @@
  * skipped, so subscribers see the jump and report the gap. A publication of another epoch (the
  * engine's numbering restarted) starts a new life: every subscription hears `recovered: false`.
  * Engines that say so get a periodic position check, which finds what was lost at the end of a
- * burst, when no later publication reveals the jump.
+ * burst, when no later publication reveals the jump: what the engine held at one check and the
+ * node has still not received at the next, with nothing received in between.
  */
 import type { ChannelEngine, Publication, StreamPosition } from './engine';
 import { framesOf } from './wire-frame';
@@ -37,6 +38,10 @@ interface StreamState extends Stream {
   filling: boolean;
   waiting: { epoch: string; pubs: readonly Publication[] }[];
   closed: boolean;
+  /** The engine's top seq at the previous position check (its epoch is the stream's). */
+  checkTarget: number | undefined;
+  /** Publications were delivered since the previous position check. */
+  flowing: boolean;
 }
 
 /** Options of {@link ChannelStreams}. */
@@ -48,6 +53,8 @@ export interface ChannelStreamsOptions {
   positionCheckMs: number;
   /** A fill or check failed (engine down): counted by the hub. */
   onEngineError(err: unknown): void;
+  /** A channel gained its first local subscriber (true) or lost its last (false). Default none. */
+  onWatched?(channel: string, watched: boolean): void;
 }
 
 /** Most publications one gap fill reads at once. */
@@ -82,6 +89,7 @@ export class ChannelStreams {
       stream = this.open(channel);
       this.streams.set(channel, stream);
       this.armCheck();
+      this.options.onWatched?.(channel, true);
     }
     stream.subscribers.add(subscriber);
     return stream;
@@ -93,6 +101,7 @@ export class ChannelStreams {
     if (!stream || !stream.subscribers.delete(subscriber) || stream.subscribers.size > 0) return;
     this.streams.delete(channel);
     stream.closed = true;
+    this.options.onWatched?.(channel, false);
     // Only once the subscribe itself is done, so that the engine's count never goes below zero.
     void stream.ready.then(() => this.options.engine.unsubscribe(channel)).catch(this.options.onEngineError);
   }
@@ -123,6 +132,8 @@ export class ChannelStreams {
       filling: false,
       waiting: [],
       closed: false,
+      checkTarget: undefined,
+      flowing: false,
       ready: Promise.resolve(),
     };
     (stream as { ready: Promise<void> }).ready = engine
@@ -157,6 +168,7 @@ export class ChannelStreams {
     const frames = framesOf(pubs);
     const seqs = pubs.map((p) => p.seq);
     stream.seq = seqs[seqs.length - 1] as number;
+    stream.flowing = true;
     for (const subscriber of stream.subscribers) subscriber.offer(seqs, frames);
   }
 
@@ -201,13 +213,14 @@ export class ChannelStreams {
   private newLife(stream: StreamState, position: StreamPosition, pubs: readonly Publication[]): void {
     stream.epoch = position.epoch;
     stream.seq = 0;
+    stream.checkTarget = undefined;
     for (const subscriber of stream.subscribers) subscriber.newLife(position);
     if (pubs.length > 0) this.process(stream, position.epoch, pubs);
     else if (position.seq > 0) this.fill(stream, position.seq);
   }
 
   // For engines that may lose publications: compare each stream with the engine's position and
-  // fill what a silent loss left behind.
+  // fill what a silent loss left behind (found within two intervals).
   private armCheck(): void {
     if (this.checkTimer || this.options.positionCheckMs <= 0) return;
     this.checkTimer = setInterval(() => {
@@ -223,7 +236,15 @@ export class ChannelStreams {
           .then((page) => {
             if (stream.closed || stream.filling || stream.epoch === undefined) return;
             if (page.position.epoch !== stream.epoch) return this.newLife(stream, page.position, []);
-            if (page.position.seq > stream.seq) this.fill(stream, page.position.seq);
+            // Lost is what was in the engine one check ago, has still not arrived, and nothing else
+            // arrived meanwhile: publications that keep coming are on their way (a busy node reads
+            // its pub/sub socket late), and must not be read from history and skipped where history
+            // has already moved past them.
+            const target = stream.checkTarget;
+            const flowing = stream.flowing;
+            stream.checkTarget = page.position.seq;
+            stream.flowing = false;
+            if (!flowing && target !== undefined && target > stream.seq) this.fill(stream, target);
           })
           .catch(this.options.onEngineError);
       }

@@ -38,6 +38,11 @@ export interface HubApi extends MethodRegistrar {
   publishStatus(processId: string, data: ProcessStatusData): void;
   /** Hear of every failed publish (the supervisor counts lost lines as its process's `skipped`). */
   onPublishFailure(listener: (failure: PublishFailure) => void): void;
+  /**
+   * Hear when a channel gains its first local subscriber (true) and loses its last (false): the
+   * supervisor samples resources while someone watches `processes`. Called at once when watched.
+   */
+  onWatchers(channel: string, listener: (watched: boolean) => void): void;
   /** Tell the hub which process ids exist, so that a subscribe to an unknown `process:<id>` says so. */
   setProcessLookup(exists: (id: string) => boolean): void;
   /**

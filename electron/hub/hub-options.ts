@@ -1,5 +1,6 @@
 /** The hub's options, their defaults and its close codes. */
 import type { IncomingMessage } from 'node:http';
+import type { HubStats } from '../../shared/protocol';
 import type { AuthResult, Authenticator, TokenIdentity } from './auth';
 import type { ClientConnection } from './client-connection';
 import type { ChannelEngine, RetentionLimits } from './engine';
@@ -96,6 +97,8 @@ export interface HubOptions {
   statsIntervalMs?: number;
   /** The channel engine. Default a new in-memory engine built from `maxChannels` and `maxRetainedBytes`. */
   engine?: ChannelEngine;
+  /** On a shared engine: this node's name and every node seen, added to each statistics snapshot. Default none. */
+  statsExtra?: () => Pick<HubStats, 'node' | 'nodes'>;
 }
 
 /** The defaults of the numeric options. */

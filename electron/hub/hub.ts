@@ -16,8 +16,7 @@ import {
   LATEST_VALUE_CHANNELS,
   PROCESS_CHANNEL_PREFIX,
   isReservedChannel,
-  isValidProcessId,
-  processChannel,
+  isValidProcessRef,
   type HubCounters,
   type HubStats,
   type Message,
@@ -31,16 +30,17 @@ import type { ClientConnection, ConnectionOwner } from './client-connection';
 import { timestamp } from './clock';
 import { Congestion } from './congestion';
 import { ConnectionGate } from './connection-gate';
-import type { ChannelEngine, PublishOptions, RetentionLimits, StreamPosition } from './engine';
+import type { ChannelEngine, StreamPosition } from './engine';
 import type { HubApi, Publishable, PublishFailure } from './hub-api';
 import { CloseCode, resolveLimits, type HubOptions, type ResolvedLimits } from './hub-options';
 import { registerHubMethods } from './hub-methods';
 import { InboundRouter } from './inbound';
 import { DEFAULT_RETENTION, MemoryEngine } from './memory-engine';
 import { MethodRegistry, type MethodHandler, type MethodOptions, type TypedHandler } from './methods';
-import { listClients, newCounters, pickChannels, RateMeter } from './stats';
+import { newCounters, RateMeter, snapshot } from './stats';
 import { Subscription, type SubscribeFrom } from './subscription';
-import { encodeOutputPayloads, encodePayload, encodeTerminalPayload, outputPrefix, type OutputLine } from './wire-frame';
+import { HubPublisher } from './publisher';
+import type { OutputLine } from './wire-frame';
 
 export { CloseCode, type HubOptions } from './hub-options';
 export { PROTOCOL_V1 } from './connection-gate';
@@ -52,8 +52,6 @@ export class Hub implements HubApi {
   /** The channel engine (in memory by default). */
   readonly engine: ChannelEngine;
   private readonly limits: ResolvedLimits;
-  private readonly retention: RetentionLimits;
-  private readonly latestRetention: RetentionLimits;
   private readonly streams: ChannelStreams;
   private readonly gate: ConnectionGate;
   private readonly methods: MethodRegistry;
@@ -61,8 +59,8 @@ export class Hub implements HubApi {
   private readonly rates = new RateMeter();
   private readonly congestion: Congestion;
   private readonly inbound: InboundRouter;
-  private readonly prefixes = new Map<string, string>();
-  private readonly failureListeners: ((failure: PublishFailure) => void)[] = [];
+  private readonly publisher: HubPublisher;
+  private readonly watchers = new Map<string, Set<(watched: boolean) => void>>();
   private processExists: ((id: string) => boolean) | undefined;
   private totalQueued = 0;
   private statsTimer: NodeJS.Timeout | undefined;
@@ -71,8 +69,6 @@ export class Hub implements HubApi {
 
   constructor(private readonly options: HubOptions = {}) {
     this.limits = resolveLimits(options);
-    this.retention = { ...DEFAULT_RETENTION, ...options.retention };
-    this.latestRetention = { maxMessages: 1, maxBytes: this.retention.maxBytes };
     this.auth = new HubAuth({ tokens: options.tokens, sessionTtlMs: options.sessionTtlMs });
     this.engine = options.engine ?? new MemoryEngine({ maxChannels: options.maxChannels, maxTotalBytes: options.maxRetainedBytes });
     this.streams = new ChannelStreams({
@@ -80,7 +76,9 @@ export class Hub implements HubApi {
       pinned: isHubChannel,
       positionCheckMs: this.engine.positionCheckMs,
       onEngineError: (err) => this.engineError(err),
+      onWatched: (channel, watched) => this.watchers.get(channel)?.forEach((l) => l(watched)),
     });
+    this.publisher = new HubPublisher({ engine: this.engine, streams: this.streams, counters: this.counters, retention: { ...DEFAULT_RETENTION, ...options.retention } });
     this.started = this.engine.start({ publications: this.streams.intake });
     this.started.catch((err: unknown) => this.engineError(err));
     this.congestion = new Congestion({ stallMs: this.limits.holdStallMs, penaltyMs: this.limits.holdPenaltyMs });
@@ -153,14 +151,12 @@ export class Hub implements HubApi {
 
   /** The seed's SendProcessOutput: one line into `process:<id>`. */
   sendProcessOutput(processId: string, line: string, stream: OutputStream = 'stdout'): Promise<StreamPosition> {
-    const channel = this.outputChannel(processId);
-    return this.publishPayloads(channel, encodeOutputPayloads(this.prefixOf(processId, channel), [{ data: line, stream, time: timestamp() }]));
+    return this.publisher.line(processId, line, stream);
   }
 
   /** The seed's SendProcessStatus: a status change into `process:<id>`. */
   sendProcessStatus(processId: string, data: ProcessStatusData): Promise<StreamPosition> {
-    const channel = processChannel(processId);
-    return this.publishMessage(channel, { type: 'process_status', channel, processId, data, timestamp: timestamp() });
+    return this.publisher.status(processId, data);
   }
 
   publishEvent(channel: string, data: unknown): void {
@@ -169,14 +165,12 @@ export class Hub implements HubApi {
 
   publishOutput(processId: string, lines: readonly OutputLine[]): void {
     if (lines.length === 0) return;
-    const channel = this.outputChannel(processId);
-    this.publishPayloads(channel, encodeOutputPayloads(this.prefixOf(processId, channel), lines)).catch(() => {});
+    this.publisher.output(processId, lines).catch(() => {}); // counted and reported by the publisher
   }
 
   publishTerminal(processId: string, data: string, time: string): Promise<StreamPosition> {
-    const channel = this.outputChannel(processId);
-    const published = this.publishPayloads(channel, [encodeTerminalPayload(channel, processId, data, time)]);
-    published.catch(() => {}); // counted and reported by publishPayloads; the caller may ignore it
+    const published = this.publisher.terminal(processId, data, time);
+    published.catch(() => {}); // counted and reported by the publisher; the caller may ignore it
     return published;
   }
 
@@ -185,7 +179,14 @@ export class Hub implements HubApi {
   }
 
   onPublishFailure(listener: (failure: PublishFailure) => void): void {
-    this.failureListeners.push(listener);
+    this.publisher.onFailure(listener);
+  }
+
+  onWatchers(channel: string, listener: (watched: boolean) => void): void {
+    let set = this.watchers.get(channel);
+    if (!set) this.watchers.set(channel, (set = new Set()));
+    set.add(listener);
+    if (this.streams.get(channel)) listener(true);
   }
 
   setProcessLookup(exists: (id: string) => boolean): void {
@@ -248,35 +249,16 @@ export class Hub implements HubApi {
 
   /** A statistics snapshot (CONTRACT.md "Statistics"), bounded whatever clients do (stats.ts). */
   stats(): HubStats {
-    const names = new Set(this.engine.channelNames());
-    for (const stream of this.streams.all()) names.add(stream.name);
-    const facts = [...names].map((name) => {
-      const known = this.engine.describe(name);
-      const stream = this.streams.get(name);
-      return {
-        name,
-        subscribers: stream?.subscribers.size ?? 0,
-        seq: known?.seq ?? stream?.seq ?? 0,
-        epoch: known?.epoch ?? stream?.epoch ?? '',
-        retained: known?.retained ?? 0,
-        retainedBytes: known?.retainedBytes ?? 0,
-      };
-    });
-    const engineCounters = this.engine.counters();
-    return {
-      clients: this.gate.clients.size,
-      channels: facts.length,
+    return snapshot({
+      engine: this.engine,
+      streams: this.streams,
+      clients: this.gate.clients,
       queuedBytes: this.totalQueued,
-      clientList: listClients(this.gate.clients.values()),
-      channelList: pickChannels(this.rates.measure(facts), isHubChannel),
-      counters: {
-        ...this.counters,
-        channelsEvicted: engineCounters.channelsEvicted,
-        retentionEvicted: engineCounters.retentionEvicted,
-        pressureReleased: this.congestion.released,
-      },
-      engine: this.engine.health(),
-    };
+      counters: { ...this.counters, pressureReleased: this.congestion.released },
+      rates: this.rates,
+      pinned: isHubChannel,
+      extra: this.options.statsExtra?.() ?? {},
+    });
   }
 
   /** Count something the HTTP front refused (it has no counters of its own). */
@@ -341,65 +323,11 @@ export class Hub implements HubApi {
   private subscribedExtra(channel: string): { exists?: false } {
     if (!this.processExists || !channel.startsWith(PROCESS_CHANNEL_PREFIX)) return {};
     const id = channel.slice(PROCESS_CHANNEL_PREFIX.length);
-    return isValidProcessId(id) && this.processExists(id) ? {} : { exists: false };
-  }
-
-  // ---- publishing internals ----
-
-  private outputChannel(processId: string): string {
-    return processChannel(processId);
-  }
-
-  // The JSON start of a process's output messages, built once per process (not per line).
-  private prefixOf(processId: string, channel: string): string {
-    let prefix = this.prefixes.get(processId);
-    if (prefix === undefined) {
-      if (this.prefixes.size >= 10_000) this.prefixes.clear();
-      prefix = outputPrefix(channel, processId);
-      this.prefixes.set(processId, prefix);
-    }
-    return prefix;
+    return isValidProcessRef(id) && this.processExists(id) ? {} : { exists: false };
   }
 
   private publishMessage(channel: string, message: Message): Promise<StreamPosition> {
-    let payload: Buffer;
-    try {
-      payload = encodePayload(message);
-    } catch (err) {
-      // Refused before any seq was taken: nothing is numbered without a message.
-      return Promise.reject(err as Error);
-    }
-    return this.publishPayloads(channel, [payload]);
-  }
-
-  private publishPayloads(channel: string, payloads: Buffer[]): Promise<StreamPosition> {
-    const options: PublishOptions = {
-      retention: LATEST_VALUE_CHANNELS.includes(channel) ? this.latestRetention : this.retention,
-      pinned: isHubChannel(channel),
-    };
-    return this.engine.publish(channel, payloads, options).then(
-      (position) => {
-        this.counters.published += payloads.length;
-        return position;
-      },
-      (err: unknown) => {
-        this.publishFailed(channel, payloads.length, err);
-        throw err;
-      },
-    );
-  }
-
-  // Never silent: counted, told to the channel's local subscribers, and to the listeners (the
-  // supervisor adds lost lines to its process's `skipped`).
-  private publishFailed(channel: string, count: number, err: unknown): void {
-    this.counters.publishFailures += count;
-    const reason = err instanceof Error ? err.message : String(err);
-    const stream = this.streams.get(channel);
-    if (stream) {
-      const notice = Buffer.from(JSON.stringify({ type: 'error', channel, data: `${count} message(s) could not be published: ${reason}`, timestamp: timestamp() }));
-      for (const sub of stream.subscribers) if (sub instanceof Subscription) sub.notice(notice);
-    }
-    for (const listener of this.failureListeners) listener({ channel, count, reason });
+    return this.publisher.message(channel, message);
   }
 
   private engineError(err: unknown): void {

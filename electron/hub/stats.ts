@@ -8,6 +8,9 @@
  * clients with a thousand long channel names made one snapshot larger than a client's queue,
  * and every dashboard was cut and reconnected forever.
  */
+import type { HubStats } from '../../shared/protocol';
+import type { ChannelStreams } from './channel-streams';
+import type { ChannelEngine } from './engine';
 import {
   STATS_CHANNELS_LISTED,
   STATS_CLIENTS_LISTED,
@@ -125,4 +128,50 @@ export class RateMeter {
     if (this.marks.size > seen.size) for (const name of this.marks.keys()) if (!seen.has(name)) this.marks.delete(name);
     return out;
   }
+}
+
+/** What a snapshot is made of. */
+export interface SnapshotParts {
+  engine: ChannelEngine;
+  streams: ChannelStreams;
+  clients: ReadonlyMap<string, ClientView>;
+  queuedBytes: number;
+  /** The hub's counters (the engine's own are added). */
+  counters: HubCounters;
+  rates: RateMeter;
+  /** The hub's own channels, listed first. */
+  pinned: (channel: string) => boolean;
+  /** Fields a shared engine adds (`node`, `nodes`). */
+  extra: Partial<Pick<HubStats, 'node' | 'nodes'>>;
+}
+
+/** A statistics snapshot: every channel the engine or this node knows, bounded lists. */
+export function snapshot(parts: SnapshotParts): HubStats {
+  const { engine, streams, extra } = parts;
+  const names = new Set(engine.channelNames());
+  for (const stream of streams.all()) names.add(stream.name);
+  const facts = [...names].map((name) => {
+    const known = engine.describe(name);
+    const stream = streams.get(name);
+    return {
+      name,
+      subscribers: stream?.subscribers.size ?? 0,
+      seq: known?.seq ?? stream?.seq ?? 0,
+      epoch: known?.epoch ?? stream?.epoch ?? '',
+      retained: known?.retained ?? 0,
+      retainedBytes: known?.retainedBytes ?? 0,
+    };
+  });
+  const engineCounters = engine.counters();
+  const clientList = listClients(parts.clients.values(), extra.node);
+  return {
+    clients: parts.clients.size,
+    channels: facts.length,
+    queuedBytes: parts.queuedBytes,
+    clientList,
+    channelList: pickChannels(parts.rates.measure(facts), parts.pinned),
+    counters: { ...parts.counters, channelsEvicted: engineCounters.channelsEvicted, retentionEvicted: engineCounters.retentionEvicted },
+    engine: engine.health(),
+    ...extra,
+  };
 }

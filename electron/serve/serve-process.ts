@@ -10,7 +10,6 @@ function freshStateHome(): string {
   return mkdtempSync(join(tmpdir(), 'switchyard-test-state-'));
 }
 
-/** The repository root. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** A running `serve` and the lines it printed. */
@@ -26,8 +25,10 @@ export interface ServeProcess {
 }
 
 /** Start serve with arguments and wait for its printed lines. */
-export function startServe(args: string[], env: Record<string, string> = {}, cwd = REPO_ROOT): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [resolve(REPO_ROOT, 'out/main/serve.js'), ...args], {
+export function startServe(args: string[], env: Record<string, string> = {}, cwd = REPO_ROOT, wrapper: string[] = []): Promise<ServeProcess> {
+  // `wrapper`: a command that runs serve (e.g. prlimit with lowered limits); serve's own pid is then its child's.
+  const [command, ...prefix] = wrapper.length > 0 ? [...wrapper, process.execPath] : [process.execPath];
+  const child = spawn(command as string, [...prefix, resolve(REPO_ROOT, 'out/main/serve.js'), ...args], {
     cwd,
     // Like npm, tell serve where the user "is": that is where ./Procfile is looked for.
     // Stored output goes to a state folder of the test run's, never the user's own.

@@ -2,4 +2,4 @@
 export { LogStore, StoreLockedError, type LogStoreOptions, type LogStoreStats, type ProcessLogSink, type RunEnd } from './log-store';
 export { registerLogMethods, type LogQueries, type MethodRegistrar } from './log-methods';
 export { LogQueryError } from './query-error';
-export { stateRoot, projectFolderName, UnsafePathError } from './state-dir';
+export { stateRoot, projectFolderName, PrivatePathError } from './state-dir';

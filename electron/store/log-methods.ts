@@ -5,13 +5,11 @@
  * them again (cheap), so that a registrar that does not still answers `bad_params` naming the field.
  */
 import { METHODS, type LogsReadParams, type LogsReadResult, type LogsSearchParams, type LogsSearchResult } from '../../shared/protocol';
+import type { MethodRegistrar } from '../hub/methods';
 import { LogQueryError } from './query-error';
 
-/** What registers methods of the map (the hub's MethodRegistrar has this shape; this room does not import the hub). */
-export interface MethodRegistrar {
-  registerMethod(name: 'logs.read', handler: (params: LogsReadParams) => Promise<LogsReadResult>): void;
-  registerMethod(name: 'logs.search', handler: (params: LogsSearchParams) => Promise<LogsSearchResult>): void;
-}
+/** What registers the methods: the hub's registrar (electron/hub/methods.ts). */
+export type { MethodRegistrar } from '../hub/methods';
 
 /** What answers the two methods (a LogStore). */
 export interface LogQueries {

@@ -14,7 +14,7 @@ import type { BlockRef, ProcessLog } from './process-log';
 export const MAX_PAGE_CHARS = 4 * 1024 * 1024;
 
 /** What reading needs from the store. */
-export interface LogSource {
+export interface StoredLogs {
   /** The process logs named (all when undefined), unknown names ignored. */
   select(processes: readonly string[] | undefined): ProcessLog[];
   /** A block's lines, or null when the block is gone (evicted) or unreadable; `keep: false` leaves the cache of decoded blocks as it is (a scan). */
@@ -30,12 +30,12 @@ class LineCursor {
   private lines: DecodedLines | null = null;
   private line = -1;
 
-  private constructor(readonly log: ProcessLog, private readonly source: LogSource, private readonly refs: BlockRef[], private readonly step: 1 | -1, blockIndex: number) {
+  private constructor(readonly log: ProcessLog, private readonly source: StoredLogs, private readonly refs: BlockRef[], private readonly step: 1 | -1, blockIndex: number) {
     this.blockIndex = blockIndex;
   }
 
   /** Lines strictly after `from` (from the oldest when undefined), walking forward. */
-  static after(source: LogSource, log: ProcessLog, from: Position | undefined): LineCursor {
+  static after(source: StoredLogs, log: ProcessLog, from: Position | undefined): LineCursor {
     const refs = log.blocks();
     // The first block whose last line lies after `from`.
     const index = from === undefined ? 0 : firstIndex(refs, (r) => isAfter(from, r.block.lastSeq, r.block.lastTime));
@@ -45,7 +45,7 @@ class LineCursor {
   }
 
   /** Lines strictly before `from`, walking backward. */
-  static before(source: LogSource, log: ProcessLog, from: Position): LineCursor {
+  static before(source: StoredLogs, log: ProcessLog, from: Position): LineCursor {
     const refs = log.blocks();
     // The last block whose first line lies before `from`.
     const index = firstIndex(refs, (r) => !isBefore(from, r.block.firstSeq, r.block.firstTime)) - 1;
@@ -96,7 +96,7 @@ class LineCursor {
 }
 
 /** `logs.read` over `source`. Throws LogQueryError `bad_params` for a bad position. */
-export function readLines(source: LogSource, params: LogsReadParams): LogsReadResult {
+export function readLines(source: StoredLogs, params: LogsReadParams): LogsReadResult {
   const before = params.before !== undefined ? parsePosition(params.before, 'before') : undefined;
   const after = params.after !== undefined ? parsePosition(params.after, 'after') : undefined;
   const backward = before !== undefined;
@@ -147,7 +147,7 @@ export function toLogLine(process: string, d: DecodedLines, i: number): LogLine 
 }
 
 /** The runs the lines belong to, each once. */
-export function runsOf(source: LogSource, lines: readonly LogLine[]): RunInfo[] {
+export function runsOf(source: StoredLogs, lines: readonly LogLine[]): RunInfo[] {
   const seen = new Set<string>();
   const runs: RunInfo[] = [];
   for (const line of lines) {

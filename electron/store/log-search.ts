@@ -11,7 +11,7 @@
  */
 import type { LogLine, LogsSearchParams, LogsSearchResult } from '../../shared/protocol';
 import type { DecodedLines } from './line-batch';
-import { MAX_PAGE_CHARS, toLogLine, type LogSource } from './log-read';
+import { MAX_PAGE_CHARS, toLogLine, type StoredLogs } from './log-read';
 import { encodeCursor, isBefore, parsePosition } from './position';
 import type { BlockRef, ProcessLog } from './process-log';
 import { LogQueryError } from './query-error';
@@ -44,7 +44,7 @@ const CHUNK_BYTES = 8 * 1024 * 1024;
 type Matcher = (blocks: DecodedLines[]) => Int32Array[] | Promise<Int32Array[]>;
 
 /** `logs.search` over `source`. Rejects with LogQueryError for a bad query or position, or a regex that takes too long. */
-export async function searchLines(source: LogSource, params: LogsSearchParams, limits: SearchLimits, regex: RegexRunner): Promise<LogsSearchResult> {
+export async function searchLines(source: StoredLogs, params: LogsSearchParams, limits: SearchLimits, regex: RegexRunner): Promise<LogsSearchResult> {
   const match = matcherFor(params, regex);
   const before = params.before !== undefined ? parsePosition(params.before, 'before') : undefined;
   // Lines stored after the search began belong to no page of it: pages stay consistent.

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { LogsReadResultSchema, type LogLine } from '../../shared/protocol';
 import type { LogStore} from './log-store';
 import { StoreLockedError, type LogStoreOptions } from './log-store';
-import { UnsafePathError } from './state-dir';
+import { PrivatePathError } from './state-dir';
 import { storeFixture } from './test-fixture';
 
 const fixture = storeFixture('store');
@@ -203,7 +203,7 @@ describe('LogStore: files and folders', () => {
     mkdirSync(join(fixture.tmp, 'state'));
     mkdirSync(join(fixture.tmp, 'elsewhere'));
     symlinkSync(join(fixture.tmp, 'elsewhere'), join(fixture.tmp, 'state', 'switchyard'));
-    expect(() => storeOf()).toThrow(UnsafePathError);
+    expect(() => storeOf()).toThrow(PrivatePathError);
     expect(readdirSync(join(fixture.tmp, 'elsewhere'))).toEqual([]);
   });
 

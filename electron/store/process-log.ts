@@ -23,7 +23,7 @@ import {
   type SegmentInfo,
 } from './segment';
 import { SegmentWriter } from './segment-writer';
-import { ensurePrivateDir, openPrivateFile } from './state-dir';
+import { ensureStoreDir, openPrivateFile } from './state-dir';
 
 /** What a process log needs from its store. */
 export interface ProcessLogContext {
@@ -242,7 +242,7 @@ export class ProcessLog {
   /** Begin a new segment file (never an old one: a crashed session's torn tail stays at the end of its file). */
   private openWriter(): { fd: number; info: SegmentInfo; out: SegmentWriter } {
     if (!this.dirReady) {
-      ensurePrivateDir(this.dir);
+      ensureStoreDir(this.dir);
       this.dirReady = true;
     }
     for (let attempt = 0; ; attempt++) {

@@ -8,20 +8,12 @@
  * opened with `O_NOFOLLOW` and checked with `fstat` on the descriptor that is then used.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, realpathSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdirSync, realpathSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { checkPrivateDir, openPrivateFile } from '../platform/private-files';
 
-/** `O_NOFOLLOW` where the platform has it (not on Windows, where links are not a user's to plant). */
-export const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
-
-/** A path of the store that is not safe to use (a link, another user's, not a directory). */
-export class UnsafePathError extends Error {
-  constructor(readonly path: string, reason: string) {
-    super(`refusing to use ${path} for stored output: ${reason}`);
-    this.name = 'UnsafePathError';
-  }
-}
+export { checkPrivateDir, openPrivateFile, O_NOFOLLOW, PrivatePathError } from '../platform/private-files';
 
 /** `$XDG_STATE_HOME/switchyard`, else `~/.local/state/switchyard` (a relative XDG_STATE_HOME is ignored, as the spec says). */
 export function stateRoot(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
@@ -47,21 +39,7 @@ export function processFolderName(id: string): string {
   return `${readable}-${createHash('sha256').update(id).digest('hex').slice(0, 12)}`;
 }
 
-const myUid = typeof process.getuid === 'function' ? process.getuid() : undefined;
 
-/**
- * Create the folder `dir` (0700; its parent must exist) unless it exists, and make sure it is a
- * real directory of ours with mode 0700. One level at a time, each checked before anything is
- * created inside it, so that a link planted at a level is refused before it is followed.
- */
-export function ensurePrivateDir(dir: string): void {
-  try {
-    mkdirSync(dir, { mode: 0o700 });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
-  checkPrivateDir(dir);
-}
 
 /**
  * The state root's parents (`~/.local/state`, or `$XDG_STATE_HOME`) are created 0700 when missing
@@ -70,33 +48,30 @@ export function ensurePrivateDir(dir: string): void {
  */
 export function ensureStateRoot(root: string): void {
   mkdirSync(dirname(root), { recursive: true, mode: 0o700 });
-  ensurePrivateDir(root);
+  ensureStoreDir(root);
 }
 
-/** Throws {@link UnsafePathError} unless `dir` is a directory (not a link) owned by us; tightens its mode to 0700. */
-export function checkPrivateDir(dir: string): void {
-  const st = lstatSync(dir);
-  if (st.isSymbolicLink()) throw new UnsafePathError(dir, 'it is a symbolic link');
-  if (!st.isDirectory()) throw new UnsafePathError(dir, 'it is not a directory');
-  if (myUid !== undefined && st.uid !== myUid) throw new UnsafePathError(dir, `it belongs to uid ${st.uid}, not to us (${myUid})`);
-  // lstat said it is our own directory, not a link: chmod cannot be redirected by a link planted
-  // since (its parent is ours and private too).
-  if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
-}
 
-/**
- * Open a file of the store without following a link, and check on the very descriptor that it is
- * a regular file of ours. `flags` are `fs.constants` flags; new files get mode 0600.
- */
-export function openPrivateFile(path: string, flags: number): number {
-  const fd = openSync(path, flags | O_NOFOLLOW, 0o600);
+
+/** Make one folder of the store (its parent is ours already) and check it; a loose mode of ours is tightened to 0700. */
+export function ensureStoreDir(dir: string): void {
   try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new UnsafePathError(path, 'it is not a regular file');
-    if (myUid !== undefined && st.uid !== myUid) throw new UnsafePathError(path, `it belongs to uid ${st.uid}, not to us`);
+    mkdirSync(dir, { mode: 0o700 });
   } catch (err) {
-    closeSync(fd);
-    throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
-  return fd;
+  checkPrivateDir(dir, { tighten: true });
+}
+
+/** `project.json` in a project's store folder: which project folder it is, for a human looking around the state folder. */
+export function writeProjectLabel(dir: string, projectPath: string): void {
+  const path = join(dir, 'project.json');
+  if (existsSync(path)) return;
+  try {
+    const fd = openPrivateFile(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL);
+    writeSync(fd, `${JSON.stringify({ projectDir: projectPath })}\n`);
+    closeSync(fd);
+  } catch {
+    // Only a label for humans.
+  }
 }

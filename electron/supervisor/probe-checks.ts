@@ -127,8 +127,4 @@ export function checkExec(command: string, context: ExecContext, timeoutMs: numb
   });
 }
 
-/** A line without its ANSI escape sequences (colours, cursor moves, OSC titles), for `log` probes. */
-export function stripAnsi(line: string): string {
-  // eslint-disable-next-line no-control-regex
-  return line.replace(/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g, '');
-}
+export { stripAnsi } from '../../shared/logs/ansi';

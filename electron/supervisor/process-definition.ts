@@ -7,11 +7,12 @@ import { constants as osConstants } from 'node:os';
 import { isValidProcessId, type DependencyCondition } from '../../shared/protocol';
 import { DefinitionError, duration, isRecord } from './definition-basics';
 import { validateDependsOn, validateProbe, validateWatch, type ProbeSpec, type WatchSpec } from './orchestration-definition';
+import type { RestartMode } from '../../shared/protocol';
 
 export { DefinitionError, duration } from './definition-basics';
 
 /** When a process that ended by itself is started again. */
-export type RestartMode = 'never' | 'on-failure' | 'always';
+export type { RestartMode } from '../../shared/protocol';
 
 /** Restart policy with exponential backoff: delay = min(initialDelayMs * multiplier^n, maxDelayMs). */
 export interface RestartPolicy {

@@ -8,13 +8,15 @@
  * - Pipes held open by a process that left the group would keep 'close' from ever coming: they are
  *   cut `settleMs` after the leader's exit (unless output is paused for the hub's sake).
  */
+import { constants as osConstants } from 'node:os';
 import type { OutputStream } from '../../shared/protocol';
 import { MethodError } from '../hub/methods';
+import type { ManagedProcessSettings } from './managed-process-hooks';
 import { OutputSplitter, type OutputSplitterOptions } from './output-splitter';
 import { DEFAULT_STOP_GRACE_MS, stopSignalOf, type ProcessDefinition } from './process-definition';
-import { groupAlive, terminateGroup } from './process-group';
+import { groupAlive, terminateGroup, type TerminateResult } from './process-group';
 import { ProcessProbes } from './process-probes';
-import { runKindOf, spawnRun, type RunIo, type RunSpec } from './run-spawn';
+import { runEnvironment, runKindOf, spawnRun, type RunIo, type RunSpec } from './run-spawn';
 import type { TerminalSession } from './terminal/terminal-session';
 import { spawnTtyRun } from './terminal/tty-run';
 
@@ -49,6 +51,31 @@ export interface ProcessRunOptions {
   paused(): boolean;
   /** Run in this terminal (`tty: true`) instead of with pipes. */
   terminal?: TerminalSession;
+}
+
+/** The options of a run of `def` in `cwd` under a supervisor's settings; `marker` is its process's. */
+export function runOptionsFor(
+  def: ProcessDefinition,
+  settings: ManagedProcessSettings,
+  run: { cwd: string; marker: string; terminal: TerminalSession | null; paused: () => boolean },
+): ProcessRunOptions {
+  const spec = {
+    shell: settings.shell,
+    command: def.command,
+    cwd: run.cwd,
+    env: runEnvironment(settings.env, def.env, run.marker),
+    stdin: def.stdin === true && !run.terminal,
+  };
+  return {
+    def,
+    spec,
+    splitter: { maxLineBytes: settings.maxLineBytes, progressIntervalMs: settings.progressIntervalMs },
+    startupWindowMs: settings.startupWindowMs,
+    settleMs: settings.settleMs,
+    marker: run.marker,
+    paused: run.paused,
+    terminal: run.terminal ?? undefined,
+  };
 }
 
 /** One run; see the file comment. */
@@ -112,6 +139,11 @@ export class ProcessRun {
     return this.io !== undefined;
   }
 
+  /** The exit code as a shell reports it: 128 + the signal number for a death by signal. */
+  get exitStatus(): number {
+    return this.exitCode ?? 128 + (osConstants.signals[this.exitSignal ?? 'SIGKILL'] ?? 9);
+  }
+
   /** `\r` progress states overwritten before they were sent. */
   get coalesced(): number {
     return this.splitters.stdout.coalesced + this.splitters.stderr.coalesced;
@@ -158,9 +190,34 @@ export class ProcessRun {
     return `${what}: ${line.trim().slice(0, 300)}`;
   }
 
+  /**
+   * Stop the run: the group, and what left it carrying the marker, gets the stop signal, then
+   * SIGKILL after the grace period. Resolves with how that went once the run is over, or once it
+   * should be (a leader stuck in the kernel: then {@link forceClose}).
+   */
+  async terminate(): Promise<TerminateResult> {
+    this.stopRequested = true;
+    const { signal, graceMs } = this.stopSettings();
+    const result = await terminateGroup(this.pgid, signal, { graceMs, marker: this.options.marker });
+    // 'close' follows the group's end (the settle timer cuts pipes held elsewhere); the bound is
+    // for a leader stuck in the kernel, so that a stop always resolves.
+    await Promise.race([this.ended, delay(this.options.settleMs + 5000)]);
+    return result;
+  }
+
   /** Report the end now, if the pipes did not close by themselves (a leader stuck in the kernel). */
   forceClose(): void {
     this.close();
+  }
+
+  /** SIGKILL the group now, synchronously: the last resort of an 'exit' handler. */
+  killSync(): void {
+    if (!this.spawned) return;
+    try {
+      process.kill(-this.pgid, 'SIGKILL');
+    } catch {
+      // ESRCH, or EPERM on a recycled pid: nothing of ours is left to kill.
+    }
   }
 
   private data(stream: OutputStream, chunk: Buffer): void {
@@ -206,4 +263,8 @@ export class ProcessRun {
     this.hooks.closed(this);
     this.resolveEnded();
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
 }

@@ -72,6 +72,18 @@ export class RecordingHub implements HubApi {
     for (const l of this.failureListeners) l(failure);
   }
 
+  /** The listeners given to {@link onWatchers}, by channel. */
+  readonly watchers = new Map<string, ((watched: boolean) => void)[]>();
+
+  onWatchers(channel: string, listener: (watched: boolean) => void): void {
+    this.watchers.set(channel, [...(this.watchers.get(channel) ?? []), listener]);
+  }
+
+  /** Say, as the hub would, that `channel` is watched or no longer. */
+  watch(channel: string, watched: boolean): void {
+    for (const l of this.watchers.get(channel) ?? []) l(watched);
+  }
+
   setProcessLookup(exists: (id: string) => boolean): void {
     this.processExists = exists;
   }

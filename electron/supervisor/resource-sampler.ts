@@ -95,6 +95,18 @@ export class ResourceSampler {
     const release = this.demand();
     setTimeout(release, ms).unref();
   }
+  /** A listener of "someone watches" / "nobody does" that holds a demand while watched. */
+  whileWatched(): (watched: boolean) => void {
+    let release: (() => void) | undefined;
+    return (watched) => {
+      if (watched) release ??= this.demand();
+      else {
+        release?.();
+        release = undefined;
+      }
+    };
+  }
+
 
   /**
    * Make sure the figures are at most `maxAgeMs` old and include CPU: samples now (twice, 250 ms

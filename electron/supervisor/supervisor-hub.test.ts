@@ -79,3 +79,22 @@ it('streams lines, statuses and the process list through the real hub to ws subs
   const stopped = await client.request('process.stop', { id: 'forever' });
   expect(stopped.data).toMatchObject({ id: 'forever', status: 'stopped', signal: 'SIGTERM' });
 });
+
+it('samples CPU, memory and ports only while someone watches the process list', async () => {
+  const { hub, url } = await startHub();
+  cleanups.push(() => hub.close());
+  const sup = new Supervisor({ hub, watchdog: false, resourceIntervalMs: 200, definitions: [{ id: 'busy', command: `${NODE} -e "setInterval(() => {}, 1000)"` }] });
+  cleanups.push(() => sup.close());
+  sup.start();
+  await new Promise((r) => setTimeout(r, 600));
+  expect(sup.get('busy').memoryBytes).toBeUndefined(); // nobody looks: nothing sampled
+  const client = await TestClient.open(url, { token: VIEWER_TOKEN });
+  cleanups.push(() => client.close());
+  await client.subscribe('processes');
+  const sampled = await client.waitFor((m) => {
+    if (m.channel !== 'processes' || m.type !== 'event') return false;
+    const list = (m.data as { processes: ProcessInfo[] }).processes;
+    return (list.find((p) => p.id === 'busy')?.memoryBytes ?? 0) > 0;
+  }, 10_000);
+  expect(sampled).toBeDefined();
+});

@@ -16,7 +16,12 @@ import type { Supervisor } from './supervisor';
 
 /** Register the methods of `sup` with the hub (roles and params come from the method map). */
 export function registerSupervisorMethods(sup: Supervisor, hub: MethodRegistrar): void {
-  hub.registerMethod('process.list', () => sup.list());
+  // Asking for the list is looking: resources are sampled for the next minute (resource-sampler.ts).
+  hub.registerMethod('process.list', async (params) => {
+    sup.demandResourcesFor(60_000);
+    if (params?.fresh) await sup.freshResources();
+    return sup.list();
+  });
   hub.registerMethod('process.start', ({ id }) => {
     sup.startProcess(id);
     return sup.get(id);

@@ -21,14 +21,13 @@
  * hub's API is adapted in one place.
  */
 import { randomBytes } from 'node:crypto';
-import { PROCESSES_CHANNEL, PROCESS_CHANNEL_PREFIX, processChannel, type OutputStream, type ProcessInfo } from '../../shared/protocol';
-import { detectLevel } from '../../shared/logs/level';
+import { PROCESSES_CHANNEL, PROCESS_CHANNEL_PREFIX, processChannel, type ProcessInfo } from '../../shared/protocol';
 import { timestampAt } from '../hub/clock';
 import type { ProcessLogSink } from '../store/log-store';
+import { OutputBatch } from './output-batch';
 import { RunJournal } from './run-journal';
 import type { HubApi } from '../hub/hub-api';
 import { MethodError } from '../hub/methods';
-import type { OutputLine } from '../hub/wire-frame';
 import { DependencyCoordinator } from './dependency-coordinator';
 import { checkDependencies, dependantsOf } from './dependency-graph';
 import { ManagedProcess, type ManagedProcessHooks, type ManagedProcessSettings } from './managed-process';
@@ -38,7 +37,7 @@ import { ResourceSampler } from './resource-sampler';
 import { registerSupervisorMethods } from './supervisor-methods';
 import { InputGuard } from './terminal/input-guard';
 import { registerTerminalMethods } from './terminal/terminal-methods';
-import { Watchdog } from './watchdog';
+import { Watchdog, watchdogExitMessage } from './watchdog';
 
 /** Options of {@link Supervisor}. */
 export interface SupervisorOptions {
@@ -102,10 +101,8 @@ export class Supervisor {
   private readonly waitingForDrain = new Set<ManagedProcess>();
   private drainRegistered = false;
   private listDirty = false;
-  /** Lines read in this turn of the event loop, per process: published together (one engine call per chunk). */
-  private readonly pendingLines = new Map<string, OutputLine[]>();
+  private readonly batch: OutputBatch;
   private readonly journal: RunJournal;
-  private flushQueued = false;
   private started = false;
   private closing: Promise<void> | null = null;
 
@@ -130,12 +127,7 @@ export class Supervisor {
             markerPrefix: this.markerPrefix,
             onUnexpectedExit: (code, signal, delayMs) => {
               this.watchdogFailures++;
-              const how = signal ? `was killed by ${signal}` : code === null ? 'could not start' : `exited with code ${code}`;
-              this.log(
-                delayMs === 0
-                  ? `switchyard: the watchdog ${how}; a new one took over (processes stay guarded if Switchyard is killed)`
-                  : `switchyard: the watchdog ${how}; a new one starts in ${delayMs / 1000} s (until then, if Switchyard is killed with SIGKILL, its processes keep running)`,
-              );
+              this.log(watchdogExitMessage(code, signal, delayMs));
             },
           });
     this.coordinator = new DependencyCoordinator(this.procs);
@@ -146,8 +138,12 @@ export class Supervisor {
       onChange: () => this.listChanged(),
     });
     this.journal = new RunJournal(options.logs);
+    this.batch = new OutputBatch((id, lines, ms) => {
+      this.hub.publishOutput(id, lines);
+      this.journal.lines(id, lines, ms);
+    });
     this.hooks = {
-      output: (id, line, stream) => this.queueLine(id, line, stream),
+      output: (id, line, stream) => this.batch.add(id, line, stream),
       status: (id, data) => {
         this.journal.onStatus(id, data);
         this.hub.publishStatus(id, data);
@@ -169,6 +165,8 @@ export class Supervisor {
       if (channel.startsWith(PROCESS_CHANNEL_PREFIX)) this.procs.get(channel.slice(PROCESS_CHANNEL_PREFIX.length))?.addSkipped(count);
     });
     this.hub.setProcessLookup((id) => this.procs.has(id));
+    // Someone watches the process list (a dashboard): sample CPU, memory and ports meanwhile.
+    this.hub.onWatchers(PROCESSES_CHANNEL, this.sampler.whileWatched());
   }
 
   /** The watchdog's pid while it runs (for diagnostics and tests). */
@@ -385,34 +383,6 @@ export class Supervisor {
       this.hub.publishEvent(PROCESSES_CHANNEL, { kind: 'list', processes: this.list() });
     });
   }
-
-  // The lines of one pipe chunk are emitted synchronously, one call each: gather them and publish
-  // them together once the chunk is done, stamped with one time.
-  private queueLine(id: string, line: string, stream: OutputStream): void {
-    let lines = this.pendingLines.get(id);
-    if (!lines) this.pendingLines.set(id, (lines = []));
-    lines.push({ data: line, stream, time: '' });
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    queueMicrotask(this.flushLines);
-  }
-
-  // One clock read per chunk; the level of each line where it says one (shared/logs/level.ts).
-  private readonly flushLines = (): void => {
-    this.flushQueued = false;
-    const ms = Date.now();
-    const time = timestampAt(ms);
-    for (const [id, lines] of this.pendingLines) {
-      for (const line of lines) {
-        line.time = time;
-        const level = detectLevel(line.data);
-        if (level) line.level = level;
-      }
-      this.hub.publishOutput(id, lines);
-      this.journal.lines(id, lines, ms);
-    }
-    this.pendingLines.clear();
-  };
 }
 
 /** Validate a definition given in code (a loader's output is already clean; this also catches typos). */

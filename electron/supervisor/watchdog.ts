@@ -197,3 +197,11 @@ export class Watchdog {
     if (stdin && !stdin.destroyed) stdin.write(line + '\n');
   }
 }
+
+/** What the supervisor says when its watchdog died while it lives (see the file comment). */
+export function watchdogExitMessage(code: number | null, signal: NodeJS.Signals | null, respawnDelayMs: number): string {
+  const how = signal ? `was killed by ${signal}` : code === null ? 'could not start' : `exited with code ${code}`;
+  return respawnDelayMs === 0
+    ? `switchyard: the watchdog ${how}; a new one took over (processes stay guarded if Switchyard is killed)`
+    : `switchyard: the watchdog ${how}; a new one starts in ${respawnDelayMs / 1000} s (until then, if Switchyard is killed with SIGKILL, its processes keep running)`;
+}

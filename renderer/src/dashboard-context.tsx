@@ -2,7 +2,7 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { HubConnection } from './connection/hub-connection';
-import type { DashboardActions } from './dashboard-controller';
+import type { DashboardActions } from './dashboard-actions';
 import type { LogBook } from './logs/log-book';
 import type { BrowserNotifier } from './state/browser-notifier';
 import type { DashboardState, DashboardStore } from './state/dashboard-store';

@@ -36,6 +36,22 @@ function setup(options: { knownRole?: 'operator'; checkSession?: () => Promise<'
 }
 
 describe('DashboardController', () => {
+  it('says that starting a process starts what it needs first', async () => {
+    const conn = new FakeHubConnection();
+    conn.answers.set('process.list', [
+      processInfo({ id: 'db', status: 'stopped' }),
+      processInfo({ id: 'api', status: 'stopped', dependsOn: [{ id: 'db', condition: 'healthy', met: false }] }),
+    ]);
+    conn.answers.set('process.start', processInfo({ id: 'api', status: 'waiting', waitingFor: ['db'] }));
+    const store = createDashboardStore();
+    const controller = new DashboardController(conn, store, new LogBook({ maxLines: 100 }), { schedule: manualScheduler().schedule });
+    controller.start();
+    conn.setStatus({ kind: 'connected' });
+    await settle();
+    expect(await controller.startProcess('api')).toBe(true);
+    expect(store.getState().notice).toBe('Starting api starts what it needs first: db; api waits until it is ready.');
+  });
+
   it('lists processes on connect and subscribes to each process channel', async () => {
     const { conn, store } = setup();
     expect(conn.started).toBe(true);

@@ -5,16 +5,15 @@
  */
 import { HUB_STATS_CHANNEL, PROCESSES_CHANNEL, PROCESS_CHANNEL_PREFIX, processChannel, type AlertEvent, type Message, type ProcessInfo } from '../../shared/protocol';
 import {
-  LEVELS,
   LogsReadResultSchema,
   LogsSearchResultSchema,
-  type Level,
   type LogsReadParams,
   type LogsReadResult,
   type LogsSearchParams,
   type LogsSearchResult,
 } from '../../shared/protocol/payloads/logs';
 import type { ConnectionStatus, HubConnection } from './connection/hub-connection';
+import { ProcessSubscriptions, type ProcessChannelItem } from './connection/process-subscriptions';
 import type { SessionState } from './connection/session-check';
 import { ALL_PROCESSES, type LogBook } from './logs/log-book';
 import { OutputBatcher, type FlushScheduler } from './logs/output-batcher';
@@ -26,14 +25,7 @@ import { EventFeed } from './state/event-feed';
 import { readHubStats } from './state/hub-stats-view';
 import { applyStatus, readProcessList, readStatus } from './state/process-list';
 import { statusNote } from './state/status-text';
-
-const LEVEL_SET: ReadonlySet<string> = new Set(LEVELS);
-
-/** What arrives on a `process:<id>` channel, queued for the next frame. */
-type Inbound =
-  | { kind: 'output'; processId: string; data: string; stream?: 'stdout' | 'stderr'; timestamp?: string; level?: Level }
-  | { kind: 'status'; processId: string; data: Record<string, unknown>; timestamp?: string }
-  | { kind: 'gap'; processId: string; resumed: boolean };
+import type { DashboardActions, LoginLinkInfo } from './dashboard-actions';
 
 /** Options of {@link DashboardController}. */
 export interface ControllerOptions {
@@ -57,40 +49,13 @@ export interface ControllerOptions {
   onLiveAlert?: (alert: AlertEvent) => void;
 }
 
-/** A login link as `hub.loginLink` answers it. */
-export interface LoginLinkInfo {
-  url: string;
-  /** ISO time the link stops working, when the hub says. */
-  expiresAt?: string;
-}
-
-/** The operators' and viewers' actions, as components call them. */
-export interface DashboardActions {
-  startProcess(id: string): Promise<boolean>;
-  stopProcess(id: string): Promise<boolean>;
-  restartProcess(id: string): Promise<boolean>;
-  addProcess(id: string, command: string): Promise<boolean>;
-  /** Remove a process added at run time (`process.remove`). */
-  removeProcess(id: string): Promise<boolean>;
-  /** A one-time login link for a role, or null when the hub refused. */
-  loginLink(role: Role): Promise<LoginLinkInfo | null>;
-  disconnectClient(clientId: string): Promise<boolean>;
-  clearLogs(processId: string): void;
-  /** Stored lines (`logs.read`); rejects with the hub's error code (`unknown_method` where nothing is stored). */
-  readLogs?(params: LogsReadParams): Promise<LogsReadResult>;
-  /** Search the stored lines (`logs.search`). */
-  searchLogs?(params: LogsSearchParams): Promise<LogsSearchResult>;
-  /** Reconnect now instead of waiting for the next attempt. */
-  retryNow(): void;
-}
-
 /** Connects one hub connection to one store and one LogBook. */
 export class DashboardController implements DashboardActions {
   private readonly conn: HubConnection;
   private readonly store: DashboardStore;
   private readonly book: LogBook;
   private readonly options: ControllerOptions;
-  private readonly batcher: OutputBatcher<Inbound>;
+  private readonly batcher: OutputBatcher<ProcessChannelItem>;
   private readonly gate: RenderGate;
   /** Processes whose status changed, applied to the LogBook and waiting for the next redraw to reach the store. */
   private readonly pendingStatus = new Map<string, ProcessInfo>();
@@ -100,7 +65,7 @@ export class DashboardController implements DashboardActions {
   private readonly replay: ReplayTracker | null;
   /** Sends process subscribes one at a time; only when the connection reports `subscribed`. */
   private readonly pacer: SubscriptionPacer | null;
-  private readonly processSubs = new Map<string, () => void>();
+  private readonly processes: ProcessSubscriptions;
   private readonly cleanups: Array<() => void> = [];
   private refusals = 0;
   private checking = false;
@@ -120,10 +85,16 @@ export class DashboardController implements DashboardActions {
     this.replay = conn.onSubscribed ? new ReplayTracker() : null;
     this.pacer = conn.onSubscribed ? new SubscriptionPacer() : null;
     this.gate = new RenderGate(() => this.render(), { now: this.now, ...options.renderGate });
+    this.processes = new ProcessSubscriptions(conn, {
+      push: (item) => this.batcher.push(item),
+      connected: () => this.store.getState().connection.kind === 'connected',
+      replay: this.replay,
+      pacer: this.pacer,
+    });
     const tracker = this.replay;
     if (tracker) {
       const ready = (id: string) => tracker.caughtUp(processChannel(id));
-      book.historyReady = (viewId) => (viewId === ALL_PROCESSES ? [...this.processSubs.keys()].every(ready) : ready(viewId));
+      book.historyReady = (viewId) => (viewId === ALL_PROCESSES ? [...this.processes.ids()].every(ready) : ready(viewId));
     }
     this.feed = new EventFeed(conn, store, { timeoutMs: options.timeoutMs ?? 10_000, onLiveAlert: options.onLiveAlert });
   }
@@ -173,13 +144,18 @@ export class DashboardController implements DashboardActions {
     this.pacer?.close();
     for (const off of this.cleanups.splice(0)) off();
     this.feed.close();
-    for (const off of this.processSubs.values()) off();
-    this.processSubs.clear();
+    this.processes.close();
     this.conn.close();
   }
 
-  startProcess(id: string): Promise<boolean> {
-    return this.run('process.start', { id });
+  // Starting a process starts what it depends on first (as Tilt does): say so, since the process
+  // itself then waits (its status says for what).
+  async startProcess(id: string): Promise<boolean> {
+    const before = this.store.getState().processes.find((p) => p.id === id);
+    const unmet = (before?.dependsOn ?? []).filter((d) => !d.met).map((d) => d.id);
+    const ok = await this.run('process.start', { id });
+    if (ok && unmet.length > 0) this.store.getState().setNotice(`Starting ${id} starts what it needs first: ${unmet.join(', ')}; ${id} waits until ${unmet.length === 1 ? 'it is' : 'they are'} ready.`);
+    return ok;
   }
 
   stopProcess(id: string): Promise<boolean> {
@@ -261,8 +237,7 @@ export class DashboardController implements DashboardActions {
     if (status.kind !== 'connected') this.replay?.connectionLost();
     if (status.kind === 'connected') {
       this.connectedOnce = true;
-      // The client has just resubscribed every channel: their replays are to come.
-      for (const id of this.processSubs.keys()) this.replay?.expect(processChannel(id));
+      this.processes.expectReplays();
       this.refusals = 0;
       void this.loadProcesses();
       void this.detectRole();
@@ -319,43 +294,7 @@ export class DashboardController implements DashboardActions {
     // The list is newer than any status change still waiting for a redraw: it is the truth.
     this.pendingStatus.clear();
     this.store.getState().setProcesses(list, this.now());
-    const ids = new Set(this.store.getState().processes.map((p) => p.id));
-    for (const id of ids) if (!this.processSubs.has(id)) this.subscribeProcess(id);
-    for (const [id, off] of this.processSubs) {
-      if (!ids.has(id)) {
-        off();
-        this.replay?.forget(processChannel(id));
-        this.processSubs.delete(id);
-      }
-    }
-  }
-
-  private subscribeProcess(id: string): void {
-    const channel = processChannel(id);
-    if (this.store.getState().connection.kind === 'connected') this.replay?.expect(channel);
-    let off: (() => void) | null = null;
-    const start = () => {
-      off = this.conn.subscribe(channel, (m) => {
-        this.replay?.arrived(channel, m.seq);
-        if (m.type === 'process_output' && typeof m.data === 'string') {
-          // A set lookup, not a schema parse: this runs for every line, and most carry no level.
-          const level = m.level !== undefined && LEVEL_SET.has(m.level) ? m.level : undefined;
-          this.batcher.push({ kind: 'output', processId: id, data: m.data, stream: m.stream, timestamp: m.timestamp, level });
-        } else if (m.type === 'process_status' && typeof m.data === 'object' && m.data !== null) {
-          this.batcher.push({ kind: 'status', processId: id, data: m.data as Record<string, unknown>, timestamp: m.timestamp });
-        }
-      });
-    };
-    if (!this.pacer) {
-      start();
-      this.processSubs.set(id, () => off?.());
-      return;
-    }
-    const drop = this.pacer.enqueue(channel, start);
-    this.processSubs.set(id, () => {
-      drop();
-      off?.();
-    });
+    this.processes.sync(new Set(this.store.getState().processes.map((p) => p.id)));
   }
 
   private onStats(data: unknown): void {
@@ -377,7 +316,7 @@ export class DashboardController implements DashboardActions {
    * Apply one frame's worth of channel messages: lines to the LogBook, statuses to the store. The
    * statuses go with the lines, so a replay's status notes do not redraw the sidebar one by one.
    */
-  private apply(batch: Inbound[]): void {
+  private apply(batch: ProcessChannelItem[]): void {
     for (const item of batch) {
       if (item.kind === 'output') {
         this.book.addOutput(item);

@@ -4,7 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { ReconnectingClient, type WebSocketConstructor } from '../../shared/client/reconnecting-client';
 import type { DesktopBridge, HubConnectionInfo } from '../../shared/bridge';
 import { App } from './app';
-import { ClientConnection } from './connection/client-adapter';
+import { ReconnectingHubConnection } from './connection/client-adapter';
 import { browserSession, forgetSession } from './connection/browser-session';
 import { checkSession } from './connection/session-check';
 import { DashboardContext } from './dashboard-context';
@@ -44,7 +44,7 @@ async function boot(): Promise<void> {
   // The desktop window gets native notifications from its main process; a browser tab uses the
   // Notification API, once the user allowed it from the alert list.
   const notifier = bridge ? undefined : new BrowserNotifier(window, (id) => store.getState().select(id));
-  const connection = new ClientConnection(client);
+  const connection = new ReconnectingHubConnection(client);
   const controller = new DashboardController(connection, store, book, {
     schedule: frameScheduler(),
     knownRole: hub ? 'operator' : undefined,

@@ -201,7 +201,7 @@ export interface SubscribedEvent {
 }
 
 /** Counters of what the client did with incoming messages, so nothing is dropped silently. */
-export interface ClientStats {
+export interface ClientCounters {
   /** Messages decoded from frames. */
   received: number;
   /** Messages handed to listeners. */

@@ -18,15 +18,17 @@
  * backoff, a heartbeat that replaces half-open connections, `close()` that settles promptly in
  * every state, requests with timeouts, and credentials that work in browsers.
  */
-import { channelNameError, decodeFrame, encodeMessage, isReservedChannel, type Message } from '../protocol';
+import { encodeMessage, type Message } from '../protocol';
 import { ChannelTracker } from './channel-tracker';
+import { checkChannel, checkMessage, checkPublishChannel, checkSubscribe } from './client-arguments';
 import { ClientError } from './client-error';
+import { ClientSocket, type ClientSocketEvents } from './client-socket';
 import {
   READY_STATE,
   type ChannelHandler,
   type ChannelPosition,
   type ClientEventMap,
-  type ClientStats,
+  type ClientCounters,
   type ClientTimers,
   type ConnectionInfo,
   type ConnectionState,
@@ -36,10 +38,10 @@ import {
   type WebSocketLike,
 } from './client-types';
 import { checkNonNegative, resolveOptions, type ResolvedOptions } from './client-options';
-import { Heartbeat } from './heartbeat';
+import { IDLE_INFO, nextInfo, offlineReason, waitForConnection } from './connection-info';
 import { PendingRequests } from './pending-requests';
 import { RetryPolicy, type RetryDecision } from './retry-policy';
-import { abandon, CLOSE_ABANDONED, closeGracefully, detach, errorText, eventText, handshake } from './socket-helpers';
+import { closeGracefully, errorText } from './socket-helpers';
 import { callSafely, TypedEmitter, type Listener } from './typed-emitter';
 
 export * from './client-types';
@@ -47,19 +49,6 @@ export { ClientError, type ClientErrorCode } from './client-error';
 export { CLIENT_DEFAULTS } from './client-options';
 export { CLOSE_ABANDONED, SUBPROTOCOL } from './socket-helpers';
 export { backoffDelay, baseDelay, DEFAULT_BACKOFF } from './backoff';
-
-const IDLE_INFO: ConnectionInfo = Object.freeze({
-  state: 'disconnected',
-  attempt: 0,
-  delayMs: null,
-  retryAt: null,
-  connectedAt: null,
-  protocol: null,
-  lastError: null,
-  failure: null,
-  closedBeforeOpen: 0,
-  sessionMaybeEnded: false,
-});
 
 /** A WebSocket client that reconnects by itself and resumes its subscriptions without loss or duplicates. */
 export class ReconnectingClient {
@@ -69,19 +58,16 @@ export class ReconnectingClient {
   private readonly events = new TypedEmitter<ClientEventMap>();
   private readonly tracker: ChannelTracker;
   private readonly requests: PendingRequests;
-  private readonly counters: ClientStats = { received: 0, delivered: 0, duplicates: 0, badMessages: 0, connections: 0 };
+  private readonly counters: ClientCounters = { received: 0, delivered: 0, duplicates: 0, badMessages: 0, connections: 0 };
+
+  private readonly socketEvents: ClientSocketEvents;
 
   private info: ConnectionInfo = IDLE_INFO;
-  private socket: WebSocketLike | null = null;
-  private socketOpen = false;
-  private heartbeat: Heartbeat | null = null;
+  private current: ClientSocket | null = null;
   private retryTimer: unknown = undefined;
-  private connectTimer: unknown = undefined;
   private closePromise: Promise<void> | null = null;
   private readonly retry: RetryPolicy;
   private everConnected = false;
-  /** What the runtime said about the current attempt (ws's error message; a browser says nothing). */
-  private attemptError: string | undefined = undefined;
 
   /** Check the options (throws TypeError/RangeError on misuse); does not connect until {@link start}. */
   constructor(options: ReconnectingClientOptions) {
@@ -98,6 +84,15 @@ export class ReconnectingClient {
       },
       duplicate: () => void this.counters.duplicates++,
     });
+    this.socketEvents = {
+      opened: (socket) => this.onOpen(socket),
+      message: (message) => {
+        this.counters.received++;
+        this.dispatch(message);
+      },
+      bad: (why) => this.badMessage(why),
+      ended: (code, reason, wasOpen, attemptError) => this.connectionEnded(code, reason, wasOpen, attemptError),
+    };
   }
 
   /** The current connection snapshot (the same object until something changes, so it suits `useSyncExternalStore`). */
@@ -111,7 +106,7 @@ export class ReconnectingClient {
   }
 
   /** A copy of the message counters. */
-  getStats(): ClientStats {
+  getStats(): ClientCounters {
     return { ...this.counters };
   }
 
@@ -142,25 +137,13 @@ export class ReconnectingClient {
   retryNow(): void {
     if (this.info.state === 'failed') return this.start();
     if (this.info.state !== 'waiting') return;
-    this.clearTimer('retryTimer');
+    this.cancelRetry();
     this.connectAttempt();
   }
 
   /** Resolves when connected (at once if it is); rejects when the client fails or is closed first. */
   whenConnected(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const check = (info: ConnectionInfo): boolean => {
-        if (info.state === 'connected') resolve();
-        else if (info.state === 'failed') reject(new ClientError(info.failure ?? 'max_retries', info.lastError ?? 'the client gave up'));
-        else if (this.closePromise) reject(new ClientError('closed', 'the client was closed'));
-        else return false;
-        return true;
-      };
-      if (check(this.info)) return;
-      const stop = this.events.on('state', (info) => {
-        if (check(info)) stop();
-      });
-    });
+    return waitForConnection(this.info, () => this.closePromise !== null, (listener) => this.events.on('state', listener));
   }
 
   /**
@@ -170,10 +153,10 @@ export class ReconnectingClient {
    */
   close(): Promise<void> {
     if (this.closePromise) return this.closePromise;
-    const socket = this.socket;
-    const wasOpen = this.socketOpen;
+    const socket = this.current?.socket;
+    const wasOpen = this.connected;
     this.closePromise = Promise.resolve();
-    this.clearTimer('retryTimer');
+    this.cancelRetry();
     this.requests.rejectAll('closed', 'the client was closed');
     this.releaseSocket();
     // The real promise exists before any listener runs, so a re-entrant close() returns it too.
@@ -186,15 +169,14 @@ export class ReconnectingClient {
 
   /** Send one message as is. Throws a {@link ClientError} `not_connected` when there is no open connection. */
   send(message: Message): void {
-    if (!message || typeof message !== 'object' || typeof message.type !== 'string') throw new TypeError('message must be an object with a type');
+    checkMessage(message);
     const socket = this.openSocket(message.type);
     socket.send(encodeMessage(message));
   }
 
   /** Publish `data` to a channel (operators; not `process:*`, `processes`, `hub:*`). Throws `not_connected` when offline. */
   publish(channel: string, data: unknown): void {
-    checkChannel(channel);
-    if (isReservedChannel(channel)) throw new RangeError(`channel ${channel} is reserved for the hub; clients cannot publish there`);
+    checkPublishChannel(channel);
     this.send({ type: 'publish', channel, data });
   }
 
@@ -205,12 +187,9 @@ export class ReconnectingClient {
    * Returns a function that removes this handler (the subscription stays; see {@link unsubscribe}).
    */
   subscribe(channel: string, handler?: ChannelHandler, options: SubscribeOptions = {}): () => void {
-    checkChannel(channel);
-    if (handler !== undefined && typeof handler !== 'function') throw new TypeError('handler must be a function');
-    if (options.since !== undefined && !(Number.isSafeInteger(options.since) && options.since >= 0)) throw new RangeError('since must be an integer >= 0');
-    if (options.epoch !== undefined && typeof options.epoch !== 'string') throw new TypeError('epoch must be a string');
+    checkSubscribe(channel, handler, options);
     if (this.closePromise) throw new Error('subscribe() after close()');
-    if (this.tracker.add(channel, handler, options) && this.socketOpen) this.sendInternal(this.tracker.subscribeMessage(channel));
+    if (this.tracker.add(channel, handler, options) && this.connected) this.sendInternal(this.tracker.subscribeMessage(channel));
     return () => {
       if (handler) this.tracker.removeHandler(channel, handler);
     };
@@ -220,7 +199,7 @@ export class ReconnectingClient {
   unsubscribe(channel: string): boolean {
     checkChannel(channel);
     if (!this.tracker.remove(channel)) return false;
-    if (this.socketOpen) this.sendInternal({ type: 'unsubscribe', channel });
+    if (this.connected) this.sendInternal({ type: 'unsubscribe', channel });
     return true;
   }
 
@@ -237,13 +216,14 @@ export class ReconnectingClient {
     if (typeof method !== 'string' || method.length === 0) throw new TypeError('method must be a non-empty string');
     const timeoutMs = options.timeoutMs ?? this.opts.requestTimeoutMs;
     checkNonNegative('timeoutMs', timeoutMs);
-    if (!this.socketOpen || !this.socket) {
+    const current = this.current;
+    if (!current?.open) {
       return Promise.reject(new ClientError(this.closePromise ? 'closed' : 'not_connected', this.offlineReason(), method));
     }
     const { id, promise } = this.requests.create(method, timeoutMs);
     const message: Message = { type: 'request', id, data: params === undefined ? { method } : { method, params } };
     try {
-      this.socket.send(encodeMessage(message));
+      current.socket.send(encodeMessage(message));
     } catch (err) {
       this.requests.fail(id, new ClientError('disconnected', `sending failed: ${errorText(err)}`, method));
     }
@@ -254,62 +234,21 @@ export class ReconnectingClient {
 
   private connectAttempt(): void {
     this.retryTimer = undefined;
-    this.attemptError = undefined;
     this.setInfo('connecting', { attempt: this.retry.begin() });
-    const token = typeof this.opts.token === 'function' ? this.opts.token() : this.opts.token;
-    const { protocols, headers } = handshake(token, this.opts.tokenVia, this.opts.headers);
-    let socket: WebSocketLike;
-    try {
-      socket = headers ? new this.opts.WebSocket(this.opts.url, protocols, { headers }) : new this.opts.WebSocket(this.opts.url, protocols);
-    } catch (err) {
-      // E.g. a token with characters a subprotocol cannot carry: reported like any failed attempt.
-      this.attemptError = `cannot open a WebSocket to ${this.opts.url}: ${errorText(err)}`;
-      this.connectionEnded(1006, '', false);
-      return;
-    }
-    this.socket = socket;
-    this.socketOpen = false;
-    socket.onopen = () => this.onOpen(socket);
-    socket.onmessage = (event: { data: unknown }) => this.onFrame(socket, event.data);
-    socket.onerror = (event: unknown) => {
-      if (socket === this.socket) this.attemptError = eventText(event) ?? this.attemptError;
-    };
-    socket.onclose = (event: { code: number; reason: string }) => {
-      if (socket === this.socket) this.connectionEnded(event.code, event.reason, this.socketOpen);
-    };
-    if (this.opts.connectTimeoutMs > 0) {
-      this.connectTimer = this.timers.setTimeout(() => {
-        this.connectTimer = undefined;
-        if (socket !== this.socket || this.socketOpen) return;
-        this.attemptError = `no connection within ${this.opts.connectTimeoutMs} ms`;
-        abandon(socket, 'connect timeout');
-        this.connectionEnded(CLOSE_ABANDONED, this.attemptError, false);
-      }, this.opts.connectTimeoutMs);
-    }
+    const socket = ClientSocket.open(this.opts, this.socketEvents);
+    // E.g. a token with characters a subprotocol cannot carry: reported like any failed attempt.
+    if (typeof socket === 'string') return this.connectionEnded(1006, '', false, socket);
+    this.current = socket;
   }
 
-  private onOpen(socket: WebSocketLike): void {
-    if (socket !== this.socket) return;
-    this.clearTimer('connectTimer');
-    this.socketOpen = true;
+  private onOpen(socket: ClientSocket): void {
+    if (socket !== this.current) return;
     this.counters.connections++;
     const attempts = this.retry.opened();
-    this.heartbeat = new Heartbeat({
-      pingIntervalMs: this.opts.pingIntervalMs,
-      idleTimeoutMs: this.opts.idleTimeoutMs,
-      timers: this.timers,
-      now: this.now,
-      ping: () => this.sendInternal({ type: 'ping' }),
-      dead: (idleMs) => {
-        if (socket !== this.socket) return;
-        abandon(socket, 'connection dead');
-        this.connectionEnded(CLOSE_ABANDONED, `nothing received for ${idleMs} ms: connection presumed dead`, true);
-      },
-    });
     // Resubscribe before anyone hears about the connection, so a listener's own subscribe is not sent twice.
     for (const channel of this.tracker.channels()) this.sendInternal(this.tracker.subscribeMessage(channel));
-    this.setInfo('connected', { connectedAt: this.now(), protocol: socket.protocol || null });
-    if (this.socket !== socket) return; // a state listener closed the client
+    this.setInfo('connected', { connectedAt: this.now(), protocol: socket.socket.protocol || null });
+    if (this.current !== socket) return; // a state listener closed the client
     if (this.everConnected) {
       this.events.emit('reconnect', attempts);
       if (this.opts.onReconnect) callSafely(this.opts.onReconnect, [attempts]);
@@ -321,7 +260,7 @@ export class ReconnectingClient {
   }
 
   /** The current socket closed (or was abandoned): report, then retry or give up. */
-  private connectionEnded(code: number, reason: string, wasOpen: boolean): void {
+  private connectionEnded(code: number, reason: string, wasOpen: boolean, attemptError: string | undefined): void {
     if (wasOpen) this.requests.rejectAll('disconnected', `the connection was lost (code ${code}${reason ? `: ${reason}` : ''})`);
     this.releaseSocket();
     let decision: RetryDecision;
@@ -330,7 +269,7 @@ export class ReconnectingClient {
       this.emitDisconnect({ code, reason });
       if (this.closePromise) return; // a listener closed the client
     } else {
-      decision = this.retry.failed(this.attemptError, code, reason);
+      decision = this.retry.failed(attemptError, code, reason);
     }
     if (decision.kind === 'give_up') {
       this.setInfo('failed', { failure: decision.failure });
@@ -344,34 +283,14 @@ export class ReconnectingClient {
 
   /** Forget the current socket and everything tied to it (timers, held messages, requests). */
   private releaseSocket(): void {
-    this.clearTimer('connectTimer');
-    this.heartbeat?.stop();
-    this.heartbeat = null;
-    const socket = this.socket;
-    this.socket = null;
-    this.socketOpen = false;
-    if (socket) detach(socket);
+    const socket = this.current;
+    this.current = null;
+    socket?.release();
     this.tracker.connectionLost();
     this.requests.rejectAll('disconnected', 'the connection was lost');
   }
 
   // ---- incoming ---------------------------------------------------------------------------------
-
-  private onFrame(socket: WebSocketLike, data: unknown): void {
-    if (socket !== this.socket) return;
-    this.heartbeat?.seen();
-    if (typeof data !== 'string') return this.badMessage('a binary frame (the hub only sends text)');
-    // The hub batches many messages into one frame; the 64 KiB limit is the hub's for what it receives.
-    for (const result of decodeFrame(data, { maxBytes: Number.POSITIVE_INFINITY })) {
-      if (socket !== this.socket) return; // a listener closed the client or the connection mid-batch
-      if (result.ok) {
-        this.counters.received++;
-        this.dispatch(result.message);
-      } else {
-        this.badMessage(result.error.message);
-      }
-    }
-  }
 
   private dispatch(message: Message): void {
     switch (message.type) {
@@ -410,28 +329,24 @@ export class ReconnectingClient {
 
   // ---- helpers ----------------------------------------------------------------------------------
 
+  private get connected(): boolean {
+    return this.current?.open ?? false;
+  }
+
   private sendInternal(message: Message): void {
-    if (!this.socket || !this.socketOpen) return;
-    try {
-      this.socket.send(encodeMessage(message));
-    } catch {
-      // The socket is going away; its close event follows and drives the reconnect.
-    }
+    this.current?.send(message);
   }
 
   private openSocket(what: string): WebSocketLike {
-    if (!this.socket || !this.socketOpen || this.socket.readyState !== READY_STATE.OPEN) {
+    const current = this.current;
+    if (!current?.open || current.socket.readyState !== READY_STATE.OPEN) {
       throw new ClientError(this.closePromise ? 'closed' : 'not_connected', `cannot send ${what}: ${this.offlineReason()}`);
     }
-    return this.socket;
+    return current.socket;
   }
 
   private offlineReason(): string {
-    const { state, attempt, delayMs } = this.info;
-    if (this.closePromise) return 'the client is closed';
-    if (state === 'waiting') return `not connected (reconnecting in ${Math.ceil((delayMs ?? 0) / 1000)} s, attempt ${attempt})`;
-    if (state === 'failed') return `not connected (gave up: ${this.retry.lastError})`;
-    return `not connected (state ${state})`;
+    return offlineReason(this.info, this.closePromise !== null, this.retry.lastError);
   }
 
   private emitDisconnect(info: { code: number; reason: string }): void {
@@ -440,24 +355,12 @@ export class ReconnectingClient {
   }
 
   private setInfo(state: ConnectionState, extra: Partial<ConnectionInfo> = {}): void {
-    this.info = Object.freeze({
-      ...IDLE_INFO,
-      state,
-      lastError: this.retry.lastError,
-      closedBeforeOpen: this.retry.closedBeforeOpen,
-      sessionMaybeEnded: this.retry.sessionMaybeEnded,
-      ...extra,
-    });
+    this.info = nextInfo(state, this.retry, extra);
     this.events.emit('state', this.info);
   }
 
-  private clearTimer(name: 'retryTimer' | 'connectTimer'): void {
-    if (this[name] !== undefined) this.timers.clearTimeout(this[name]);
-    this[name] = undefined;
+  private cancelRetry(): void {
+    if (this.retryTimer !== undefined) this.timers.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
   }
-}
-
-function checkChannel(channel: unknown): void {
-  const problem = channelNameError(channel);
-  if (problem) throw new TypeError(`invalid channel: ${problem}`);
 }

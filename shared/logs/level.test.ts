@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LEVELS, type Level } from '../protocol/payloads/logs';
-import { detectLevel, LEVEL_SCAN_CHARS, LEVEL_TEXT_HEAD, levelFromNumber, stripAnsi } from './level';
+import { detectLevel, LEVEL_SCAN_CHARS, LEVEL_TEXT_HEAD, levelFromNumber } from './level';
+import { stripAnsi } from './ansi';
 
 function expectLevels(cases: Array<[string, Level | undefined]>): void {
   for (const [line, level] of cases) expect({ line, level: detectLevel(line) }).toEqual({ line, level });

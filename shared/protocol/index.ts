@@ -1,6 +1,7 @@
 /** The wire protocol: the one source of truth for the hub, the client, the CLI and the UI. */
 export * from './messages';
 export * from './channels';
+export * from './process-ref';
 export * from './codec';
 export type { RequestId } from './request-id';
 export * from './payloads/process';

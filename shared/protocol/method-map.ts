@@ -40,7 +40,8 @@ export interface MethodSpec {
 
 /** Every method of the hub. */
 export const METHODS = {
-  'process.list': { role: 'viewer', params: noParams, result: z.array(ProcessInfoSchema) },
+  /** `fresh`: wait (at most a quarter of a second) for CPU, memory and ports sampled just now (`switchyard ps`). */
+  'process.list': { role: 'viewer', params: z.optional(z.union([z.strictObject({ fresh: z.optional(z.boolean()) }), z.null()])), result: z.array(ProcessInfoSchema) },
   'process.start': { role: 'operator', params: processId, result: ProcessInfoSchema },
   'process.stop': { role: 'operator', params: processId, result: ProcessInfoSchema },
   'process.restart': { role: 'operator', params: processId, result: ProcessInfoSchema },

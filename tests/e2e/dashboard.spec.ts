@@ -53,9 +53,13 @@ test('lines appear live with their colours', async ({ page }) => {
   await openDashboard(page);
   const red = page.getByTestId('log-line').filter({ hasText: /red alert \d+/ }).first();
   await expect(red).toBeVisible({ timeout: 20_000 });
-  const colour = await red.getByText(/red alert/).evaluate((el) => getComputedStyle(el).color);
+  // Live rows are redrawn as lines arrive: read the colour of a row that is attached (an element
+  // replaced between finding and reading has no computed style), trying again until one is.
+  let colour = '';
+  await expect
+    .poll(async () => (colour = await red.getByText(/red alert/).first().evaluate((el) => (el.isConnected ? getComputedStyle(el).color : '')).catch(() => '')), { timeout: 10_000 })
+    .toMatch(/^rgb/);
   const [r, g, b] = (colour.match(/[\d.]+/g) ?? []).map(Number) as [number, number, number];
-  expect(colour, 'computed colour').toMatch(/^rgb/);
   expect(r).toBeGreaterThan(150);
   expect(g).toBeLessThan(120);
   expect(b).toBeLessThan(120);

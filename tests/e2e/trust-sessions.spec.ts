@@ -121,3 +121,18 @@ test('sessions end when revoked, and have a bounded lifetime', async ({ page }) 
   await expect(page.getByTestId('session-ended')).toBeVisible({ timeout: 20_000 });
   await operator.close();
 });
+
+test('page parameters that are not whole numbers are ignored, not a blank page (item 18)', async ({ page }) => {
+  const warnings: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'warning') warnings.push(m.text());
+  });
+  await page.goto(await loginLink());
+  await connected(page);
+  for (const bad of ['1.5', '-1', 'abc', '1e400']) {
+    await page.goto(`http://127.0.0.1:${serve.port}/?maxLines=${bad}`);
+    await connected(page);
+    await expect(page.getByTestId('process-row-counter')).toBeVisible({ timeout: 20_000 });
+  }
+  expect(warnings.filter((w) => w.includes('ignoring ?maxLines=')).length).toBe(4);
+});

@@ -2,7 +2,7 @@
 import { CliError } from '../cli-error';
 import type { CliIo } from '../cli-io';
 import { locate, type InstanceOptions } from './with-session';
-import { pidAlive } from '../pid-alive';
+import { pidExists } from '../../platform/pid-exists';
 
 // The instance waits for each group's grace period (5 s by default, configurable): wait well past it.
 const WAIT_MS = 120_000;
@@ -19,7 +19,7 @@ export async function runDown(options: InstanceOptions, io: CliIo): Promise<numb
     throw new CliError(`cannot signal the instance on port ${instance.port} (pid ${pid}): ${(err as Error).message}`);
   }
   const deadline = Date.now() + WAIT_MS;
-  while (pidAlive(pid)) {
+  while (pidExists(pid)) {
     if (Date.now() > deadline) throw new CliError(`the instance on port ${instance.port} (pid ${pid}) is still stopping after ${WAIT_MS / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -7,14 +7,16 @@ import type { ProcessListEvent } from '../../../shared/protocol/payloads/process
 import { CliError } from '../cli-error';
 import type { CliIo } from '../cli-io';
 import type { HubSession } from '../hub-session';
-import { mergeByTime, type LogEntry } from '../log-entries';
+import { mergeByTime, type LogEntry, runSeparator } from '../log-entries';
 import { LogPrinter, matches } from '../log-printer';
-import { pidAlive } from '../pid-alive';
+import { pidExists } from '../../platform/pid-exists';
 import { statusText } from '../ps-table';
 import { subscribeRetained } from '../retained-backlog';
 import { finish, readStoredBacklog, type BacklogQuery } from '../stored-backlog';
 import { useColour } from '../text-style';
 import { withSession, type InstanceOptions } from './with-session';
+import { visibleText } from '../../../shared/logs/progress-rule';
+import type { RunInfo } from '../../../shared/protocol/payloads/logs';
 
 /** The options of `logs`. */
 export interface LogsOptions extends InstanceOptions {
@@ -44,16 +46,25 @@ async function logs(session: HubSession, names: readonly string[], options: Logs
   };
   const printer = new LogPrinter(io.out, useColour(io.env, io.stdoutIsTTY), chosen);
   const live = (entry: LogEntry) => {
-    if (matches(entry, options.grep)) printer.line({ ...entry, data: entry.data.replace(/^\r/, '') });
+    if (matches(entry, options.grep)) printer.line({ ...entry, data: visibleText(entry.data) });
   };
 
   const fromStore = await hasStore(session);
   // Following: subscribe before reading the store, so that no line falls between the two.
   const retained = options.follow || !fromStore ? subscribeRetained(session, chosen) : undefined;
-  const stored = fromStore ? await readStoredBacklog(session, query) : [];
+  const stored = fromStore ? await readStoredBacklog(session, query) : { entries: [], runs: new Map<string, RunInfo>() };
   const retainedLists = retained ? await retained.backlog : [];
-  const backlog = fromStore ? stored : finish(mergeByTime(retainedLists), query);
-  for (const entry of backlog) printer.line(entry);
+  const backlog = fromStore ? stored.entries : finish(mergeByTime(retainedLists), query);
+  // Each run of a process starts with its separator, as in the dashboard (stored lines know their run).
+  const runOf = new Map<string, number>();
+  for (const entry of backlog) {
+    if (entry.run !== undefined && runOf.get(entry.process) !== entry.run) {
+      runOf.set(entry.process, entry.run);
+      const info = stored.runs.get(`${entry.process}:${entry.run}`);
+      if (info) printer.note(entry.process, runSeparator(info));
+    }
+    printer.line(entry);
+  }
   if (!options.follow || !retained) return 0;
 
   // The retained backlog may overlap the stored one: skip what was printed already.
@@ -104,7 +115,7 @@ function follow(session: HubSession, io: CliIo): Promise<number> {
       // connection that merely broke is retried by the client.
       const until = Date.now() + 5000;
       const poll = setInterval(() => {
-        if (pid !== undefined && !pidAlive(pid)) {
+        if (pid !== undefined && !pidExists(pid)) {
           io.err(`switchyard: the instance on port ${session.instance.port} stopped\n`);
           done(0);
         } else if (Date.now() > until) clearInterval(poll);

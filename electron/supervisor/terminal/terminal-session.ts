@@ -76,7 +76,6 @@ export class TerminalSession {
   private readonly maxPending: number;
 
   constructor(
-    /** The process id. */
     readonly id: string,
     private readonly hooks: TerminalSessionHooks,
     options: TerminalSessionOptions = {},

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { useDashboard, useServices } from '../dashboard-context';
 import { formatClock } from '../state/clock';
+import { processColourVar } from '../state/process-colours';
 import type { NotifyPermission } from '../state/browser-notifier';
 import { Modal } from './modal';
 
@@ -25,7 +26,7 @@ export function AlertList({ onClose }: { onClose(): void }) {
               <button
                 type="button"
                 className="link-button"
-                style={{ color: `var(--proc-${a.process}, inherit)` }}
+                style={{ color: `var(${processColourVar(a.process)}, inherit)` }}
                 aria-label={`Show logs of ${a.process} (alert)`}
                 onClick={() => {
                   select(a.process);

@@ -6,6 +6,7 @@ import { PROCESS_CHANNEL_PREFIX } from '../../../shared/protocol';
 import { colourIndexes } from '../state/process-colours';
 import { AuditList } from './audit-list';
 import { formatBytes } from './format-bytes';
+import { NodesTable } from './nodes-table';
 import { TimeChart, type ChartLine } from './time-chart';
 
 /** Channels drawn in the rate chart: the busiest now. */
@@ -39,6 +40,7 @@ export function HubPanel() {
   return (
     <section className="hub-panel" aria-label="Hub">
       <TimeChart title="Messages per second, busiest channels" t={rates.t} lines={lines} format={rate} testId="rate-chart" />
+      <NodesTable stats={stats} />
       <h2>Clients ({stats.clients})</h2>
       <table className="data-table" data-testid="hub-clients" aria-label="Hub clients">
         <thead>

@@ -1,7 +1,8 @@
 /** The left sidebar: every process with its status, details and (for operators) controls. */
-import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
+import { Fragment, useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import { useDashboard } from '../dashboard-context';
 import { ALL_PROCESSES } from '../logs/log-book';
+import { groupByNode } from '../state/node-groups';
 import { colourIndexes } from '../state/process-colours';
 import { AddProcessForm } from './add-process-form';
 import { ProcessRow } from './process-row';
@@ -36,8 +37,19 @@ export function ProcessSidebar() {
             </span>
           </button>
         </li>
-        {processes.map((p) => (
-          <ProcessRow key={p.id} process={p} colour={colours.get(p.id) ?? 0} selected={selected === p.id} operator={operator} now={now} onSelect={() => select(p.id)} />
+        {groupByNode(processes).map((group) => (
+          <Fragment key={group.node ?? ''}>
+            {/* Several machines: a header per node (its processes follow). */}
+            {group.node !== undefined && (
+              <li className={group.gone ? 'node-group node-gone' : 'node-group'} data-testid={`node-group-${group.node}`}>
+                {group.node}
+                {group.gone && <span className="muted"> (unreachable)</span>}
+              </li>
+            )}
+            {group.processes.map((p) => (
+              <ProcessRow key={p.id} process={p} colour={colours.get(p.id) ?? 0} selected={selected === p.id} operator={operator} now={now} onSelect={() => select(p.id)} />
+            ))}
+          </Fragment>
         ))}
       </ul>
       {processes.length === 0 && <p className="sidebar-empty">No processes yet.</p>}

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ReconnectingClient, type WebSocketLike } from '../../../shared/client/reconnecting-client';
-import { ClientConnection, statusFromInfo } from './client-adapter';
+import { ReconnectingHubConnection, statusFromInfo } from './client-adapter';
 import { connectionText } from './connection-text';
 import type { ConnectionStatus, GapInfo } from './hub-connection';
 
@@ -44,7 +44,7 @@ afterEach(() => {
 function connect() {
   vi.useFakeTimers({ now: 1_000_000 });
   const client = new ReconnectingClient({ url: 'ws://127.0.0.1:7420/ws', WebSocket: ScriptedSocket, random: () => 0.5, pingIntervalMs: 0, idleTimeoutMs: 0 });
-  const conn = new ClientConnection(client);
+  const conn = new ReconnectingHubConnection(client);
   const statuses: ConnectionStatus[] = [];
   const gaps: GapInfo[] = [];
   conn.onStatus((s) => statuses.push(s));
@@ -52,7 +52,7 @@ function connect() {
   return { client, conn, statuses, gaps };
 }
 
-describe('ClientConnection over the real ReconnectingClient', () => {
+describe('ReconnectingHubConnection over the real ReconnectingClient', () => {
   it('reports connected, then "reconnecting in N s (attempt k)" after a drop', () => {
     const { conn, statuses } = connect();
     conn.start();

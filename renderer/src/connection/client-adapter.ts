@@ -27,7 +27,7 @@ export function statusFromInfo(info: ConnectionInfo): ConnectionStatus {
 }
 
 /** A {@link HubConnection} over a ReconnectingClient. */
-export class ClientConnection implements HubConnection {
+export class ReconnectingHubConnection implements HubConnection {
   private readonly client: ReconnectingClient;
   /** Our handler count per channel, so the hub subscription ends with the last one. */
   private readonly handlers = new Map<string, number>();

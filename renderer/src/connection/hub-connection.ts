@@ -2,6 +2,7 @@
  * The few things the dashboard needs from a hub connection. The reconnecting client in
  * shared/client is adapted to it (client-adapter.ts), and tests drive a fake through it.
  */
+import type { RequestOptions } from '../../../shared/client/client-types';
 import type { Message } from '../../../shared/protocol';
 
 /** Where the connection stands, as the top bar shows it. */
@@ -40,11 +41,8 @@ export interface SubscribedInfo {
   seq: number;
 }
 
-/** Options of a request. */
-export interface RequestOptions {
-  /** Give up after this long. The client's default applies when absent. */
-  timeoutMs?: number;
-}
+/** Options of a request (the reconnecting client's). */
+export type { RequestOptions } from '../../../shared/client/client-types';
 
 /** A live, reconnecting connection to the hub. */
 export interface HubConnection {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ansiSegments, MAX_SEGMENTS, paletteColour, type WorkCounter } from './ansi';
+import { ansiSegments, MAX_SEGMENTS, xterm256Colour, type WorkCounter } from './ansi';
 
 const bomb = (n: number) => '\x1b[1mA'.repeat(n);
 
@@ -14,7 +14,7 @@ describe('ansiSegments', () => {
       [' ', ''],
       ['bg', ''],
     ]);
-    expect(segs[2]?.color).toBe(paletteColour(196));
+    expect(segs[2]?.color).toBe(xterm256Colour(196));
     expect(segs[5]?.background).toBe('rgb(1, 2, 3)');
     expect(ansiSegments('\x1b[92mx\x1b[39m').map((s) => s.className)).toEqual(['ansi-bright-green-fg']);
   });

@@ -120,7 +120,7 @@ function applySgr(style: Style, params: string): number {
       const mode = codes[i + 1];
       let colour: Colour = null;
       if (mode === 5) {
-        colour = paletteColour(codes[i + 2] ?? 0);
+        colour = xterm256Colour(codes[i + 2] ?? 0);
         i += 2;
       } else if (mode === 2) {
         const [r, g, b] = [codes[i + 2], codes[i + 3], codes[i + 4]].map((v) => Math.max(0, Math.min(255, v ?? 0)));
@@ -154,7 +154,7 @@ function colour(c: Colour, side: 'fg' | 'bg', classes: string[], seg: AnsiSegmen
 }
 
 /** The xterm 256-colour palette entry (16 to 255; lower ones map to the 16 themed colours). */
-export function paletteColour(n: number): string {
+export function xterm256Colour(n: number): string {
   if (n < 16) return `var(--ansi-${Math.max(0, n)})`;
   if (n < 232) {
     const i = n - 16;

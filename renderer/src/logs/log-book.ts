@@ -7,7 +7,7 @@ import { replacesPrevious, visibleText } from '../../../shared/logs/progress-rul
 import type { Level, LogLine as StoredLine, RunInfo } from '../../../shared/protocol/payloads/logs';
 import { LineStore, type LineFields } from './line-store';
 import { MergedSource, StoreSource, type LogSource } from './log-source';
-import type { LogLine } from './log-line';
+import type { ViewLine } from './log-line';
 import { MergedOrder } from './merged-order';
 import { RunRegistry } from './run-registry';
 
@@ -231,7 +231,7 @@ export class LogBook {
   }
 
   /** The row at a position of a source, for drawing; null when the line is no longer held. */
-  lineAt(source: LogSource, pos: number): LogLine | null {
+  lineAt(source: LogSource, pos: number): ViewLine | null {
     const store = source.storeAt(pos);
     if (!store) return null;
     const abs = source.absAt(pos);
@@ -249,10 +249,10 @@ export class LogBook {
   }
 
   /** Every row of a view, oldest first (tests and small views: it makes an object per line). */
-  lines(viewId: string): LogLine[] {
+  lines(viewId: string): ViewLine[] {
     this.commit();
     const source = this.source(viewId);
-    const out: LogLine[] = [];
+    const out: ViewLine[] = [];
     for (let pos = source.start; pos < source.end; pos++) {
       const line = this.lineAt(source, pos);
       if (line) out.push(line);

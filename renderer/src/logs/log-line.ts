@@ -5,7 +5,7 @@ import type { LineKind, LineStream } from './line-meta';
 export type { LineKind as LogLineKind } from './line-meta';
 
 /** One row of the log view, made only for the rows on screen (the held lines live in stores). */
-export interface LogLine {
+export interface ViewLine {
   /** Unique and stable across `\r` replacement and merges, for React keys. */
   readonly key: string;
   /** The process it belongs to. */
@@ -22,10 +22,5 @@ export interface LogLine {
 }
 
 // CSI sequences (colours, cursor moves), OSC sequences (titles, links) and lone escapes.
-// eslint-disable-next-line no-control-regex
-const ANSI_RE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 
-/** Text without ANSI escape sequences. */
-export function stripAnsi(text: string): string {
-  return text.includes('\x1b') ? text.replace(ANSI_RE, '') : text;
-}
+export { stripAnsi } from '../../../shared/logs/ansi';

@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fakeLayout, renderDashboard } from '../test-support/render-dashboard';
 import { ALL_PROCESSES } from './log-book';
 import { LogPane } from './log-pane';
-import type { DashboardActions } from '../dashboard-controller';
+import type { DashboardActions } from '../dashboard-actions';
 import type { LogLine as StoredLine, LogsReadParams, LogsSearchParams } from '../../../shared/protocol/payloads/logs';
 
 const at = (s: number) => new Date(Date.UTC(2026, 10, 30, 12, 0, s)).toISOString();

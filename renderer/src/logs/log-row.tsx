@@ -7,11 +7,12 @@
 import { memo } from 'react';
 import { AnsiText } from './ansi-text';
 import { isLevel, otherFields, parseJsonLine, type JsonLine } from './json-line';
-import { stripAnsi, type LogLine } from './log-line';
+import { stripAnsi, type ViewLine } from './log-line';
+import { processColourVar } from '../state/process-colours';
 
 /** Props of {@link LogRow}. */
 export interface LogRowProps {
-  line: LogLine;
+  line: ViewLine;
   showTimestamp: boolean;
   /** Show the process name in front (the merged view). */
   showPrefix: boolean;
@@ -44,7 +45,7 @@ export function processHue(id: string): number {
 export const LogRow = memo(function LogRow({ line, showTimestamp, showPrefix, query, current, expanded, onToggle, describeRun }: LogRowProps) {
   const ts = showTimestamp && <span className="log-ts">{formatTime(line.time)} </span>;
   const prefix = showPrefix && (
-    <span className="log-prefix" style={{ color: `var(--proc-${line.processId}, hsl(${processHue(line.processId)} 60% var(--prefix-lightness)))` }}>
+    <span className="log-prefix" style={{ color: `var(${processColourVar(line.processId)}, hsl(${processHue(line.processId)} 60% var(--prefix-lightness)))` }}>
       {line.processId} │{' '}
     </span>
   );

@@ -22,13 +22,4 @@ export function formatClock(time: number | string | undefined, ms = false): stri
   return ms ? `${base}.${pad(d.getMilliseconds(), 3)}` : base;
 }
 
-/** "2h 03m", "4m 05s", "12s": a duration such as an uptime. */
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  if (h > 0) return `${h}h ${pad(m)}m`;
-  if (m > 0) return `${m}m ${pad(sec)}s`;
-  return `${sec}s`;
-}
+export { formatDuration } from '../../../shared/format';

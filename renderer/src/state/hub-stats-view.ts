@@ -17,6 +17,9 @@ export const HubStatsViewSchema = z.looseObject({
   ...HubStatsSchema.pick({ clients: true, channels: true }).shape,
   clientList: z.array(ClientViewSchema),
   channelList: z.array(ChannelViewSchema),
+  // Several machines: the engine's health, this node and every node seen.
+  ...HubStatsSchema.pick({ node: true, nodes: true }).shape,
+  engine: z.optional(HubStatsSchema.shape.engine),
 });
 export type HubStatsView = z.infer<typeof HubStatsViewSchema>;
 

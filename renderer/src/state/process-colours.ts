@@ -20,11 +20,20 @@ export function paletteColour(index: number): string {
 }
 
 /**
- * CSS custom properties `--proc-<id>` for every process: set on the app's root, so any view (the
- * log's process prefixes too) can colour a process by name with `var(--proc-<id>)`.
+ * The name of a process's custom property: `--proc-<id>`, with every character a CSS name may not
+ * hold written as `_<hex>_` (a qualified `web@build-1` is `--proc-web_40_build-1`), so that
+ * `var(…)` of it parses.
+ */
+export function processColourVar(id: string): string {
+  return `--proc-${id.replace(/[^A-Za-z0-9_-]/g, (c) => `_${c.charCodeAt(0).toString(16)}_`)}`;
+}
+
+/**
+ * CSS custom properties {@link processColourVar} for every process: set on the app's root, so any
+ * view (the log's process prefixes too) can colour a process with `var(${processColourVar(id)})`.
  */
 export function processColourVars(processes: readonly Pick<ProcessInfo, 'id'>[]): Record<string, string> {
   const vars: Record<string, string> = {};
-  for (const [id, i] of colourIndexes(processes)) vars[`--proc-${id}`] = paletteColour(i);
+  for (const [id, i] of colourIndexes(processes)) vars[processColourVar(id)] = paletteColour(i);
   return vars;
 }

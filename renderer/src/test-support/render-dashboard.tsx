@@ -4,7 +4,7 @@ import type { ReactElement } from 'react';
 import { vi } from 'vitest';
 import { App } from '../app';
 import { DashboardContext } from '../dashboard-context';
-import type { DashboardActions } from '../dashboard-controller';
+import type { DashboardActions } from '../dashboard-actions';
 import { LogBook } from '../logs/log-book';
 import { createDashboardStore, type DashboardState } from '../state/dashboard-store';
 

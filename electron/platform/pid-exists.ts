@@ -1,5 +1,5 @@
 /** Whether a process exists (signal 0): EPERM means it does, but belongs to another user. */
-export function pidAlive(pid: number): boolean {
+export function pidExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

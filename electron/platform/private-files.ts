@@ -1,7 +1,7 @@
 /**
  * Files only this user may read or change: folders of mode 0700 and files of mode 0600 that are
  * ours, never reached through a symlink, never in a folder other users can write to (they could
- * swap a file under us). Used for the instance records; the token file can use them too.
+ * swap a file under us). One place for the instance records, the token file and the log store.
  */
 import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -25,9 +25,40 @@ export function ensurePrivateDir(dir: string): void {
   checkPrivateDir(dir);
 }
 
-/** Check an existing folder as {@link ensurePrivateDir} does, without making it. Throws the file system's error for a missing one. */
-export function checkPrivateDir(dir: string): void {
-  checkOwned(dir, lstatSync(dir), 'folder');
+/**
+ * Check an existing folder as {@link ensurePrivateDir} does, without making it. With `tighten`, a
+ * folder of ours that others may read or write is set to 0700 instead of refused (a folder made
+ * by us earlier, under an umask we do not control). Throws the file system's error for a missing one.
+ */
+export function checkPrivateDir(dir: string, { tighten = false } = {}): void {
+  const stats = lstatSync(dir);
+  if (tighten && stats.isDirectory() && stats.uid === uid() && (stats.mode & 0o077) !== 0) {
+    // lstat said it is our own folder, not a link: chmod cannot be redirected to another file.
+    chmodSync(dir, 0o700);
+    return;
+  }
+  checkOwned(dir, stats, 'folder');
+}
+
+/** `O_NOFOLLOW` where the platform has it. */
+export const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+
+/**
+ * Open a file without following a link, and check on the very descriptor that it is a regular file
+ * of ours. `flags` are `fs.constants` flags; new files get mode 0600. Throws {@link PrivatePathError}.
+ */
+export function openPrivateFile(path: string, flags: number): number {
+  const fd = openSync(path, flags | O_NOFOLLOW, 0o600);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new PrivatePathError(`${path} is not a regular file; refusing to use it`);
+    const me = uid();
+    if (me !== undefined && st.uid !== me) throw new PrivatePathError(`${path} belongs to another user (uid ${st.uid}); refusing to use it`);
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+  return fd;
 }
 
 /** Write `text` to `path` with mode 0600, atomically (a temporary file renamed over it: a symlink at `path` is replaced, never followed). */
