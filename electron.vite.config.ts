@@ -5,10 +5,14 @@ import { defineConfig } from 'electron-vite';
 // Three builds: the main process (with the headless serve entry and the `switchyard` command
 // beside it, so that serve mode and the CLI run the very same bundle in plain Node), the preload as CommonJS (a sandboxed preload
 // cannot be an ES module), and the renderer served by both the window and the hub's HTTP port.
+// BENCH_SOURCEMAP=1 (set by `npm run bench -- --profile`) adds source maps, so that profiles of
+// the bundles name the source files and lines (bench/profile-summary.mjs reads them).
+const sourcemap = process.env.BENCH_SOURCEMAP === '1';
 export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      sourcemap,
       rolldownOptions: {
         input: {
           index: resolve('electron/main/index.ts'),
@@ -32,6 +36,7 @@ export default defineConfig({
     root: 'renderer',
     build: {
       outDir: 'out/renderer',
+      sourcemap,
       // electron-vite leaves every build unminified; the page is also served to browsers, and parsing
       // 0.8 MB instead of 0.25 MB delays the first paint.
       minify: true,

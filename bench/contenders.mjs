@@ -9,7 +9,10 @@ import { freePort, profileArgs, ROOT, startServer } from './lib/processes.mjs';
 
 /** The bench token (operator for the hub, the seed's API key). */
 export const TOKEN = 'bench-token-0123456789abcdef0123';
-const SEED_DIR = resolve(ROOT, '../shared/peers/go-ws-seed');
+// Beside the main checkout (/work/main → /work/shared), or beside a worktree's parent folder
+// (/work/wt/bench → /work/shared); BENCH_SEED_DIR names it elsewhere.
+const SEED_DIR =
+  process.env.BENCH_SEED_DIR ?? [resolve(ROOT, '../shared/peers/go-ws-seed'), resolve(ROOT, '../../shared/peers/go-ws-seed')].find((d) => existsSync(`${d}/build.sh`)) ?? resolve(ROOT, '../shared/peers/go-ws-seed');
 const SEED_BIN = '/tmp/go-ws-seed-peer';
 
 let seedBinary;
@@ -44,6 +47,17 @@ export const CONTENDERS = {
       return startServer(command, [...args, '--token', TOKEN]);
     },
   },
+  // The same hub, reached by a client that offers no `switchyard.v1` (a script, websocat, the
+  // seed's own client): one message per frame, as raw ws sends them.
+  plain: {
+    label: 'Switchyard, plain client',
+    client: 'hubPlain',
+    gc: true,
+    start: () => {
+      const { command, args } = node(resolve(ROOT, 'out/main/bench.js'));
+      return startServer(command, [...args, '--token', TOKEN]);
+    },
+  },
   seed: {
     label: 'seed (go-ws)',
     client: 'seed',
@@ -71,3 +85,6 @@ export const CONTENDERS = {
     },
   },
 };
+
+/** The contenders named, in the order given (a scenario's case picks those it compares). */
+export const pick = (...names) => Object.fromEntries(names.map((n) => [n, CONTENDERS[n]]));

@@ -20,6 +20,12 @@ const PROTOCOLS = {
     options: (token) => ({ headers: { Authorization: `Bearer ${token}` }, protocol: 'switchyard.v1' }),
     subscribe: (ws, channel) => ws.send(JSON.stringify({ type: 'subscribe', channel })),
   },
+  // The hub without `switchyard.v1`: one message per frame.
+  hubPlain: {
+    url: (base) => `${base}/ws`,
+    options: (token) => ({ headers: { Authorization: `Bearer ${token}` } }),
+    subscribe: (ws, channel) => ws.send(JSON.stringify({ type: 'subscribe', channel })),
+  },
   seed: {
     url: (base) => `${base}/ws`,
     options: (token) => ({ headers: { Authorization: `Bearer ${token}` } }),
@@ -58,6 +64,9 @@ let total = 0;
 let duplicates = 0;
 let outOfRange = 0;
 const closes = {};
+/** The one method call in flight (`request` below), answered by the response with its id. */
+let pendingRequest = null;
+let requests = 0;
 
 function onText(conn, text) {
   lastActivity = now();
@@ -73,6 +82,14 @@ function onText(conn, text) {
 // Encoders here (JSON.stringify, Go's json, socket.io) write no spaces, so the first space in a
 // message is the one after "<i>" in its data.
 function onMessage(conn, s) {
+  if (pendingRequest && s.startsWith('{"type":"response"')) {
+    const msg = JSON.parse(s);
+    if (msg.id === pendingRequest.id) {
+      pendingRequest.resolve(msg);
+      pendingRequest = null;
+      return;
+    }
+  }
   const sp1 = s.indexOf(' ');
   if (sp1 < 0) {
     conn.protocol.control?.(conn, s);
@@ -195,6 +212,17 @@ const handlers = {
   },
   expect: ({ n }) => (reset(n), {}),
   send: ({ text }) => (conns[0]?.ws.send(text), {}),
+  // A method call on the first connection; resolves with the whole response (data or error).
+  request: ({ method, params, timeoutMs = 10_000 }) =>
+    new Promise((resolve, reject) => {
+      const id = `bench-${++requests}`;
+      const timer = setTimeout(() => {
+        pendingRequest = null;
+        reject(new Error(`${method}: no response in ${timeoutMs} ms`));
+      }, timeoutMs);
+      pendingRequest = { id, resolve: (msg) => (clearTimeout(timer), resolve(msg)) };
+      conns[0].ws.send(JSON.stringify({ type: 'request', id, data: { method, params } }));
+    }),
   finish,
   close: () => {
     for (const c of conns) c.ws.terminate();

@@ -1,8 +1,8 @@
 /** Child processes of the bench: servers under test, load clients, and what /proc says about them. */
-import { fork, spawn } from 'node:child_process';
+import { fork, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root. */
@@ -14,6 +14,15 @@ export function cpuSeconds(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime, stime (fields 14, 15)
+}
+
+/** The 1, 5 and 15 minute load averages, as /proc/loadavg gives them ("2.10 1.95 1.80"). */
+export function loadAverage() {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** Resident memory of a process, bytes. */
@@ -28,6 +37,7 @@ export function rssBytes(pid) {
  */
 export function startServer(command, args, { ready = /listening (\d+)/, env = {}, cwd = ROOT, timeoutMs = 20_000 } = {}) {
   const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid) raiseFileLimit(child.pid);
   let out = '';
   const keep = (d) => {
     out += d.toString();
@@ -64,9 +74,26 @@ export function startServer(command, args, { ready = /listening (\d+)/, env = {}
   });
 }
 
+/**
+ * Raise a process's soft limit on open files to its hard limit (util-linux `prlimit`; Node has
+ * no setrlimit): 10,000 connections need more descriptors than the usual soft 1,024, in the
+ * server and in the load clients alike. Returns the soft limit now, or undefined.
+ */
+export function raiseFileLimit(pid) {
+  const read = () => {
+    const out = spawnSync('prlimit', ['--pid', String(pid), '--nofile', '--raw', '--noheadings', '--output', 'SOFT,HARD'], { encoding: 'utf8', timeout: 2000 });
+    const [soft, hard] = (out.stdout ?? '').trim().split(/\s+/).map(Number);
+    return out.status === 0 && Number.isFinite(soft) ? { soft, hard } : undefined;
+  };
+  const now = read();
+  if (now && now.soft < now.hard) spawnSync('prlimit', ['--pid', String(pid), `--nofile=${now.hard}:${now.hard}`], { timeout: 2000 });
+  return read()?.soft;
+}
+
 /** Fork the load client; `call(cmd, args)` resolves with its answer. */
 export function startLoadClient() {
   const child = fork(resolve(ROOT, 'bench/load-client.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  raiseFileLimit(child.pid);
   let nextId = 0;
   const pending = new Map();
   child.on('message', (msg) => {
@@ -124,8 +151,20 @@ export function freePort() {
   });
 }
 
-/** Node options for a server under test: `--cpu-prof` into BENCH_CPU_PROF when the run profiles. */
+let profileTag = '';
+/**
+ * Name the measurement that the next servers are started for ("steady-s10-hub-run1"): when the
+ * run profiles, their profiles go to a folder of that name, so each one can be told apart.
+ */
+export function profileAs(tag) {
+  profileTag = tag.replace(/[^A-Za-z0-9._-]+/g, '-');
+}
+
+/** Node options for a server under test: `--cpu-prof` into BENCH_CPU_PROF[/tag] when the run profiles. */
 export function profileArgs() {
   const dir = process.env.BENCH_CPU_PROF;
-  return dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
+  if (!dir) return [];
+  // BENCH_CPU_PROF_INTERVAL (µs, V8's default 1000) samples finer, for short pauses.
+  const interval = process.env.BENCH_CPU_PROF_INTERVAL ? ['--cpu-prof-interval', process.env.BENCH_CPU_PROF_INTERVAL] : [];
+  return ['--cpu-prof', '--cpu-prof-dir', profileTag ? join(dir, profileTag) : dir, ...interval];
 }

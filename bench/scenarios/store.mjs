@@ -128,16 +128,16 @@ export async function measureStore({ lines = 1_000_000, dir } = {}) {
 
 /** The bench runner's entry: figures over `runs` rounds. */
 export async function store({ runs, log, lines = 1_000_000 }) {
-  const figures = new Figures('Log store');
+  const figures = new Figures('6. Stored search (the log store)');
   const caseName = `${lines.toLocaleString('en-US')} lines of ~100 B, 4 processes`;
   figures.define('append', { caseName, figure: 'append + write, lines/s', ratio: false, goal: goals.atLeast(1_000_000, '≥ 1,000,000 lines/s') });
   figures.define('main', { caseName, figure: 'main-thread busy time per stored line (event loop utilization, less the feeding loop)', unit: 'ns', ratio: false });
   figures.define('cpu', { caseName, figure: 'CPU per stored line (all threads, writes included, less the feeding loop)', unit: 'ns', ratio: false });
   figures.define('bytes', { caseName, figure: 'bytes on disk per line', digits: 1, ratio: false });
   figures.define('open', { caseName, figure: 'open after restart', unit: 'ms', ratio: false });
-  figures.define('first', { caseName, figure: 'logs.search, first hit (one line, half-way back)', unit: 'ms', ratio: false, goal: goals.below(100, '< 100 ms') });
+  figures.define('first', { caseName, figure: 'logs.search, first hit (one line, half-way back)', unit: 'ms', ratio: false, goal: goals.below(100, '< 100 ms', { issue: 6 }) });
   figures.define('oldest', { caseName, figure: 'logs.search, first hit (the oldest line only)', unit: 'ms', ratio: false });
-  figures.define('end', { caseName, figure: 'logs.search, whole scan (plain, no hit)', unit: 'ms', ratio: false, goal: goals.below(1000, '< 1 s') });
+  figures.define('end', { caseName, figure: 'logs.search, whole scan (plain, no hit)', unit: 'ms', ratio: false, goal: goals.below(1000, '< 1 s', { issue: 6 }) });
   figures.define('frequent', { caseName, figure: 'logs.search, first page of a frequent word', unit: 'ms', digits: 1, ratio: false });
   figures.define('regex', { caseName, figure: 'logs.search, regex, whole scan (worker)', unit: 'ms', ratio: false });
   figures.define('read', { caseName, figure: 'logs.read, newest 1,000 lines', unit: 'ms', digits: 1, ratio: false });

@@ -5,6 +5,19 @@
  * publishes whatever is due on each ~1 ms timer tick, so the server is never kept busy by
  * the pacer itself (a spin loop would steal the CPU the contender needs).
  */
+import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
+
+// Profiling runs only: every collection's pause, for `GET /gc-stats` (what a latency tail is
+// made of; a CPU profile's samples cannot time a pause shorter than their interval).
+const gcPauses = [];
+const GC_KINDS = { 1: 'minor', 4: 'major', 8: 'incremental', 16: 'weak callbacks' }; // perf_hooks' NODE_PERFORMANCE_GC_* flags
+if (process.env.BENCH_CPU_PROF) {
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcPauses.push({ ms: e.duration, kind: GC_KINDS[e.detail?.kind] ?? 'other' });
+  }).observe({ entryTypes: ['gc'] });
+}
 
 /** Wall-clock unix time in nanoseconds with microsecond precision (same clock as the load client). */
 export function unixNanos() {
@@ -51,6 +64,25 @@ export function handleBenchRequest(req, res, send) {
     publishLoop(params, (data) => send(params.channel, data)).then((result) => {
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(result));
     });
+    return true;
+  }
+  if (path === '/heap-snapshot' && process.env.BENCH_CPU_PROF) {
+    // Profiling runs only: a heap snapshot into the profile folder (bench/heap-summary.mjs
+    // compares two), named by the caller; collected first, so that only live objects count.
+    const name = (new URL(req.url ?? '', 'http://x').searchParams.get('name') ?? 'heap').replace(/[^A-Za-z0-9._-]+/g, '-');
+    globalThis.gc?.();
+    const file = writeHeapSnapshot(join(process.env.BENCH_CPU_PROF, `${name}.heapsnapshot`));
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ file }));
+    return true;
+  }
+  if (path === '/gc-stats') {
+    // The pauses since the last call: count, total, longest, and how many took 1 ms or more.
+    const pauses = gcPauses.splice(0);
+    const ms = pauses.map((p) => p.ms);
+    const kinds = {};
+    for (const p of pauses) kinds[p.kind] = (kinds[p.kind] ?? 0) + 1;
+    const stats = { count: ms.length, totalMs: ms.reduce((a, b) => a + b, 0), maxMs: Math.max(0, ...ms), over1ms: ms.filter((p) => p >= 1).length, kinds };
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(stats));
     return true;
   }
   if (path === '/gc') {

@@ -43,3 +43,6 @@ function publish(channel, data) {
 }
 
 server.listen(0, '127.0.0.1', () => console.log(`listening ${server.address().port}`));
+
+// Exit on SIGTERM (the bench's stop), so that a profiling run writes this server's profile.
+process.on('SIGTERM', () => process.exit(0));
