@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadAlertRules, type AlertRule } from '../alerts';
-import { loadStoreLimits, type StoreLimits } from '../store/store-config';
+import { loadStoreLimits, type StoreLimits } from './store-limits';
 import { loadConfig, loadProcfile, type ProcessDefinition } from '../supervisor';
 import { demoConfigPath } from './demo-set';
 

@@ -18,7 +18,7 @@ import { createMetrics } from '../http/metrics';
 import { defaultTokenFile, removeTokenFile, writeTokenFile } from '../http/token-file';
 import { NodeRouter } from '../nodes/node-router';
 import { LogStore, StoreLockedError, registerLogMethods } from '../store';
-import type { StoreLimits } from '../store/store-config';
+import type { StoreLimits } from './store-limits';
 import { Supervisor } from '../supervisor';
 import { childEnvironment } from './credentials';
 import { resolveDefinitions } from './definition-source';

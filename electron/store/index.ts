@@ -3,4 +3,3 @@ export { LogStore, StoreLockedError, type LogStoreOptions, type LogStoreStats, t
 export { registerLogMethods, type LogQueries, type MethodRegistrar } from './log-methods';
 export { LogQueryError } from './query-error';
 export { stateRoot, projectFolderName, PrivatePathError } from './state-dir';
-export { loadStoreLimits, parseStoreLimits, MIN_STORE_CAP, type StoreLimits } from './store-config';
