@@ -123,7 +123,7 @@ export class AlertEngine implements AlertInputs {
     if (this.closed) return;
     const ended = data.status === 'exited' || data.status === 'failed';
     if (data.status === 'running') this.watch(id);
-    else if (data.status !== 'starting' && data.status !== 'stopping') this.unwatch(id);
+    else if (data.status !== 'starting') this.unwatch(id); // a process being stopped is not expected to talk
     if (ended) {
       const crashed = data.status === 'failed' || (data.exitCode !== undefined && data.exitCode !== 0) || data.signal !== undefined;
       if (crashed) this.fire('crash', id, crashMessage(id, data));

@@ -1,11 +1,12 @@
 /**
  * A process's status as the hub publishes it and the list shows it. Statuses, in order:
  * (`waiting` {waitingFor, reason}) → `starting` → `running` {pid} → `exited` {exitCode, signal?} |
- * `failed` {reason} | `stopped` {signal, exitCode?}, then `restarting` {delayMs, restarts,
- * reason?} when the policy says so. `exitCode` is the shell's: a run killed by a signal reports
- * 128 + the signal number and `signal`; after a stop, the shell itself may die of the stop
- * signal, so `exitCode` may be absent. A process never started is reported as `stopped` without
- * a signal. While a run with a readiness probe is alive, status messages also carry `health`.
+ * `failed` {reason} | `stopping` {pid, killAt: when SIGKILL follows} → `stopped` {signal,
+ * exitCode?}, then `restarting` {delayMs, restarts, reason?} when the policy says so. `exitCode`
+ * is the shell's: a run killed by a signal reports 128 + the signal number and `signal`; after a
+ * stop, the shell itself may die of the stop signal, so `exitCode` may be absent. A process never
+ * started is reported as `stopped` without a signal. While a run with a readiness probe is alive,
+ * status messages also carry `health`.
  */
 import type { Health, ProcessInfo, ProcessState, ProcessStatusData } from '../../shared/protocol';
 
@@ -38,7 +39,7 @@ export class StatusRecord {
     this.last = { ...keep, ...extra };
     if (status === 'starting' || status === 'running') delete this.last.exitCode;
     const data: ProcessStatusData = { status };
-    for (const key of ['pid', 'exitCode', 'signal', 'reason', 'delayMs', 'waitingFor'] as const) {
+    for (const key of ['pid', 'exitCode', 'signal', 'reason', 'delayMs', 'waitingFor', 'killAt'] as const) {
       if (extra[key] !== undefined) (data as Record<string, unknown>)[key] = extra[key];
     }
     if (status === 'failed' && this.last.exitCode !== undefined) data.exitCode = this.last.exitCode;
@@ -49,7 +50,7 @@ export class StatusRecord {
 
   /** Copy the status's fields into a `process.list` entry. */
   describe(info: ProcessInfo): void {
-    for (const key of ['exitCode', 'signal', 'reason', 'delayMs', 'startedAt', 'endedAt', 'waitingFor'] as const) {
+    for (const key of ['exitCode', 'signal', 'reason', 'delayMs', 'startedAt', 'endedAt', 'waitingFor', 'killAt'] as const) {
       if (this.last[key] !== undefined) (info as Record<string, unknown>)[key] = this.last[key];
     }
     if (this.state === 'waiting' && this.waitingSince) info.waitingSince = this.waitingSince;
