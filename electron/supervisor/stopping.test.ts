@@ -4,6 +4,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { validateMessage, type Message, type ProcessInfo, type ProcessStatusData } from '../../shared/protocol';
 import { startHub, TestClient, until } from '../hub/test-helpers';
+import type { ProcessDefinition } from './process-definition';
 import { Supervisor } from './supervisor';
 
 const NODE = JSON.stringify(process.execPath);
@@ -18,7 +19,7 @@ function trapsTerm(exitAfterMs: number | null): string {
   return `exec ${NODE} -e "process.on('SIGTERM', () => { ${onTerm} }); console.log('up'); setInterval(() => {}, 1000)"`;
 }
 
-async function setup(definitions: ConstructorParameters<typeof Supervisor>[0]['definitions']): Promise<{ client: TestClient; sup: Supervisor; url: string }> {
+async function setup(definitions: ProcessDefinition[]): Promise<{ client: TestClient; sup: Supervisor; url: string }> {
   const { hub, url } = await startHub();
   cleanups.push(() => hub.close());
   const sup = new Supervisor({ hub, watchdog: false, definitions });
