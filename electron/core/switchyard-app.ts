@@ -17,7 +17,7 @@ import { startHttpFront } from '../http/http-front';
 import { createMetrics } from '../http/metrics';
 import { defaultTokenFile, removeTokenFile, writeTokenFile } from '../http/token-file';
 import { NodeRouter } from '../nodes/node-router';
-import { LogStore, StoreLockedError, registerLogMethods } from '../store';
+import { AuditFile, LogStore, StoreLockedError, registerLogMethods } from '../store';
 import { Supervisor, type ProcessDefinition } from '../supervisor';
 import { childEnvironment } from './credentials';
 import { resolveDefinitions } from './definition-source';
@@ -140,6 +140,9 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
   const api: HubApi = router?.api ?? hub;
   alerting.attach(api);
   const store = openStore(options, definitions);
+  // The audit record is stored with the output (the same folder, off with it): it survives a restart.
+  const auditFile = store.enabled ? new AuditFile(store.dir, { onWarning: (m) => options.log?.(`switchyard: store: ${m}`) }) : null;
+  if (auditFile) alerting.audit.storeIn(auditFile, { republish: !parts });
   registerLogMethods(api, store, (code, message) => new MethodError(code, message));
   // Built before the HTTP front so that /metrics can show each process (it starts below, once the token file is written).
   const supervisor = new Supervisor({ hub: alerting.tap(api), definitions, cwd: options.cwd, env: options.env ?? childEnvironment(process.env), log: options.log, logs: store });
@@ -213,8 +216,9 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
         instance.remove();
         // Children first: a process must never outlive the app, whatever fails after.
         await supervisor.close();
+        alerting.close(); // writes out folded audit bursts, into the store while it is ours
+        auditFile?.close();
         await store.close();
-        alerting.close();
         await router?.close().catch(() => {});
         await hub.close();
         await front.close();
