@@ -1,12 +1,12 @@
-// Every rule end to end: real child processes under the real Supervisor, whose hub is the real
-// Hub on port 0 tapped by the alert engine; a real ws client subscribed to `alerts` checks what
-// arrives against AlertEventSchema. Rules without a supervisor source yet (health, levels) are fed
-// through the same tap or the engine's input, and say so.
+// Every rule end to end: real child processes under the real Supervisor (its probes and its
+// level detection included), whose hub is the real Hub on port 0 tapped by the alert engine; a
+// real ws client subscribed to `alerts` checks what arrives against AlertEventSchema.
 import { afterEach, describe, expect, it } from 'vitest';
 import { AlertEventSchema, type AlertEvent, type Message } from '../../shared/protocol';
 import { startHub, TestClient, until, VIEWER_TOKEN } from '../hub/test-helpers';
 import { Supervisor } from '../supervisor/supervisor';
 import type { ProcessDefinition } from '../supervisor/process-definition';
+import { freePort } from '../supervisor/test-support';
 import { parseAlertRules } from './alert-rules';
 import { Alerting } from './alerting';
 
@@ -88,14 +88,16 @@ describe('alert rules through the supervisor and the hub', () => {
     expect(alerting.engine.counters()).toMatchObject({ published: 2, throttled: 2 });
   });
 
-  it('match: by level (fed through the engine input: the supervisor does not detect levels yet)', async () => {
-    const { alerting, alerts } = await setup([{ on: 'match', level: 'warn' }], []);
-    alerting.engine.onLines('web', [{ data: 'fine', level: 'info' }, { data: 'careful', level: 'warn' }]);
-    alerting.engine.onLines('db', [{ data: 'boom', level: 'error' }]);
-    await until(() => alerts().length >= 2, 'the level alerts', 5000);
-    expect(alerts().map((a) => [a.process, a.message, a.level])).toEqual([
-      ['web', 'web: careful', 'warn'],
-      ['db', 'db: boom', 'error'],
+  it('match: by level, as the supervisor detects it in JSON and plain lines; an error rule ignores warnings', async () => {
+    const { supervisor, alerts } = await setup([{ on: 'match', level: 'error' }], [
+      { id: 'web', command: `echo '{"level":"info","msg":"fine"}'; echo '{"level":"warn","msg":"careful"}'; echo '{"level":"error","msg":"db down"}'; sleep 30` },
+      { id: 'db', command: 'echo "all good"; echo "ERROR could not bind"; sleep 30' },
+    ]);
+    supervisor.start();
+    await until(() => alerts().length >= 2, 'the level alerts', 10_000);
+    expect(alerts().map((a) => [a.rule, a.process, a.message, a.level]).sort()).toEqual([
+      ['match', 'db', 'db: ERROR could not bind', 'error'],
+      ['match', 'web', 'web: {"level":"error","msg":"db down"}', 'error'],
     ]);
   });
 
@@ -111,14 +113,17 @@ describe('alert rules through the supervisor and the hub', () => {
     expect(alerts()).toHaveLength(1); // once per silence, not once per check
   });
 
-  it('unhealthy: when a probe turns unhealthy (status fed through the tapped hub: probes are not in the supervisor yet)', async () => {
-    const { alerting, hub, alerts } = await setup([{ on: 'unhealthy' }], []);
-    const tapped = alerting.tap(hub);
-    tapped.publishStatus('db', { status: 'running', health: 'checking' });
-    tapped.publishStatus('db', { status: 'running', health: 'unhealthy' });
-    tapped.publishStatus('db', { status: 'running', health: 'unhealthy' });
-    await until(() => alerts().length >= 1, 'the unhealthy alert', 5000);
-    expect(alerts()).toEqual([expect.objectContaining({ rule: 'unhealthy', process: 'db', message: 'db is unhealthy', count: 1 })]);
+  it('unhealthy: a readiness probe that keeps failing fires once with the reason', async () => {
+    const closed = await freePort(); // nothing listens there
+    const { supervisor, alerts } = await setup([{ on: 'unhealthy' }], [
+      { id: 'db', command: 'sleep 30', readiness: { kind: 'tcp', port: closed, periodMs: 50, timeoutMs: 200, initialDelayMs: 0, failureThreshold: 2 } },
+      { id: 'fine', command: 'sleep 30' },
+    ]);
+    supervisor.start();
+    await until(() => alerts().length >= 1, 'the unhealthy alert', 10_000);
+    expect(supervisor.get('db').health).toBe('unhealthy');
+    await new Promise((r) => setTimeout(r, 300)); // more failed checks: still the one alert
+    expect(alerts()).toEqual([expect.objectContaining({ rule: 'unhealthy', ruleIndex: 0, process: 'db', count: 1, message: expect.stringMatching(/^db is unhealthy: readiness probe failed: /) })]);
   });
 
   it('alerts.list answers the latest alerts with the counters, to viewers too', async () => {

@@ -8,6 +8,7 @@
  * rule watches it, one clock read; statuses are rare.
  */
 import { ALERTS_CHANNEL, LEVELS, hasGivenUp, type AlertCounters, type AlertEvent, type AlertRuleKind, type Level, type ProcessStatusData } from '../../shared/protocol';
+import type { Timers } from '../../shared/timers';
 import type { AlertRule } from './alert-rules';
 import { AlertThrottle } from './alert-throttle';
 import { WebhookSender, type WebhookSenderOptions } from './webhook-sender';
@@ -44,6 +45,8 @@ export interface AlertEngineOptions {
   webhook?: WebhookSenderOptions;
   /** Clock. Default `Date.now`. */
   now?: () => number;
+  /** Timers of the throttle (shared/timers.ts). Default Node's. */
+  timers?: Timers;
 }
 
 /** Longest line excerpt in a `match` alert's message. */
@@ -87,7 +90,7 @@ export class AlertEngine implements AlertInputs {
     this.matchRules = this.rules.filter((r) => r.on === 'match');
     this.silenceRules = this.rules.filter((r) => r.on === 'silence');
     this.now = options.now ?? Date.now;
-    this.throttle = new AlertThrottle((p, count) => this.publish(p, count), { windowMs: options.throttleMs, now: this.now });
+    this.throttle = new AlertThrottle((p, count) => this.publish(p, count), { windowMs: options.throttleMs, now: this.now, timers: options.timers });
     this.webhooks = new WebhookSender(options.webhook);
     if (this.silenceRules.length > 0) {
       const shortest = Math.min(...this.silenceRules.map((r) => r.silenceMs ?? 60_000));
@@ -123,7 +126,7 @@ export class AlertEngine implements AlertInputs {
     if (this.closed) return;
     const ended = data.status === 'exited' || data.status === 'failed';
     if (data.status === 'running') this.watch(id);
-    else if (data.status !== 'starting' && data.status !== 'stopping') this.unwatch(id);
+    else if (data.status !== 'starting') this.unwatch(id); // a process being stopped is not expected to talk
     if (ended) {
       const crashed = data.status === 'failed' || (data.exitCode !== undefined && data.exitCode !== 0) || data.signal !== undefined;
       if (crashed) this.fire('crash', id, crashMessage(id, data));

@@ -4,8 +4,15 @@
  * ends, the latest of them goes out with the number folded, and a new window starts. So a crash
  * loop reads "crash ×12", once a minute, and nothing is lost without being counted.
  */
+import type { Timers } from '../../shared/timers';
 
-/** One event as the throttle sees it. */
+/** Node's timers, unref'd: a pending fold never keeps Switchyard alive. */
+const NODE_TIMERS: Timers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** One event as the throttle sees it.
 export interface ThrottledEvent<T> {
   key: string;
   payload: T;
@@ -17,6 +24,8 @@ export interface AlertThrottleOptions {
   windowMs?: number;
   /** Clock. Default `Date.now`. */
   now?: () => number;
+  /** Timers (shared/timers.ts). Default Node's, unref'd. */
+  timers?: Timers;
 }
 
 interface KeyState<T> {
@@ -25,7 +34,7 @@ interface KeyState<T> {
   /** The latest folded event, if any. */
   pending: T | null;
   folded: number;
-  timer: NodeJS.Timeout | null;
+  timer: unknown;
 }
 
 /** Folds repeats per key; `emit` gets the payload and the count it stands for. */
@@ -35,6 +44,7 @@ export class AlertThrottle<T> {
   private readonly keys = new Map<string, KeyState<T>>();
   private readonly windowMs: number;
   private readonly now: () => number;
+  private readonly timers: Timers;
   private closed = false;
 
   constructor(
@@ -44,6 +54,7 @@ export class AlertThrottle<T> {
     this.windowMs = options.windowMs ?? 60_000;
     if (!(this.windowMs > 0)) throw new RangeError('windowMs must be positive');
     this.now = options.now ?? Date.now;
+    this.timers = options.timers ?? NODE_TIMERS;
   }
 
   /** An event for a key: out at once, or folded until its window ends. */
@@ -59,20 +70,20 @@ export class AlertThrottle<T> {
     state.pending = payload;
     state.folded++;
     this.folded++;
-    state.timer ??= setTimeout(() => this.flush(key), Math.max(0, state.until - now)).unref();
+    state.timer ??= this.timers.setTimeout(() => this.flush(key), Math.max(0, state.until - now));
   }
 
   /** Forget a key's window (its process was removed). */
   forget(key: string): void {
     const state = this.keys.get(key);
-    if (state?.timer) clearTimeout(state.timer);
+    if (state && state.timer !== null) this.timers.clearTimeout(state.timer);
     this.keys.delete(key);
   }
 
   /** Drop every pending fold and timer; twice is harmless. */
   close(): void {
     this.closed = true;
-    for (const state of this.keys.values()) if (state.timer) clearTimeout(state.timer);
+    for (const state of this.keys.values()) if (state.timer !== null) this.timers.clearTimeout(state.timer);
     this.keys.clear();
   }
 

@@ -4,8 +4,9 @@
  * Recorded at ONE place, the hub's method dispatch (the `onMethodCall` hook), so an action made
  * from a script counts as one made from the dashboard, and refusals (a viewer's try) count too.
  *
- * Each entry is an `event` on the `audit` channel (AuditEventSchema; retained like any channel)
- * and kept for `audit.list`. Input to a terminal is never recorded as content, only as a byte
+ * Each entry is an `event` on the `audit` channel (AuditEventSchema; retained like any channel),
+ * kept for `audit.list` and, with a store, written to it ({@link AuditLog.storeIn}: the record
+ * survives a restart). Input to a terminal is never recorded as content, only as a byte
  * count; keystrokes are folded per client and process: the first of a burst is recorded at once,
  * the rest in one entry when the burst ends.
  */
@@ -28,6 +29,14 @@ const ACTIONS = new Set<string>(AUDIT_ACTIONS);
 /** Actions that come in bursts (every keystroke, every drag of a window edge). */
 const FOLDED = new Set<AuditAction>(['process.input', 'process.resize']);
 
+/** Where entries are stored beyond memory (electron/store/audit-file.ts). */
+export interface AuditSink {
+  /** The stored entries, oldest first. */
+  load(): AuditEvent[];
+  /** Store one more. Never throws. */
+  append(entry: AuditEvent): void;
+}
+
 interface Fold {
   entry: AuditEvent;
   calls: number;
@@ -38,6 +47,7 @@ interface Fold {
 /** See the file comment. */
 export class AuditLog {
   private publishFn: AuditLogOptions['publishEvent'];
+  private sink: AuditSink | null = null;
   private readonly entries: AuditEvent[] = [];
   private readonly folds = new Map<string, Fold>();
   private readonly keep: number;
@@ -55,6 +65,21 @@ export class AuditLog {
   /** Where entries go, for a hub built after this log (its `onMethodCall` calls {@link onCall}). */
   attach(publish: (channel: string, data: unknown) => void): void {
     this.publishFn = publish;
+  }
+
+  /**
+   * Store every entry from now on in `sink`, and take back the entries it holds: the latest of
+   * them are listed again and, with `republish`, published again on the `audit` channel (so that
+   * its retained history shows them after a restart; not on a shared engine, whose channel
+   * outlived this node). Once, at start, before clients connect.
+   */
+  storeIn(sink: AuditSink, { republish = true } = {}): void {
+    if (this.sink) throw new Error('the audit log is stored already');
+    const earlier = sink.load().slice(-this.keep);
+    this.entries.unshift(...earlier);
+    this.entries.splice(0, Math.max(0, this.entries.length - this.keep));
+    if (republish) for (const entry of earlier) this.publishFn?.(AUDIT_CHANNEL, entry);
+    this.sink = sink;
   }
 
   /** The hub's hook: records the control actions among all calls. */
@@ -126,6 +151,7 @@ export class AuditLog {
   }
 
   private record(entry: AuditEvent): void {
+    this.sink?.append(entry);
     this.entries.push(entry);
     if (this.entries.length > this.keep) this.entries.shift();
     this.publishFn?.(AUDIT_CHANNEL, entry);

@@ -36,7 +36,7 @@ describe('switchyard --help', () => {
   it.each([
     [['link', '--help'], /--viewer/],
     [['ps', '--help'], /--json/],
-    [['logs', '--help'], /-f, --follow[\s\S]*-n, --lines <n>[\s\S]*--since <time>[\s\S]*--grep <regex>/],
+    [['logs', '--help'], /-f, --follow[\s\S]*-n, --lines <n>[\s\S]*--since <time>[\s\S]*--grep <regex>[\s\S]*--audit[\s\S]*--json/],
     [['restart', '--help'], /<name\.\.\.>/],
   ])('%j shows its options', async (argv, pattern) => {
     expect((await cli(argv)).io.stdout).toMatch(pattern);

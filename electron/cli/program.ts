@@ -7,6 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { addServeOptions, parsePort } from '../core/cli-options';
 import { CliError } from './cli-error';
 import type { CliIo } from './cli-io';
+import { runAuditLogs, type AuditOptions } from './commands/audit';
 import { runControl, type ControlAction } from './commands/control';
 import { runDown } from './commands/down';
 import { runLink } from './commands/link';
@@ -81,17 +82,20 @@ find the one started from this folder (or the nearest folder above it), or the o
   }
 
   const logs = instanceOptions(configure(program.command('logs'), io))
-    .summary('print the output lines, merged in time order (-f follows)')
-    .description('Print the retained and stored output lines, merged in time order, each prefixed with its process.')
-    .argument('[name...]', 'only these processes (default: all)')
+    .summary('print the output lines, merged in time order (-f follows; --audit: who did what)')
+    .description('Print the retained and stored output lines, merged in time order, each prefixed with its process. With --audit, the record of control actions instead.')
+    .argument('[name...]', 'only these processes (default: all); with --audit, only actions on these')
     .option('-f, --follow', 'keep printing new lines as they come (Ctrl-C ends)')
     .addOption(new Option('-n, --lines <n>', 'only the last N lines').argParser(parseCount))
     .addOption(new Option('--since <time>', 'only lines from this time on: a duration ago (30s, 10m, 2h, 1d) or a date and time').argParser(parseSinceOption))
     .addOption(new Option('--grep <regex>', 'only lines matching this JavaScript regular expression (case-sensitive)').argParser(parseRegex))
+    .option('--audit', 'print the audit record: who (user, role, client) did what to what, when, allowed or refused')
+    .option('--json', 'with --audit: one JSON object (an audit entry) a line')
     .addHelpText('after', '\nColours on a terminal; none when piped, or with NO_COLOR set.');
-  logs.action(async (names: string[], options: InstanceOptions & { follow?: boolean; lines?: number; since?: Date; grep?: RegExp }) =>
-    setStatus(await runLogs(names, options, io)),
-  );
+  logs.action(async (names: string[], options: AuditOptions & { audit?: boolean }) => {
+    if (options.json && !options.audit) throw new CliError('--json goes with --audit (for the output lines, see `logs.read` in the README)', 2);
+    setStatus(await (options.audit ? runAuditLogs(names, options, io) : runLogs(names, options, io)));
+  });
 
   const down = instanceOptions(configure(program.command('down'), io)).summary('stop the instance and every process').description(
     'Stop the running instance and every process it runs, as SIGTERM to it does; waits until it is gone.',

@@ -17,7 +17,7 @@ import { startHttpFront } from '../http/http-front';
 import { createMetrics } from '../http/metrics';
 import { defaultTokenFile, removeTokenFile, writeTokenFile } from '../http/token-file';
 import { NodeRouter } from '../nodes/node-router';
-import { LogStore, StoreLockedError, registerLogMethods } from '../store';
+import { AuditFile, LogStore, StoreLockedError, registerLogMethods } from '../store';
 import type { StoreLimits } from './store-limits';
 import { Supervisor } from '../supervisor';
 import { childEnvironment } from './credentials';
@@ -141,6 +141,9 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
   const api: HubApi = router?.api ?? hub;
   alerting.attach(api);
   const store = openStore(options, limits ?? {});
+  // The audit record is stored with the output (the same folder, off with it): it survives a restart.
+  const auditFile = store.enabled ? new AuditFile(store.dir, { onWarning: (m) => options.log?.(`switchyard: store: ${m}`) }) : null;
+  if (auditFile) alerting.audit.storeIn(auditFile, { republish: !parts });
   registerLogMethods(api, store, (code, message) => new MethodError(code, message));
   // Built before the HTTP front so that /metrics can show each process (it starts below, once the token file is written).
   const supervisor = new Supervisor({ hub: alerting.tap(api), definitions, cwd: options.cwd, env: options.env ?? childEnvironment(process.env), log: options.log, logs: store });
@@ -214,8 +217,9 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
         instance.remove();
         // Children first: a process must never outlive the app, whatever fails after.
         await supervisor.close();
+        alerting.close(); // writes out folded audit bursts, into the store while it is ours
+        auditFile?.close();
         await store.close();
-        alerting.close();
         await router?.close().catch(() => {});
         await hub.close();
         await front.close();

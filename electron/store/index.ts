@@ -3,3 +3,4 @@ export { LogStore, StoreLockedError, type LogStoreOptions, type LogStoreStats, t
 export { registerLogMethods, type LogQueries, type MethodRegistrar } from './log-methods';
 export { LogQueryError } from './query-error';
 export { stateRoot, projectFolderName, PrivatePathError } from './state-dir';
+export { AuditFile, AUDIT_FILE_NAME, type AuditFileOptions } from './audit-file';

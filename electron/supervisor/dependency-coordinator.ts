@@ -130,6 +130,8 @@ function describe(dep: ManagedProcess, otherwise: string): string {
       return `failed: ${info.reason ?? 'could not start'}`;
     case 'restarting':
       return `is restarting${info.reason ? ` (${info.reason})` : ''}`;
+    case 'stopping':
+      return 'is stopping';
     case 'stopped':
       return 'is stopped';
     case 'waiting':

@@ -32,7 +32,7 @@ describe('watch', () => {
     const restarting = hub.statuses('app').filter((s) => s.status === 'restarting');
     expect(restarting).toHaveLength(1);
     expect(restarting[0]?.reason).toMatch(/^file changed: src\/(main\.ts|lib\/file0\.ts) \(and \d+ more changes\)$/);
-    expect(hub.statuses('app').map((s) => s.status)).toEqual(['starting', 'running', 'stopped', 'restarting', 'starting', 'running']);
+    expect(hub.statuses('app').map((s) => s.status)).toEqual(['starting', 'running', 'stopping', 'stopped', 'restarting', 'starting', 'running']);
     expect(sup.get('app').restarts).toBe(1);
   });
 

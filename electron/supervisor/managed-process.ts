@@ -239,6 +239,10 @@ export class ManagedProcess {
     if (!run || !run.spawned) return this.stopEscapees();
     if (run.stopPromise) return run.stopPromise;
     run.stopPromise = (async () => {
+      // The grace period is a status of its own: a row that says "running" while the process is
+      // being stopped is untrue, and `killAt` lets the dashboard count down to the SIGKILL.
+      const killAt = new Date(Date.now() + run.stopSettings().graceMs).toISOString();
+      this.setStatus('stopping', { pid: run.pgid, killAt });
       const result = await run.terminate();
       run.forceClose();
       this.hooks.groupGone(run.pgid);

@@ -1,12 +1,13 @@
 /**
  * A process's status as the hub publishes it and the list shows it. Statuses, in order:
  * (`waiting` {waitingFor, reason}) → `starting` → `running` {pid} → `exited` {exitCode, signal?} |
- * `failed` {reason} | `stopped` {signal, exitCode?}, then `restarting` {delayMs, restarts,
- * reason?} when the policy says so. `exitCode` is the shell's: a run killed by a signal reports
- * 128 + the signal number and `signal`; after a stop, the shell itself may die of the stop
- * signal, so `exitCode` may be absent. A process never started is reported as `stopped` without
- * a signal. While a run with a readiness probe is alive, status messages also carry `health`; the
- * list item of a process with a readiness probe always has it ({@link listHealth}).
+ * `failed` {reason} | `stopping` {pid, killAt: when SIGKILL follows} → `stopped` {signal,
+ * exitCode?}, then `restarting` {delayMs, restarts, reason?} when the policy says so. `exitCode`
+ * is the shell's: a run killed by a signal reports 128 + the signal number and `signal`; after a
+ * stop, the shell itself may die of the stop signal, so `exitCode` may be absent. A process never
+ * started is reported as `stopped` without a signal. While a run with a readiness probe is alive,
+ * status messages also carry `health`; the list item of a process with a readiness probe always
+ * has it ({@link listHealth}).
  */
 import type { Health, ProcessInfo, ProcessState, ProcessStatusData } from '../../shared/protocol';
 
@@ -39,7 +40,7 @@ export class StatusRecord {
     this.last = { ...keep, ...extra };
     if (status === 'starting' || status === 'running') delete this.last.exitCode;
     const data: ProcessStatusData = { status };
-    for (const key of ['pid', 'exitCode', 'signal', 'reason', 'delayMs', 'waitingFor'] as const) {
+    for (const key of ['pid', 'exitCode', 'signal', 'reason', 'delayMs', 'waitingFor', 'killAt'] as const) {
       if (extra[key] !== undefined) (data as Record<string, unknown>)[key] = extra[key];
     }
     if (status === 'failed' && this.last.exitCode !== undefined) data.exitCode = this.last.exitCode;
@@ -50,7 +51,7 @@ export class StatusRecord {
 
   /** Copy the status's fields into a `process.list` entry. */
   describe(info: ProcessInfo): void {
-    for (const key of ['exitCode', 'signal', 'reason', 'delayMs', 'startedAt', 'endedAt', 'waitingFor'] as const) {
+    for (const key of ['exitCode', 'signal', 'reason', 'delayMs', 'startedAt', 'endedAt', 'waitingFor', 'killAt'] as const) {
       if (this.last[key] !== undefined) (info as Record<string, unknown>)[key] = this.last[key];
     }
     if (this.state === 'waiting' && this.waitingSince) info.waitingSince = this.waitingSince;

@@ -115,6 +115,6 @@ describe('item 9: no descriptor left for a spawn', () => {
     expect(restarting?.reason).toBe('could not start: this process is out of file descriptors (EMFILE); trying again in 500 ms');
     expect(restarting?.delayMs).toBe(500);
     expect(events.some((e) => e.status?.status === 'failed')).toBe(false);
-    expect(events.map((e) => e.status?.status ?? e.line)).toEqual(['starting', 'restarting', 'starting', 'running', 'hello', 'stopped']);
+    expect(events.map((e) => e.status?.status ?? e.line)).toEqual(['starting', 'restarting', 'starting', 'running', 'hello', 'stopping', 'stopped']);
   });
 });

@@ -1,15 +1,15 @@
 // The dashboard tells the truth (issue #18), in Debian's Chromium against real serve with real
-// processes (tests/e2e/fixtures/truth.yaml); `stopping` against a scripted hub (support/). Each
+// processes (tests/e2e/fixtures/truth.yaml; `stopping` with its own, stopping.yaml). Each
 // item is checked as text and as layout (bounding boxes), and photographed into artifacts/screenshots/.
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestClient } from '../../electron/hub/test-helpers';
 import { startServe, type ServeProcess } from '../../electron/serve/serve-process';
-import { scriptedProcess, startScriptedHub } from './support/scripted-hub';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CONFIG = resolve(here, 'fixtures/truth.yaml');
+const STOPPING = resolve(here, 'fixtures/stopping.yaml');
 const TOKEN = 'e2e-truth-operator-token-0123456789';
 const SHOTS = resolve(here, '../../artifacts/screenshots');
 const LONG = 'a-very-long-process-name-that-keeps-going-well-beyond-the-width-of-the-sidebar';
@@ -186,22 +186,25 @@ test('one clock format everywhere: 24-hour HH:MM:SS; the top bar shows who is co
   await other.close();
 });
 
-test('a stop in its grace period says when SIGKILL follows (scripted hub: this supervisor does not publish stopping yet)', async ({ page }) => {
-  const killAt = new Date(Date.now() + 3400).toISOString();
-  const scripted = await startScriptedHub([
-    scriptedProcess({ id: 'api', status: 'stopping', killAt, startedAt: new Date(Date.now() - 60_000).toISOString() }),
-    scriptedProcess({ id: 'db', status: 'running', pid: 12, startedAt: new Date(Date.now() - 90_000).toISOString() }),
-  ]);
+test('a stop in its grace period says when SIGKILL follows, then that SIGKILL ended it (real serve, a process that ignores SIGTERM)', async ({ page }) => {
+  const own = await startServe(['--config', STOPPING, '--port', '0', '--token', TOKEN, '--token-file', join(here, '../../test-results/stopping.token'), '--no-store']);
   try {
-    await page.goto(scripted.loginLink());
-    await expect(page.getByTestId('process-status-api')).toHaveText(/^stopping… \(SIGKILL in [34] s\)$/, { timeout: 20_000 });
+    const client = await TestClient.open(own.hubUrl, { token: TOKEN });
+    const res = await client.request('hub.loginLink', { role: 'operator' });
+    await client.close();
+    await page.goto((res.data as { url: string }).url);
+    const stop = page.getByRole('button', { name: 'Stop api', exact: true });
+    await expect(stop).toBeEnabled({ timeout: 20_000 });
+    await stop.click();
+    // The supervisor's `stopping` status with its `killAt` (4 s after the SIGTERM), counted down.
+    await expect(page.getByTestId('process-status-api')).toHaveText(/^stopping… \(SIGKILL in [34] s\)$/, { timeout: 5000 });
     await expect(page.getByTestId('process-row-api')).toHaveAttribute('data-tone', 'busy');
-    await expect(page.getByRole('button', { name: 'Stop api', exact: true })).toBeDisabled();
+    await expect(stop).toBeDisabled();
     await page.getByTestId('process-row-api').screenshot({ path: join(SHOTS, 'truth-stopping.png') });
     await expect(page.getByTestId('process-status-api')).toHaveText('stopping… (SIGKILL in 1 s)', { timeout: 5000 });
-    scripted.setProcesses([scriptedProcess({ id: 'api', status: 'stopped', signal: 'SIGKILL' }), scriptedProcess({ id: 'db', status: 'running', pid: 12 })]);
-    await expect(page.getByTestId('process-status-api')).toHaveText('stopped (SIGKILL)');
+    await expect(page.getByTestId('process-status-api')).toHaveText('stopped (SIGKILL)', { timeout: 5000 });
   } finally {
-    await scripted.close();
+    own.child.kill('SIGTERM');
+    await own.exited;
   }
 });
