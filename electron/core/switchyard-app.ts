@@ -104,7 +104,6 @@ export interface RunningSwitchyard {
 /** Start the hub, the supervisor and the HTTP server. */
 export async function startSwitchyard(options: SwitchyardOptions): Promise<RunningSwitchyard> {
   const { source, definitions, alerts } = resolveDefinitions(options);
-  const alerting = new Alerting({ rules: alerts ?? defaultAlertRules(), webhook: { log: options.log } });
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? secret();
   const allowedHosts = options.allowedHosts ?? [];
@@ -117,6 +116,9 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
   // there: the router stands between the hub and everything that speaks of processes.
   const node = options.engine ? (options.node ?? nodeNameFromHost(hostname())) : undefined;
   const parts = options.engine && node ? createRedisNodes(options.engine, node) : undefined;
+  // Alerts name their process `<id>@<node>` from the start, so the channel, the native
+  // notifications and the webhooks all carry the same alert.
+  const alerting = new Alerting({ rules: alerts ?? defaultAlertRules(), webhook: { log: options.log }, ...(node !== undefined ? { node } : {}) });
   let router: NodeRouter | undefined;
   const hub = new Hub({
     tokens: { [token]: { userId: 'launch', role: 'operator' } },
