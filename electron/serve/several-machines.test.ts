@@ -21,6 +21,7 @@ const CONFIGS: Record<string, object> = {
       tick: { command: 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.05; done' },
       burst: { command: 'for i in $(seq 1 500); do echo "burst $i"; done', autostart: false },
       flood: { command: 'seq 1 300000', autostart: false },
+      echo: { command: 'exec cat', stdin: true },
     },
   },
   B: { processes: { idle: { command: 'exec sleep 100000' } } },
@@ -156,7 +157,7 @@ describe.skipIf(REDIS_MISSING !== undefined)(`several machines through Redis${RE
     }
     for (const client of [onB, onC]) {
       const ids = (await list(client)).map((p) => `${p.id}:${p.node}`);
-      expect(ids).toEqual(['tick@A:A', 'burst@A:A', 'flood@A:A', 'idle@B:B', 'idle@C:C']);
+      expect(ids).toEqual(['tick@A:A', 'burst@A:A', 'flood@A:A', 'echo@A:A', 'idle@B:B', 'idle@C:C']);
     }
   }, 30_000);
 
@@ -232,6 +233,30 @@ describe.skipIf(REDIS_MISSING !== undefined)(`several machines through Redis${RE
     // A bare id on a shared engine is named back in its qualified form; a node that does not exist is not_found.
     expect(errorOf(await onC.request('process.restart', { id: 'tick' }))).toMatchObject({ code: 'not_found', message: expect.stringContaining('tick@C') });
     expect(errorOf(await onC.request('process.stop', { id: 'tick@Z' }))).toMatchObject({ code: 'not_found' });
+  }, 30_000);
+
+  it("input, add and remove sent to C for A's processes run on A and answer through C", async () => {
+    const onA = await open('A');
+    const onB = await open('B');
+    const onC = await open('C');
+    await onB.subscribe('process:echo@A');
+    const sent = await onC.request('process.input', { id: 'echo@A', data: 'typed on C\n' });
+    expect(errorOf(sent)).toBeUndefined();
+    expect(sent.data).toEqual({ written: 11 });
+    await until(() => onB.on('process:echo@A', 'process_output').some((m) => m.data === 'typed on C'), "A's cat prints the line, seen on B");
+    // A process added from C for node A is A's: in A's own list, its output on its qualified channel.
+    const added = await onC.request('process.add', { id: 'extra@A', command: 'echo "extra runs"; exec sleep 100000' });
+    expect(errorOf(added)).toBeUndefined();
+    expect(added.data).toMatchObject({ id: 'extra@A', node: 'A' });
+    const onAList = await poll(() => list(onA), (l) => l.some((p) => p.id === 'extra@A' && p.status === 'running'), 'extra@A running on A');
+    expect(onAList.find((p) => p.id === 'extra@A')).toMatchObject({ node: 'A', status: 'running' });
+    await onB.subscribe('process:extra@A', { since: 0 });
+    await until(() => onB.on('process:extra@A', 'process_output').some((m) => m.data === 'extra runs'), "extra@A's output on B");
+    const removed = await onC.request('process.remove', { id: 'extra@A' });
+    expect(errorOf(removed)).toBeUndefined();
+    expect(removed.data).toEqual({ id: 'extra@A', removed: true });
+    expect((await list(onA)).some((p) => p.id === 'extra@A')).toBe(false);
+    expect((await poll(() => list(onC), (l) => !l.some((p) => p.id === 'extra@A'), 'extra@A gone on C')).some((p) => p.id === 'extra@A')).toBe(false);
   }, 30_000);
 
   it('6. CLIENT KILL TYPE pubsub while publishing: every node still delivers every seq', async () => {
