@@ -83,11 +83,11 @@ export interface RunningSwitchyard {
   tokenFile: string;
   /** Where the processes came from (a path, or "no processes"). */
   processSource: string;
-  /** The hub. */
+  /** The hub itself; on a shared engine the supervisor, store and alerts speak to it through the node router, which qualifies ids. */
   hub: Hub;
   /** On a shared engine: the printable engine URL (no password) and this node's name. */
   shared?: { engine: string; node: string };
-  /** The supervisor. */
+  /** Runs this node's processes (bare ids; the alert tap and, when shared, the router stand between it and the hub). */
   supervisor: Supervisor;
   /** Alerts and the audit. */
   alerting: Alerting;

@@ -102,7 +102,7 @@ export class ReconnectingClient {
     return this.info;
   }
 
-  /** The current state name. */
+  /** The state alone, of {@link getInfo}'s snapshot. */
   get state(): ConnectionState {
     return this.info.state;
   }

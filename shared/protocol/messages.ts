@@ -30,7 +30,6 @@ export type MessageType = (typeof MESSAGE_TYPES)[number];
 
 /** Fields every message may carry (the seed's shape plus the contract's additions). */
 export interface MessageBase {
-  /** The message type. */
   type: MessageType;
   /** The channel the message belongs to. */
   channel?: string;
