@@ -295,4 +295,25 @@ describe.skipIf(REDIS_MISSING !== undefined)(`the node router${REDIS_MISSING ? `
     await until(() => a.router.nodes().find((n) => n.name === 'mb')?.up === false, 'mb gone');
     expect(((await onA.request('alerts.list')).data as { alerts: AlertEvent[] }).alerts.map((x) => x.process)).toEqual(['api@ma']);
   });
+
+  it('a node whose heartbeat lapsed and came back (a stalled event loop) is announced gone again when it really goes', async () => {
+    const a = await makeNode('sa');
+    const b = await makeNode('sb');
+    await until(() => b.router.nodes().filter((n) => n.up).length === 2, 'both nodes seen');
+    const onB = await open(b);
+    await onB.subscribe('process:web@sa');
+    const unreachable = () => onB.on('process:web@sa', 'process_status').filter((m) => (m.data as { status: string }).status === 'unreachable').length;
+    // Stall a's heartbeats past the alive TTL, as a blocked event loop would, then let them go on.
+    const network = (a.router as unknown as { network: { beatOnce: () => Promise<void> } }).network;
+    const beat = network.beatOnce;
+    network.beatOnce = () => Promise.resolve();
+    await until(() => b.router.nodes().find((n) => n.name === 'sa')?.up === false, 'sa lapsed', 5000);
+    await until(() => unreachable() === 1, 'the first departure announced');
+    network.beatOnce = beat;
+    await until(() => b.router.nodes().find((n) => n.name === 'sa')?.up === true, 'sa back', 5000);
+    await a.close();
+    nodes.splice(nodes.indexOf(a), 1);
+    await until(() => b.router.nodes().find((n) => n.name === 'sa')?.up === false, 'sa gone');
+    await until(() => unreachable() === 2, 'the real departure announced too', 5000);
+  });
 });

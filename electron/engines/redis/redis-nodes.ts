@@ -280,6 +280,7 @@ export class RedisNodes implements NodeNetwork {
     const changed = was !== up || peer.state.clients !== info.clients || peer.incarnation !== info.incarnation;
     peer.state = { ...peer.state, up, clients: info.clients, seenAt: info.seenAt };
     peer.incarnation = info.incarnation;
+    if (!was && up) peer.goneHandled = undefined; // back (its heartbeat had lapsed): its next departure is announced too
     if (was && !up) {
       for (const [id, p] of this.pending) if (p.node === name) this.settle(id, new NodeCallError('unavailable', `node ${name} is gone (no heartbeat since ${info.seenAt})`));
       void this.departed(peer);
@@ -299,16 +300,13 @@ export class RedisNodes implements NodeNetwork {
     return true;
   }
 
-  // One node per departed incarnation announces it (SET NX), so statuses are published once.
+  // One node per departure announces it (SET NX), so statuses are published once. A departure is
+  // an incarnation's last heartbeat: every node reads the same one; a lapse it came back from is another.
   private async departed(peer: Peer): Promise<void> {
     if (peer.goneHandled === peer.incarnation) return;
     peer.goneHandled = peer.incarnation;
-    let announce = false;
-    try {
-      announce = (await this.link.command.set(this.link.keys.gone(peer.state.name, peer.incarnation), this.self, 'PX', this.forgetAfterMs, 'NX')) === 'OK';
-    } catch {
-      announce = false;
-    }
+    const key = this.link.keys.gone(peer.state.name, `${peer.incarnation}:${peer.state.seenAt}`);
+    const announce = await this.link.command.set(key, this.self, 'PX', this.forgetAfterMs, 'NX').then((r) => r === 'OK', () => false);
     // The list may not be known yet on a node that just started: wait for it, once.
     if (peer.state.processes.length === 0) await this.fetchList(peer.state.name).catch(() => false);
     for (const listener of this.goneListeners) listener(peer.state, announce);
