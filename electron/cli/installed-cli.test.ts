@@ -175,6 +175,21 @@ describe('switchyard installed from the packed tarball', () => {
     expect(switchyard(['link']).stdout).toMatch(/\/login\?ticket=/);
   });
 
+  it('serves the dashboard from the files the package ships (no build at run time)', async () => {
+    const origin = new URL(switchyard(['link']).stdout.trim()).origin;
+    const page = await fetch(`${origin}/`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const scripts = [...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => m[1] as string);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const src of scripts) {
+      const asset = await fetch(new URL(src, origin));
+      expect(asset.status, src).toBe(200);
+      expect(asset.headers.get('content-type')).toMatch(/javascript/);
+    }
+    expect(existsSync(join(prefix, 'lib', 'node_modules', 'switchyard', 'resources', 'icon.png'))).toBe(true);
+  });
+
   it('finds the instance from a folder below the one it was started in, and by --port from anywhere', () => {
     mkdirSync(join(project, 'sub'), { recursive: true });
     expect(switchyard(['ps'], join(project, 'sub')).stdout).toMatch(/^counter /m);

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadAlertRules, type AlertRule } from '../alerts';
+import { loadStoreLimits, type StoreLimits } from './store-limits';
 import { loadConfig, loadProcfile, type ProcessDefinition } from '../supervisor';
 import { demoConfigPath } from './demo-set';
 
@@ -31,6 +32,8 @@ export interface ChosenDefinitions {
   source: string;
   definitions: ProcessDefinition[];
   alerts?: AlertRule[];
+  /** The config's `store:` caps (absent: the store's defaults). */
+  store?: StoreLimits;
 }
 
 /** Load the definitions. Throws an Error a user can act on. */
@@ -41,7 +44,7 @@ export function resolveDefinitions(options: DefinitionChoice): ChosenDefinitions
     const named = procfileNamedBy(path);
     if (named) mustExist(named.path, `${path} names "procfile: ${named.value}"`);
     const definitions = loadConfig(path);
-    return { source: configSource(path, named?.path, options.appRoot), definitions, alerts: loadAlertRules(path) };
+    return { source: configSource(path, named?.path, options.appRoot), definitions, alerts: loadAlertRules(path), store: loadStoreLimits(path) };
   }
   if (options.procfile) {
     const path = resolve(options.cwd, options.procfile);

@@ -18,7 +18,8 @@ import { createMetrics } from '../http/metrics';
 import { defaultTokenFile, removeTokenFile, writeTokenFile } from '../http/token-file';
 import { NodeRouter } from '../nodes/node-router';
 import { LogStore, StoreLockedError, registerLogMethods } from '../store';
-import { Supervisor, type ProcessDefinition } from '../supervisor';
+import type { StoreLimits } from './store-limits';
+import { Supervisor } from '../supervisor';
 import { childEnvironment } from './credentials';
 import { resolveDefinitions } from './definition-source';
 import { publishInstance } from './instance-publisher';
@@ -103,7 +104,7 @@ export interface RunningSwitchyard {
 
 /** Start the hub, the supervisor and the HTTP server. */
 export async function startSwitchyard(options: SwitchyardOptions): Promise<RunningSwitchyard> {
-  const { source, definitions, alerts } = resolveDefinitions(options);
+  const { source, definitions, alerts, store: limits } = resolveDefinitions(options);
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? secret();
   const allowedHosts = options.allowedHosts ?? [];
@@ -141,7 +142,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
   }
   const api: HubApi = router?.api ?? hub;
   alerting.attach(api);
-  const store = openStore(options, definitions);
+  const store = openStore(options, limits ?? {});
   registerLogMethods(api, store, (code, message) => new MethodError(code, message));
   // Built before the HTTP front so that /metrics can show each process (it starts below, once the token file is written).
   const supervisor = new Supervisor({ hub: alerting.tap(api), definitions, cwd: options.cwd, env: options.env ?? childEnvironment(process.env), log: options.log, logs: store });
@@ -233,11 +234,19 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
 }
 
 /**
- * The log store of this project folder. A second instance in the same folder finds it locked:
+ * The log store of this project folder, with the config's caps. A second instance in the same folder finds it locked:
  * it runs with output in memory only, and says so.
  */
-function openStore(options: SwitchyardOptions, definitions: readonly ProcessDefinition[]): LogStore {
-  const make = (enabled: boolean) => new LogStore({ projectDir: options.cwd, stateDir: options.stateDir, enabled, onWarning: (m) => options.log?.(`switchyard: store: ${m}`) });
+function openStore(options: SwitchyardOptions, limits: StoreLimits): LogStore {
+  const make = (enabled: boolean) =>
+    new LogStore({
+      projectDir: options.cwd,
+      stateDir: options.stateDir,
+      enabled,
+      maxBytesPerProcess: limits.maxBytesPerProcess,
+      maxBytes: limits.maxBytesTotal,
+      onWarning: (m) => options.log?.(`switchyard: store: ${m}`),
+    });
   let store = make(options.noStore !== true);
   try {
     store.start();
@@ -247,6 +256,6 @@ function openStore(options: SwitchyardOptions, definitions: readonly ProcessDefi
     store = make(false);
     store.start();
   }
-  for (const def of definitions) if (def.store === false) store.configure(def.id, { enabled: false });
+  // Each process's `store` setting is followed by the supervisor (run-journal.ts), for those added later too.
   return store;
 }

@@ -233,6 +233,23 @@ describe.skipIf(REDIS_MISSING !== undefined)(`the node router${REDIS_MISSING ? `
     expect(again.router.node).toBe('ghost');
   });
 
+  it('a node that dies while a Redis restarted empty has not yet written itself again shows as unreachable, not forgotten', async () => {
+    const b = await makeNode('rb');
+    const parts = createRedisNodes(`${redis.url}?prefix=rt${process.pid}-${testNumber}:`, 'rx', { network: { heartbeatMs: 100 } });
+    await parts.engine.start({ publications: () => {} });
+    const db0 = { ...info('db'), id: 'db@rx', node: 'rx' };
+    await parts.network.start(() => ({ processes: [db0], clients: 0 }), async (request) => (request.method === 'process.list' ? [db0] : null));
+    const client = await open(b);
+    const db = async () => ((await client.request('process.list')).data as ProcessInfo[]).find((p) => p.id === 'db@rx');
+    await until(async () => (await db())?.status === 'running', 'db@rx listed on rb');
+    redis.cli('FLUSHALL'); // synchronous: no heartbeat of rx runs between this and its end
+    await parts.engine.close(); // and rx dies without a word
+    await until(async () => (await db())?.status === 'unreachable', 'db@rx unreachable on rb', 8000);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await db()).toMatchObject({ status: 'unreachable', node: 'rx' });
+    expect(b.router.nodes().find((n) => n.name === 'rx')).toMatchObject({ up: false });
+  });
+
   it('publishes into qualified channels and composes the processes channel from every node', async () => {
     const a = await makeNode('pa');
     const b = await makeNode('pb');

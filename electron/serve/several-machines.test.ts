@@ -356,7 +356,9 @@ describe.skipIf(REDIS_MISSING !== undefined)(`several machines through Redis${RE
       for (const name of ['B', 'C']) {
         const client = await open(name);
         const tickInfo = await poll(async () => (await list(client)).find((p) => p.id === 'tick@A'), (p) => p?.status === 'unreachable', `tick@A unreachable on ${name}`);
-        expect(tickInfo).toMatchObject({ id: 'tick@A', node: 'A', status: 'unreachable' });
+        // On failure, say what the node saw and what Redis holds.
+        const seen = tickInfo ? '' : `${name} lists ${JSON.stringify((await list(client)).map((p) => `${p.id}:${p.status}`))}; nodes ${JSON.stringify(((await client.request('hub.stats')).data as { nodes?: unknown }).nodes)}; Redis ${redis.cli('--scan')} / ${redis.cli('KEYS', '*')}`;
+        expect(tickInfo, seen).toMatchObject({ id: 'tick@A', node: 'A', status: 'unreachable' });
         expect(tickInfo?.pid).toBeUndefined();
       }
       // The channel itself says so, once, and the seqs go on without a gap.

@@ -193,6 +193,8 @@ export class LogStore implements ProcessLogSink {
    * `maxBytes` its own cap (default the store's `maxBytesPerProcess`).
    */
   configure(process: string, settings: { enabled?: boolean; maxBytes?: number }): void {
+    // Before start() a log made here would be taken for a second copy of the one start() reads from disk.
+    if (!this.started && !this.closed) throw new Error('LogStore.start() was not called');
     const log = this.logs.get(process) ?? this.createLog(process);
     if (settings.enabled !== undefined) {
       if (!settings.enabled) log.flush();
@@ -202,6 +204,11 @@ export class LogStore implements ProcessLogSink {
       log.maxBytes = positive(settings.maxBytes, this.settings.maxBytesPerProcess, 'maxBytes');
       this.afterWrite(log);
     }
+  }
+
+  /** Whether new lines of `process` are stored: the store is open and on, and the process's own setting allows it. */
+  isStored(process: string): boolean {
+    return this.writable() && (this.logs.get(process)?.enabled ?? true);
   }
 
   /** Hand every waiting line to the writers now (they write it in the background; see {@link settle}). */

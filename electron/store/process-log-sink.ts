@@ -22,4 +22,8 @@ export interface ProcessLogSink {
   appendChunk(process: string, lines: ReadonlyArray<{ data: string; stream: OutputStream; level?: Level }>, time?: number): void;
   /** The last run number of a process (0 when it never ran). */
   lastRun(process: string): number;
+  /** Follow a process's `store` setting: `enabled: false` stores nothing more of it, `true` stores it again. */
+  configure(process: string, settings: { enabled?: boolean }): void;
+  /** Whether new lines of `process` are stored (the list item's `stored`). */
+  isStored(process: string): boolean;
 }

@@ -30,8 +30,8 @@ import { checkDependencies } from './dependency-graph';
 import { DefinitionError, validateDefinition, validateEnv, type ProcessDefinition } from './process-definition';
 import { loadProcfile } from './procfile';
 
-// `alerts` is read by electron/alerts (loadAlertRules); here it is only allowed.
-const TOP_KEYS = new Set(['procfile', 'env', 'processes', 'alerts']);
+// `alerts` is read by electron/alerts (loadAlertRules), `store` by electron/core/store-limits.ts; here they are only allowed.
+const TOP_KEYS = new Set(['procfile', 'env', 'processes', 'alerts', 'store']);
 
 /** Options of {@link loadConfig}. */
 export interface LoadConfigOptions {
@@ -60,7 +60,7 @@ export function parseConfig(text: string, file: string, options: LoadConfigOptio
   if (typeof doc !== 'object' || Array.isArray(doc)) throw new DefinitionError(`${file}: must be a map with "processes"`);
   const top = doc as Record<string, unknown>;
   for (const key of Object.keys(top)) {
-    if (!TOP_KEYS.has(key)) throw new DefinitionError(`${file}: field "${key}": unknown (known: procfile, env, processes, alerts)`);
+    if (!TOP_KEYS.has(key)) throw new DefinitionError(`${file}: field "${key}": unknown (known: ${[...TOP_KEYS].join(', ')})`);
   }
   if (top.procfile !== undefined && (typeof top.procfile !== 'string' || top.procfile === '')) {
     throw new DefinitionError(`${file}: field "procfile": must be a path`);

@@ -34,7 +34,7 @@ import { terminateGroup } from './process-group';
 import { ProcessRun, runOptionsFor } from './process-run';
 import { describeSpawnError, isTransientSpawnError } from './restart-backoff';
 import { RestartTracker } from './restart-tracker';
-import { healthMessage, StatusRecord } from './status-record';
+import { healthMessage, listHealth, StatusRecord } from './status-record';
 import { WatchRestarts } from './watch-restarts';
 
 export type { ManagedProcessHooks, ManagedProcessSettings, RunExit } from './managed-process-hooks';
@@ -143,8 +143,9 @@ export class ManagedProcess {
     if (run?.spawned) info.pid = run.pgid;
     this.record.describe(info);
     if (this.restart.gaveUp) info.gaveUp = true;
+    const health = listHealth(this.def.readiness !== undefined, info.status, run?.spawned ? run.probes.health : undefined);
+    if (health) info.health = health;
     if (run?.spawned) {
-      if (run.probes.health) info.health = run.probes.health;
       if (run.probes.healthyAt) info.healthyAt = run.probes.healthyAt;
       const figures = this.hooks.figures(this.id);
       if (figures) Object.assign(info, figures);

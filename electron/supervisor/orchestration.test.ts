@@ -174,6 +174,7 @@ describe('probes', () => {
     expect(sup.get('web').healthyAt).toBeDefined();
     expect(sup.get('never').healthyAt).toBeUndefined();
     await sup.stopProcess('web');
-    expect(sup.get('web').health).toBeUndefined(); // health belongs to a run
+    expect(sup.get('web').health).toBe('unhealthy'); // no run answers the probe now (readiness-verdicts.test.ts: every state)
+    expect(sup.get('web').healthyAt).toBeUndefined();
   });
 });

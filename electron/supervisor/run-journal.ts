@@ -38,6 +38,20 @@ export class RunJournal {
     this.sink?.appendChunk(id, lines, timeMs);
   }
 
+  /**
+   * A process was defined (at launch or by `process.add`): the sink follows its `store` setting
+   * from now on. Nothing is undone at `process.remove`: lines of a removed process still in the
+   * output batch must not be stored when it said `store: false`; a new definition of the id sets it again.
+   */
+  define(id: string, store: boolean | undefined): void {
+    this.sink?.configure(id, { enabled: store !== false });
+  }
+
+  /** Whether a process's lines are stored (undefined without a sink). */
+  stored(id: string): boolean | undefined {
+    return this.sink?.isStored(id);
+  }
+
   /** The run a process is in, else its last one (0 when it never ran). */
   runOf(id: string): number {
     return this.current.get(id) ?? this.counted.get(id) ?? this.sink?.lastRun(id) ?? 0;

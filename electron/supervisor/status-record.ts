@@ -5,7 +5,8 @@
  * reason?} when the policy says so. `exitCode` is the shell's: a run killed by a signal reports
  * 128 + the signal number and `signal`; after a stop, the shell itself may die of the stop
  * signal, so `exitCode` may be absent. A process never started is reported as `stopped` without
- * a signal. While a run with a readiness probe is alive, status messages also carry `health`.
+ * a signal. While a run with a readiness probe is alive, status messages also carry `health`; the
+ * list item of a process with a readiness probe always has it ({@link listHealth}).
  */
 import type { Health, ProcessInfo, ProcessState, ProcessStatusData } from '../../shared/protocol';
 
@@ -62,6 +63,22 @@ export function healthMessage(pid: number, health: Health | undefined, lastFailu
   if (health) data.health = health;
   if (health === 'unhealthy' && lastFailure) data.reason = `readiness probe failed: ${lastFailure}`;
   return data;
+}
+
+/** A run is on its way in these states: its probe will be checked. */
+const ON_ITS_WAY: ReadonlySet<ProcessState> = new Set(['waiting', 'starting', 'restarting']);
+
+/**
+ * `health` as the list shows it. CONTRACT.md: every process with a readiness probe has `health`
+ * (`checking`, `healthy` or `unhealthy`), not only while it runs. The alive run's verdict; without
+ * one, `checking` while a run is on its way, else `unhealthy`: nothing runs that could pass the
+ * probe. Status messages keep carrying only a run's verdicts, so that an `unhealthy` alert fires
+ * for a probe that fails, never for a stop or an exit.
+ */
+export function listHealth(hasReadiness: boolean, state: ProcessState, runHealth: Health | undefined): Health | undefined {
+  if (!hasReadiness) return undefined;
+  if (runHealth) return runHealth;
+  return ON_ITS_WAY.has(state) ? 'checking' : 'unhealthy';
 }
 
 function sameList(a: readonly string[] | undefined, b: readonly string[]): boolean {

@@ -347,6 +347,8 @@ export class Supervisor {
     if (run > 0) info.run = run;
     const deps = this.coordinator.dependencies(proc.id);
     if (deps) info.dependsOn = deps;
+    const stored = this.journal.stored(proc.id);
+    if (stored !== undefined) info.stored = stored;
     return info;
   }
 
@@ -354,6 +356,7 @@ export class Supervisor {
     if (this.procs.has(def.id)) throw new MethodError('conflict', `process "${def.id}" already exists`);
     const proc = new ManagedProcess(def, this.settings, this.hooks);
     this.procs.set(def.id, proc);
+    this.journal.define(def.id, def.store);
     return proc;
   }
 

@@ -44,9 +44,9 @@ export class RedisKeys {
     return `${this.prefix}node:${name}:alive`;
   }
 
-  /** STRING set once (NX) by the node that announces a departure (an incarnation and its last heartbeat), so that one node does it. */
-  gone(name: string, departure: string): string {
-    return `${this.prefix}node:${name}:gone:${departure}`;
+  /** STRING set once (NX) by the node that announces an incarnation's death, so that one node does it. */
+  gone(name: string, incarnation: string): string {
+    return `${this.prefix}node:${name}:gone:${incarnation}`;
   }
 
   /** Pub/sub: a node announces that its record changed (message: its name). */

@@ -1,8 +1,10 @@
 /**
- * A node's two connections to Redis: one for commands (scripts, reads, the registry) and one in
- * subscriber mode (pub/sub delivers every channel's publications, node announcements and RPC
- * through it). The first connection must succeed at start, and the Redis must pass the safety
- * check (redis-safety.ts); after that both reconnect for ever, the subscriber resubscribes every
+ * A node's three connections to Redis: one for commands (publish scripts, history reads), one for
+ * the nodes' control traffic (heartbeats, node records, RPC: on a connection of its own so that a
+ * flood of publishes queued on the first cannot delay a heartbeat past its TTL and make a live
+ * node look gone), and one in subscriber mode (pub/sub delivers every channel's publications,
+ * node announcements and RPC through it). The connections must succeed at start, and the Redis
+ * must pass the safety check (redis-safety.ts); after that all reconnect for ever, the subscriber resubscribes every
  * pub/sub channel, and listeners hear of each reconnect so that they can look for what was lost.
  *
  * Commands never wait in ioredis's queues: with the connection down they fail at once, and an
@@ -34,6 +36,8 @@ export class RedisLink {
   readonly keys: RedisKeys;
   /** Commands and scripts (a subscribed connection may send nothing else). */
   readonly command: Redis;
+  /** The nodes' heartbeats, records and RPC (see the file comment). */
+  readonly control: Redis;
   /** Pub/sub only. */
   readonly subscriber: Redis;
   private readonly handlers = new Map<string, MessageHandler>();
@@ -63,8 +67,9 @@ export class RedisLink {
     };
     // Commands of one tick (a burst of publishes) go out in one write.
     this.command = new Redis({ ...common, enableAutoPipelining: true, commandTimeout: options.commandTimeoutMs ?? 10_000, connectionName: 'switchyard-cmd' });
+    this.control = new Redis({ ...common, commandTimeout: options.commandTimeoutMs ?? 10_000, connectionName: 'switchyard-ctl' });
     this.subscriber = new Redis({ ...common, connectionName: 'switchyard-sub' });
-    for (const connection of [this.command, this.subscriber]) {
+    for (const connection of [this.command, this.control, this.subscriber]) {
       connection.on('error', (err: Error) => {
         this.lastError = url.redact(err.message);
       });
@@ -100,7 +105,7 @@ export class RedisLink {
   /** Connect both connections and check the Redis; rejects with a message a user can act on (never the password). */
   async start(): Promise<void> {
     try {
-      await Promise.all([this.command.connect(), this.subscriber.connect()]);
+      await Promise.all([this.command.connect(), this.control.connect(), this.subscriber.connect()]);
     } catch (err) {
       this.closeNow();
       // ioredis rejects with "Connection is closed." where the socket's own error says why (a certificate, a refused port).
@@ -121,6 +126,11 @@ export class RedisLink {
   /** Both connections are ready. */
   up(): boolean {
     return !this.closed && this.command.status === 'ready' && this.subscriber.status === 'ready';
+  }
+
+  /** Whether the control connection can send now. */
+  controlUp(): boolean {
+    return !this.closed && this.control.status === 'ready';
   }
 
   /** Whether commands can be sent now. */
@@ -180,13 +190,14 @@ export class RedisLink {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([this.command, this.subscriber].map((c) => c.quit().catch(() => c.disconnect())));
+    await Promise.all([this.command, this.control, this.subscriber].map((c) => c.quit().catch(() => c.disconnect())));
     this.closeNow();
   }
 
   private closeNow(): void {
     this.closed = true;
     this.command.disconnect();
+    this.control.disconnect();
     this.subscriber.disconnect();
   }
 

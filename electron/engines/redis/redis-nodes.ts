@@ -12,9 +12,10 @@
  * TLS, and a Redis no one else uses). What comes from it is still parsed defensively.
  */
 import { randomBytes } from 'node:crypto';
-import { ErrorCodeSchema, isValidNodeName, RoleSchema, type ProcessInfo } from '../../../shared/protocol';
+import { ErrorCodeSchema, isValidNodeName } from '../../../shared/protocol';
 import { NodeCallError, type NodeNetwork, type NodeRequest, type PeerState, type SelfState } from '../../nodes/node-network';
 import type { RedisLink } from './redis-link';
+import { parseInfo, parseList, parseRequest, type NodeRecordInfo } from './redis-node-records';
 
 /** Options of {@link RedisNodes}. */
 export interface RedisNodesOptions {
@@ -29,13 +30,6 @@ export interface RedisNodesOptions {
   forgetAfterMs?: number;
 }
 
-interface NodeRecordInfo {
-  incarnation: string;
-  clients: number;
-  version: number;
-  seenAt: string;
-}
-
 interface Peer {
   state: PeerState;
   incarnation: string;
@@ -43,7 +37,7 @@ interface Peer {
   listOf: string;
   /** The incarnation whose departure this node has handled. */
   goneHandled: string | undefined;
-  /** Since when the node set lacks it (Redis restarted): kept as it was for a while. */
+  /** Since when the node set lacks it (a Redis restarted empty): judged up for a grace, then by its `alive` key. */
   missingSince: number | undefined;
 }
 
@@ -58,8 +52,6 @@ interface Pending {
 const MAX_MESSAGE = 16 * 1024 * 1024;
 /** The process list is written at least every this many heartbeats (it may have been lost with a Redis restart). */
 const REWRITE_EVERY = 10;
-/** A name missing from the node set for this long is dropped. */
-const MISSING_GRACE_MS = 10_000;
 
 /** See the file comment. */
 export class RedisNodes implements NodeNetwork {
@@ -129,7 +121,7 @@ export class RedisNodes implements NodeNetwork {
       }, timeoutMs);
       timer.unref();
       this.pending.set(id, { node, resolve, reject, timer });
-      this.link.command.publish(this.link.keys.rpc(node), body).then(
+      this.link.control.publish(this.link.keys.rpc(node), body).then(
         (receivers) => {
           if (receivers === 0) this.settle(id, new NodeCallError('unavailable', `node ${node} is not connected to the engine`));
         },
@@ -153,10 +145,10 @@ export class RedisNodes implements NodeNetwork {
     await this.beating?.catch(() => {});
     for (const id of [...this.pending.keys()]) this.settle(id, new NodeCallError('unavailable', 'this node is leaving'));
     const keys = this.link.keys;
-    if (this.link.commandsUp()) {
+    if (this.link.controlUp()) {
       // Gone at once for the others, rather than when the heartbeat lapses.
-      await this.link.command.del(keys.alive(this.self)).catch(() => {});
-      await this.link.command.publish(keys.nodesChanged(), this.self).catch(() => {});
+      await this.link.control.del(keys.alive(this.self)).catch(() => {});
+      await this.link.control.publish(keys.nodesChanged(), this.self).catch(() => {});
     }
     for (const name of [keys.rpc(this.self), keys.rpcReply(this.self), keys.nodesChanged()]) await this.link.unlisten(name).catch(() => {});
   }
@@ -165,10 +157,10 @@ export class RedisNodes implements NodeNetwork {
   // heartbeat lapses: wait that long once, then refuse if someone renewed it.
   private async claimName(): Promise<void> {
     const key = this.link.keys.alive(this.self);
-    const ttl = await this.link.command.pttl(key);
+    const ttl = await this.link.control.pttl(key);
     if (ttl < 0) return;
     await new Promise((r) => setTimeout(r, Math.min(ttl, this.aliveTtlMs) + 50));
-    if ((await this.link.command.pttl(key)) >= 0) {
+    if ((await this.link.control.pttl(key)) >= 0) {
       throw new Error(`another Switchyard runs as node "${this.self}" on this Redis; give this one another name with --node NAME`);
     }
   }
@@ -195,7 +187,7 @@ export class RedisNodes implements NodeNetwork {
   }
 
   private async beat(announce = false): Promise<void> {
-    if (!this.link.commandsUp()) return;
+    if (!this.link.controlUp()) return;
     const keys = this.link.keys;
     const { processes, clients } = this.state();
     const listJson = JSON.stringify(processes);
@@ -207,7 +199,7 @@ export class RedisNodes implements NodeNetwork {
     const force = this.forceList;
     this.forceList = false;
     const write = listChanged || force || ++this.beats % REWRITE_EVERY === 0;
-    const tx = this.link.command.multi();
+    const tx = this.link.control.multi();
     tx.sadd(keys.nodes(), this.self);
     tx.set(keys.alive(this.self), this.incarnation, 'PX', this.aliveTtlMs);
     if (write) tx.hset(keys.node(this.self), 'info', JSON.stringify(info), 'processes', listJson);
@@ -226,39 +218,39 @@ export class RedisNodes implements NodeNetwork {
     await this.refresh(members.filter((n) => n !== this.self && isValidNodeName(n)));
   }
 
-  // Read the others' records; fetch a list only when its version moved.
+  // Read the others' records; fetch a list only when its version moved. A known node the node set
+  // lacks (Redis restarted empty) has two TTLs to write itself again, then its `alive` key and the
+  // record held here judge it: one that died meanwhile is unreachable, forgotten by the usual rule.
   private async refresh(names: string[]): Promise<void> {
     const keys = this.link.keys;
     const now = Date.now();
     let changed = false;
     const listed = new Set(names);
-    for (const [name, peer] of this.peerMap) {
-      if (listed.has(name)) continue;
-      peer.missingSince ??= now;
-      if (now - peer.missingSince > MISSING_GRACE_MS) {
-        this.peerMap.delete(name);
-        changed = true;
-      }
-    }
-    if (names.length > 0) {
-      const read = this.link.command.pipeline();
-      for (const name of names) read.hget(keys.node(name), 'info').get(keys.alive(name));
+    const all = [...names, ...[...this.peerMap.keys()].filter((n) => !listed.has(n))];
+    if (all.length > 0) {
+      const read = this.link.control.pipeline();
+      for (const name of all) read.hget(keys.node(name), 'info').get(keys.alive(name));
       const replies = (await read.exec()) ?? [];
       const stale: string[] = [];
-      names.forEach((name, i) => {
-        const info = parseInfo(replies[2 * i]?.[1]);
-        if (!info) return; // announced but not yet written (or lost with a restarted Redis)
+      all.forEach((name, i) => {
+        const known = this.peerMap.get(name);
+        // A listed name without a record: announced but not yet written, or the set was read from a
+        // Redis that restarted before this read. Either way there is nothing to judge by yet.
+        const info = parseInfo(replies[2 * i]?.[1]) ?? (listed.has(name) ? undefined : known && { incarnation: known.incarnation, clients: known.state.clients, version: 0, seenAt: known.state.seenAt });
+        if (!info) return;
         const alive = replies[2 * i + 1]?.[1];
-        const up = typeof alive === 'string' && alive === info.incarnation;
+        let up = typeof alive === 'string' && alive === info.incarnation;
+        if (known) known.missingSince = listed.has(name) ? undefined : (known.missingSince ?? now);
+        if (!up && known?.state.up && known.missingSince !== undefined && now - known.missingSince < 2 * this.aliveTtlMs) up = true;
         if (this.update(name, info, up)) changed = true;
-        if ((this.peerMap.get(name) as Peer).listOf !== `${info.incarnation}:${info.version}`) stale.push(name);
+        if (listed.has(name) && (this.peerMap.get(name) as Peer).listOf !== `${info.incarnation}:${info.version}`) stale.push(name);
       });
       for (const name of stale) if (await this.fetchList(name)) changed = true;
-      for (const name of names) {
+      for (const name of all) {
         const peer = this.peerMap.get(name);
         if (peer && !peer.state.up && now - Date.parse(peer.state.seenAt) > this.forgetAfterMs) {
           this.peerMap.delete(name);
-          await this.link.command.multi().srem(keys.nodes(), name).del(keys.node(name)).exec();
+          await this.link.control.multi().srem(keys.nodes(), name).del(keys.node(name)).exec();
           changed = true;
         }
       }
@@ -275,12 +267,15 @@ export class RedisNodes implements NodeNetwork {
       if (!up) void this.departed(peer);
       return true;
     }
-    peer.missingSince = undefined;
     const was = peer.state.up;
     const changed = was !== up || peer.state.clients !== info.clients || peer.incarnation !== info.incarnation;
     peer.state = { ...peer.state, up, clients: info.clients, seenAt: info.seenAt };
     peer.incarnation = info.incarnation;
-    if (!was && up) peer.goneHandled = undefined; // back (its heartbeat had lapsed): its next departure is announced too
+    if (!was && up && peer.goneHandled !== undefined) {
+      // Back after it was taken for gone (a partition, a slow reconnect): its next departure is told again.
+      void this.link.control.del(this.link.keys.gone(name, peer.goneHandled)).catch(() => {});
+      peer.goneHandled = undefined;
+    }
     if (was && !up) {
       for (const [id, p] of this.pending) if (p.node === name) this.settle(id, new NodeCallError('unavailable', `node ${name} is gone (no heartbeat since ${info.seenAt})`));
       void this.departed(peer);
@@ -291,7 +286,7 @@ export class RedisNodes implements NodeNetwork {
   private async fetchList(name: string): Promise<boolean> {
     const peer = this.peerMap.get(name);
     if (!peer) return false;
-    const [json, infoJson] = await this.link.command.hmget(this.link.keys.node(name), 'processes', 'info');
+    const [json, infoJson] = await this.link.control.hmget(this.link.keys.node(name), 'processes', 'info');
     const info = parseInfo(infoJson);
     const list = parseList(json);
     if (!info || !list) return false;
@@ -300,15 +295,23 @@ export class RedisNodes implements NodeNetwork {
     return true;
   }
 
-  // One node per departure announces it (SET NX), so statuses are published once. A departure is
-  // an incarnation's last heartbeat: every node reads the same one; a lapse it came back from is another.
+  // One node per departed incarnation announces it (SET NX), so statuses are published once.
   private async departed(peer: Peer): Promise<void> {
     if (peer.goneHandled === peer.incarnation) return;
     peer.goneHandled = peer.incarnation;
-    const key = this.link.keys.gone(peer.state.name, `${peer.incarnation}:${peer.state.seenAt}`);
-    const announce = await this.link.command.set(key, this.self, 'PX', this.forgetAfterMs, 'NX').then((r) => r === 'OK', () => false);
+    let announce = false;
+    try {
+      announce = (await this.link.control.set(this.link.keys.gone(peer.state.name, peer.incarnation), this.self, 'PX', this.forgetAfterMs, 'NX')) === 'OK';
+    } catch {
+      announce = false;
+    }
     // The list may not be known yet on a node that just started: wait for it, once.
     if (peer.state.processes.length === 0) await this.fetchList(peer.state.name).catch(() => false);
+    if (peer.state.up) {
+      // Back meanwhile (a late heartbeat): nothing to tell, and its next departure is told again.
+      if (announce) await this.link.control.del(this.link.keys.gone(peer.state.name, peer.incarnation)).catch(() => {});
+      return;
+    }
     for (const listener of this.goneListeners) listener(peer.state, announce);
   }
 
@@ -324,7 +327,7 @@ export class RedisNodes implements NodeNetwork {
     const request = parseRequest(message.toString());
     if (!request) return;
     const reply = (body: object) => {
-      this.link.command.publish(this.link.keys.rpcReply(request.from), JSON.stringify({ id: request.id, ...body })).catch(() => {});
+      this.link.control.publish(this.link.keys.rpcReply(request.from), JSON.stringify({ id: request.id, ...body })).catch(() => {});
     };
     this.serveRequest({ method: request.method, params: request.params, caller: request.caller }).then(
       (result) => reply({ result: result ?? null }),
@@ -353,46 +356,4 @@ export class RedisNodes implements NodeNetwork {
     if (err) pending.reject(err);
     else pending.resolve(value);
   }
-}
-
-function parseInfo(raw: unknown): NodeRecordInfo | undefined {
-  if (typeof raw !== 'string') return undefined;
-  try {
-    const info = JSON.parse(raw) as Partial<NodeRecordInfo>;
-    if (typeof info.incarnation !== 'string' || typeof info.version !== 'number' || typeof info.seenAt !== 'string') return undefined;
-    return { incarnation: info.incarnation, version: info.version, seenAt: info.seenAt, clients: typeof info.clients === 'number' ? info.clients : 0 };
-  } catch {
-    return undefined;
-  }
-}
-
-function parseList(raw: unknown): ProcessInfo[] | undefined {
-  if (typeof raw !== 'string') return undefined;
-  try {
-    const list = JSON.parse(raw) as unknown;
-    return Array.isArray(list) ? (list.filter((p) => p && typeof p === 'object' && typeof (p as ProcessInfo).id === 'string') as ProcessInfo[]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-interface WireRequest {
-  id: string;
-  from: string;
-  method: string;
-  params: unknown;
-  caller: NodeRequest['caller'];
-}
-
-function parseRequest(raw: string): WireRequest | undefined {
-  let r: Partial<WireRequest>;
-  try {
-    r = JSON.parse(raw) as Partial<WireRequest>;
-  } catch {
-    return undefined;
-  }
-  const caller = r.caller as Partial<NodeRequest['caller']> | undefined;
-  if (typeof r.id !== 'string' || r.id.length > 100 || !isValidNodeName(r.from) || typeof r.method !== 'string' || r.method.length > 100) return undefined;
-  if (!caller || typeof caller.clientId !== 'string' || typeof caller.userId !== 'string' || !RoleSchema.safeParse(caller.role).success) return undefined;
-  return { id: r.id, from: r.from, method: r.method, params: r.params, caller: { clientId: caller.clientId.slice(0, 200), userId: caller.userId.slice(0, 200), role: caller.role as 'operator' | 'viewer' } };
 }
