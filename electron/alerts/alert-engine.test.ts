@@ -6,7 +6,7 @@ import { AlertEventSchema, type AlertEvent, type Message } from '../../shared/pr
 import { startHub, TestClient, until, VIEWER_TOKEN } from '../hub/test-helpers';
 import { Supervisor } from '../supervisor/supervisor';
 import type { ProcessDefinition } from '../supervisor/process-definition';
-import { freePort } from '../supervisor/test-support';
+import { freePort } from '../platform/test-support/free-port';
 import { parseAlertRules } from './alert-rules';
 import { Alerting } from './alerting';
 

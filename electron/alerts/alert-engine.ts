@@ -7,7 +7,7 @@
  * hub-tap.ts). A line costs a loop over the `match` rules of its process and, when a `silence`
  * rule watches it, one clock read; statuses are rare.
  */
-import { ALERTS_CHANNEL, LEVELS, hasGivenUp, type AlertCounters, type AlertEvent, type AlertRuleKind, type Level, type ProcessStatusData } from '../../shared/protocol';
+import { ALERTS_CHANNEL, ALERTS_KEPT, LEVELS, hasGivenUp, qualifyProcessId, type AlertCounters, type AlertEvent, type AlertRuleKind, type Level, type ProcessStatusData } from '../../shared/protocol';
 import type { Timers } from '../../shared/timers';
 import type { AlertRule } from './alert-rules';
 import { AlertThrottle } from './alert-throttle';
@@ -39,7 +39,7 @@ export interface AlertEngineOptions {
   throttleMs?: number;
   /** How often `silence` rules are checked, ms. Default 1,000 (or a quarter of the shortest silence). */
   silenceCheckMs?: number;
-  /** Latest alerts kept for `alerts.list`. Default 200. */
+  /** Latest alerts kept for `alerts.list`. Default {@link ALERTS_KEPT} (200). */
   keep?: number;
   /** Webhook delivery. */
   webhook?: WebhookSenderOptions;
@@ -47,6 +47,12 @@ export interface AlertEngineOptions {
   now?: () => number;
   /** Timers of the throttle (shared/timers.ts). Default Node's. */
   timers?: Timers;
+  /**
+   * This node's name on a shared engine: every alert then names its process `<id>@<node>`, in
+   * its `process` and its message, on the channel, in `alerts.list`, to the listeners and the
+   * webhooks alike (they all read the one alert built here). Default none: bare ids.
+   */
+  node?: string;
 }
 
 /** Longest line excerpt in a `match` alert's message. */
@@ -59,6 +65,7 @@ const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;
 
 interface Pending {
   rule: AlertRule;
+  /** As the alert names it (qualified on a shared engine). */
   process: string;
   message: string;
   time: string;
@@ -83,6 +90,8 @@ export class AlertEngine implements AlertInputs {
   private readonly silenceTimer: NodeJS.Timeout | null = null;
   private published = 0;
   private closed = false;
+  /** How an alert names a process (qualified on a shared engine). */
+  private readonly name: (id: string) => string;
 
   constructor(private readonly options: AlertEngineOptions) {
     if (typeof options?.publishEvent !== 'function') throw new TypeError('AlertEngine needs options.publishEvent');
@@ -90,6 +99,8 @@ export class AlertEngine implements AlertInputs {
     this.matchRules = this.rules.filter((r) => r.on === 'match');
     this.silenceRules = this.rules.filter((r) => r.on === 'silence');
     this.now = options.now ?? Date.now;
+    const node = options.node;
+    this.name = node === undefined ? (id) => id : (id) => qualifyProcessId(id, node);
     this.throttle = new AlertThrottle((p, count) => this.publish(p, count), { windowMs: options.throttleMs, now: this.now, timers: options.timers });
     this.webhooks = new WebhookSender(options.webhook);
     if (this.silenceRules.length > 0) {
@@ -127,16 +138,17 @@ export class AlertEngine implements AlertInputs {
     const ended = data.status === 'exited' || data.status === 'failed';
     if (data.status === 'running') this.watch(id);
     else if (data.status !== 'starting') this.unwatch(id); // a process being stopped is not expected to talk
+    const name = this.name(id);
     if (ended) {
       const crashed = data.status === 'failed' || (data.exitCode !== undefined && data.exitCode !== 0) || data.signal !== undefined;
-      if (crashed) this.fire('crash', id, crashMessage(id, data));
-      this.fire('exit', id, exitMessage(id, data));
-      if (hasGivenUp(data)) this.fire('gave_up', id, data.reason ? `${id} ${data.reason}` : `${id} gave up restarting`);
+      if (crashed) this.fire('crash', id, crashMessage(name, data));
+      this.fire('exit', id, exitMessage(name, data));
+      if (hasGivenUp(data)) this.fire('gave_up', id, data.reason ? `${name} ${data.reason}` : `${name} gave up restarting`);
     }
     if (data.health !== undefined) {
       const before = this.health.get(id);
       this.health.set(id, data.health);
-      if (data.health === 'unhealthy' && before !== 'unhealthy') this.fire('unhealthy', id, data.reason ? `${id} is unhealthy: ${data.reason}` : `${id} is unhealthy`);
+      if (data.health === 'unhealthy' && before !== 'unhealthy') this.fire('unhealthy', id, data.reason ? `${name} is unhealthy: ${data.reason}` : `${name} is unhealthy`);
     }
   }
 
@@ -156,7 +168,7 @@ export class AlertEngine implements AlertInputs {
       for (const line of lines) {
         if (!matches(rule, line)) continue;
         const text = plain(line.data);
-        const message = `${id}: ${text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text}`;
+        const message = `${this.name(id)}: ${text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text}`;
         this.push(rule, id, message, line.level);
       }
     }
@@ -198,7 +210,7 @@ export class AlertEngine implements AlertInputs {
         const ms = rule.silenceMs ?? 60_000;
         if (now - last < ms) continue;
         this.silent.add(id); // once per silence: again only after the process printed
-        this.push(rule, id, `${id} printed nothing for ${formatSeconds(ms)}`);
+        this.push(rule, id, `${this.name(id)} printed nothing for ${formatSeconds(ms)}`);
         break;
       }
     }
@@ -211,7 +223,7 @@ export class AlertEngine implements AlertInputs {
   }
 
   private push(rule: AlertRule, process: string, message: string, level?: Level): void {
-    const pending: Pending = { rule, process, message, time: new Date(this.now()).toISOString() };
+    const pending: Pending = { rule, process: this.name(process), message, time: new Date(this.now()).toISOString() };
     if (level !== undefined) pending.level = level;
     this.throttle.push(`${rule.index}\0${process}`, pending);
   }
@@ -221,7 +233,7 @@ export class AlertEngine implements AlertInputs {
     const alert: AlertEvent = { kind: 'alert', rule: p.rule.on, ruleIndex: p.rule.index, process: p.process, message: p.message, time: p.time, count };
     if (p.level !== undefined) alert.level = p.level;
     this.recent.push(alert);
-    if (this.recent.length > (this.options.keep ?? 200)) this.recent.shift();
+    if (this.recent.length > (this.options.keep ?? ALERTS_KEPT)) this.recent.shift();
     this.options.publishEvent(ALERTS_CHANNEL, alert);
     this.published++;
     for (const l of this.listeners) {

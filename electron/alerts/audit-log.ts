@@ -10,14 +10,14 @@
  * count; keystrokes are folded per client and process: the first of a burst is recorded at once,
  * the rest in one entry when the burst ends.
  */
-import { AUDIT_ACTIONS, AUDIT_CHANNEL, type AuditAction, type AuditEvent } from '../../shared/protocol';
+import { AUDIT_ACTIONS, AUDIT_CHANNEL, AUDIT_KEPT, type AuditAction, type AuditEvent } from '../../shared/protocol';
 import type { CallRecord } from '../hub/methods';
 
 /** Options of {@link AuditLog}. */
 export interface AuditLogOptions {
   /** Publish an `event` into the hub (`hub.publishEvent`); may be set later with {@link AuditLog.attach}. */
   publishEvent?: (channel: string, data: unknown) => void;
-  /** Latest entries kept for `audit.list`. Default 500. */
+  /** Latest entries kept for `audit.list`. Default {@link AUDIT_KEPT} (500). */
   keep?: number;
   /** How long a burst of input or resizes from one client to one process is folded, ms. Default 10,000. */
   foldMs?: number;
@@ -57,7 +57,7 @@ export class AuditLog {
 
   constructor(options: AuditLogOptions = {}) {
     this.publishFn = options.publishEvent;
-    this.keep = options.keep ?? 500;
+    this.keep = options.keep ?? AUDIT_KEPT;
     this.foldMs = options.foldMs ?? 10_000;
     this.now = options.now ?? Date.now;
   }

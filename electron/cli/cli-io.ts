@@ -7,7 +7,7 @@ export interface CliIo {
   out(text: string): void;
   /** Write to stderr. */
   err(text: string): void;
-  /** The environment. */
+  /** The environment the command runs in (`process.env`, or a test's): SWITCHYARD_TOKEN, PATH, DISPLAY, and what a launched shell inherits. */
   env: Record<string, string | undefined>;
   /** The folder the command was run in. */
   cwd: string;

@@ -4,7 +4,7 @@
  * protocol's method map. Errors come out as one-line CliErrors naming the instance.
  */
 import WebSocket from 'ws';
-import { ReconnectingClient, type ClientError } from '../../shared/client/reconnecting-client';
+import { ReconnectingClient, type ClientError, requestArgs } from '../../shared/client/reconnecting-client';
 import type { MethodName, ParamsOf, ResultOf } from '../../shared/protocol/method-map';
 import { readPrivateFile } from '../platform/private-files';
 import { CliError } from './cli-error';
@@ -75,7 +75,7 @@ export async function openSession(instance: Instance, token: string, options: Se
     instance,
     async call(method, params, timeoutMs) {
       try {
-        return await client.request(method, params, timeoutMs === undefined ? {} : { timeoutMs });
+        return await client.request(method, ...requestArgs<typeof method>(params, timeoutMs === undefined ? {} : { timeoutMs }));
       } catch (err) {
         throw new CliError(errorText(err), 1, (err as ClientError).code);
       }

@@ -84,11 +84,11 @@ export interface RunningSwitchyard {
   tokenFile: string;
   /** Where the processes came from (a path, or "no processes"). */
   processSource: string;
-  /** The hub. */
+  /** The hub itself; on a shared engine the supervisor, store and alerts speak to it through the node router, which qualifies ids. */
   hub: Hub;
   /** On a shared engine: the printable engine URL (no password) and this node's name. */
   shared?: { engine: string; node: string };
-  /** The supervisor. */
+  /** Runs this node's processes (bare ids; the alert tap and, when shared, the router stand between it and the hub). */
   supervisor: Supervisor;
   /** Alerts and the audit. */
   alerting: Alerting;
@@ -105,7 +105,6 @@ export interface RunningSwitchyard {
 /** Start the hub, the supervisor and the HTTP server. */
 export async function startSwitchyard(options: SwitchyardOptions): Promise<RunningSwitchyard> {
   const { source, definitions, alerts, store: limits } = resolveDefinitions(options);
-  const alerting = new Alerting({ rules: alerts ?? defaultAlertRules(), webhook: { log: options.log } });
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? secret();
   const allowedHosts = options.allowedHosts ?? [];
@@ -118,6 +117,9 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
   // there: the router stands between the hub and everything that speaks of processes.
   const node = options.engine ? (options.node ?? nodeNameFromHost(hostname())) : undefined;
   const parts = options.engine && node ? createRedisNodes(options.engine, node) : undefined;
+  // Alerts name their process `<id>@<node>` from the start, so the channel, the native
+  // notifications and the webhooks all carry the same alert.
+  const alerting = new Alerting({ rules: alerts ?? defaultAlertRules(), webhook: { log: options.log }, ...(node !== undefined ? { node } : {}) });
   let router: NodeRouter | undefined;
   const hub = new Hub({
     tokens: { [token]: { userId: 'launch', role: 'operator' } },

@@ -6,9 +6,11 @@ import {
   decodeFrame,
   isReservedChannel,
   targetChannel,
+  type ErrorCode,
   type Message,
   type PublishMessage,
   type RequestMessage,
+  type ResponseError,
   type SubscribeMessage,
 } from '../../shared/protocol';
 import type { HubCounters } from '../../shared/protocol';
@@ -96,7 +98,7 @@ export class InboundRouter {
 
   private request(client: ClientConnection, message: RequestMessage): void {
     const { id } = message;
-    const answer = (r: { data: unknown } | { error: { code: string; message: string } }) => {
+    const answer = (r: { data: unknown } | { error: ResponseError }) => {
       if (client.closed) return;
       try {
         client.send({ type: 'response', id, ...r });
@@ -112,7 +114,7 @@ export class InboundRouter {
   }
 
   /** Bad input: an `error` (or, for a request with an id, a `response` with an error); the connection stays. */
-  reject(client: ClientConnection, reason: string, id?: string | number, code = 'bad_request'): void {
+  reject(client: ClientConnection, reason: string, id?: string | number, code: ErrorCode = 'bad_request'): void {
     this.host.counters.badMessages++;
     if (id !== undefined) client.send({ type: 'response', id, error: { code, message: reason } });
     else client.send({ type: 'error', data: reason });

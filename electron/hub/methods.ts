@@ -6,7 +6,7 @@
  * with an explicit role and check their own params.
  */
 import type { z } from 'zod';
-import { isMethodName, METHODS, type CheckedParamsOf, type MethodName, type RequestMessage, type ResponseError, type ResultOf, type Role } from '../../shared/protocol';
+import { isMethodName, METHODS, type CheckedParamsOf, type ErrorCode, type MethodName, type RequestMessage, type ResponseError, type ResultOf, type Role } from '../../shared/protocol';
 
 /** Who called a method. */
 export interface MethodContext {
@@ -33,8 +33,8 @@ export interface MethodOptions {
 /** A failure a method handler throws on purpose; `code` goes on the wire. */
 export class MethodError extends Error {
   /** Machine-readable code, e.g. `not_found`, `bad_params`, `forbidden`. */
-  readonly code: string;
-  constructor(code: string, message: string) {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
     super(message);
     this.name = 'MethodError';
     this.code = code;

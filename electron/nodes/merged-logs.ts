@@ -68,7 +68,7 @@ const descending = (a: Ranked, b: Ranked): number => b.time - a.time || (a.node 
  * `processes` that cannot is an error; when every node was asked, one that is gone is left out
  * (its processes show as unreachable in the list).
  */
-async function gather<P, R>(plan: Map<string, string[] | undefined>, explicit: boolean, params: (node: string, ids: string[] | undefined) => P, read: NodeReader<P, R>): Promise<[string, R][]> {
+export async function gather<P, R>(plan: Map<string, string[] | undefined>, explicit: boolean, params: (node: string, ids: string[] | undefined) => P, read: NodeReader<P, R>): Promise<[string, R][]> {
   const answers = await Promise.all(
     [...plan].map(async ([node, ids]): Promise<[string, R] | undefined> => {
       try {

@@ -3,7 +3,7 @@
  * there and what they run, requests to another node, and news of nodes that left. The Redis
  * implementation is `electron/engines/redis/redis-nodes.ts`; the router does not know it.
  */
-import type { ProcessInfo, Role } from '../../shared/protocol';
+import type { ErrorCode, ProcessInfo, Role } from '../../shared/protocol';
 
 /** Another node as this one knows it. */
 export interface PeerState {
@@ -42,7 +42,7 @@ export interface NodeRequest {
 /** A request that failed with a code (`unavailable`, `timeout`, or the method's own). */
 export class NodeCallError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);

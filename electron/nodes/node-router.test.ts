@@ -3,7 +3,11 @@
 // nodes, the errors of a request to another node (gone, silent, not allowed), and what stays
 // unchanged. The same behaviours end to end, with three serve nodes: electron/serve/several-machines.test.ts.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { LogLine, LogsReadParams, LogsSearchParams, ProcessInfo } from '../../shared/protocol';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AlertEvent, AuditEvent, LogLine, LogsReadParams, LogsSearchParams, ProcessInfo } from '../../shared/protocol';
+import { Alerting } from '../alerts/alerting';
+import { parseAlertRules } from '../alerts/alert-rules';
 import { createRedisNodes } from '../engines/redis';
 import { REDIS_MISSING, RedisTestServer } from '../engines/redis/test-support/redis-test-server';
 import type { Hub } from '../hub/hub';
@@ -43,10 +47,15 @@ describe.skipIf(REDIS_MISSING !== undefined)(`the node router${REDIS_MISSING ? `
   const clients: TestClient[] = [];
   let testNumber = 0; // each test its own key prefix: the nodes of one never meet another's
 
-  async function makeNode(name: string, retention?: { maxMessages: number; maxBytes: number }): Promise<TestNode> {
+  async function makeNode(name: string, retention?: { maxMessages: number; maxBytes: number }, alerting?: Alerting): Promise<TestNode> {
     const parts = createRedisNodes(`${redis.url}?prefix=rt${process.pid}-${testNumber}:`, name, { network: { heartbeatMs: 100 } });
     const held: { router?: NodeRouter } = {};
-    const { hub, url } = await startHub({ engine: parts.engine, statsExtra: () => ({ node: name, nodes: held.router?.nodes() ?? [] }), ...(retention ? { retention } : {}) });
+    const { hub, url } = await startHub({
+      engine: parts.engine,
+      statsExtra: () => ({ node: name, nodes: held.router?.nodes() ?? [] }),
+      ...(retention ? { retention } : {}),
+      ...(alerting ? { onMethodCall: (call) => alerting.audit.onCall(call) } : {}),
+    });
     await hub.ready();
     const router = new NodeRouter({ hub, network: parts.network, clients: () => hub.clientCount(), callTimeoutMs: 1000 });
     held.router = router;
@@ -64,11 +73,13 @@ describe.skipIf(REDIS_MISSING !== undefined)(`the node router${REDIS_MISSING ? `
       router,
       lines: [],
       close: async () => {
+        alerting?.close();
         await router.close();
         await hub.close();
       },
     };
     const api = router.api;
+    alerting?.attach(api); // as the core does: alerts and audit published and listed through the router
     api.registerMethod('process.list', () => [info('web')]);
     api.registerMethod('process.restart', ({ id }) => ({ ...info(id), pid: 4343 }));
     api.registerMethod('process.stop', () => new Promise<never>(() => {})); // never answers
@@ -98,6 +109,24 @@ describe.skipIf(REDIS_MISSING !== undefined)(`the node router${REDIS_MISSING ? `
     return client;
   };
 
+  /** A local webhook receiver on port 0: the alerts posted to it, parsed. */
+  const hooks: (() => Promise<void>)[] = [];
+  async function webhook(): Promise<{ url: string; got: AlertEvent[] }> {
+    const got: AlertEvent[] = [];
+    const srv = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        got.push((JSON.parse(body) as { alert: AlertEvent }).alert); // the post is {source, alert}
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    hooks.push(() => new Promise<void>((r) => { srv.closeAllConnections(); srv.close(() => r()); }));
+    return { url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/hook`, got };
+  }
+  const alertingOf = (node: string, hookUrl: string) => new Alerting({ node, rules: parseAlertRules([{ on: 'crash', webhook: hookUrl }], 'test.yaml') });
+
   beforeAll(async () => {
     redis = await RedisTestServer.start();
   });
@@ -105,6 +134,7 @@ describe.skipIf(REDIS_MISSING !== undefined)(`the node router${REDIS_MISSING ? `
     testNumber++;
     for (const client of clients.splice(0)) await client.close().catch(() => {});
     for (const node of nodes.splice(0)) await node.close();
+    for (const close of hooks.splice(0)) await close();
   });
   afterAll(async () => {
     await redis?.stop();
@@ -235,5 +265,72 @@ describe.skipIf(REDIS_MISSING !== undefined)(`the node router${REDIS_MISSING ? `
     await until(() => client.on('processes', 'event').some((m) => (m.data as { processes: ProcessInfo[] }).processes.length === 2), 'both nodes in the list');
     const last = client.on('processes', 'event').at(-1)?.data as { processes: ProcessInfo[] };
     expect(last.processes.map((p) => p.id)).toEqual(['web@pa', 'web@pb']);
+  });
+
+  it('an alert names its process <id>@<node> on the channel, to the native notifications and in the webhook post, made once where the alert is', async () => {
+    const hook = await webhook();
+    const alerting = alertingOf('na', hook.url);
+    const a = await makeNode('na', undefined, alerting);
+    await makeNode('nb', undefined, alertingOf('nb', hook.url));
+    await until(() => a.router.nodes().filter((n) => n.up).length === 2, 'both nodes seen');
+    const onB = await open(nodes[1] as TestNode);
+    await onB.subscribe('alerts');
+    const notified: AlertEvent[] = [];
+    alerting.engine.onAlert((alert) => notified.push(alert)); // what the desktop window's notifier hears
+    alerting.tap(a.router.api).publishStatus('api', { status: 'exited', exitCode: 1 }); // as the supervisor behind the router says it
+    await until(() => onB.on('alerts', 'event').length === 1 && hook.got.length === 1, 'the alert on b and at the webhook');
+    expect(notified).toEqual([expect.objectContaining({ process: 'api@na', message: 'api@na exited with code 1' })]);
+    expect(hook.got[0]).toMatchObject({ rule: 'crash', process: 'api@na', message: 'api@na exited with code 1' });
+    expect(onB.on('alerts', 'event')[0]?.data).toMatchObject({ process: 'api@na' });
+  });
+
+  it('alerts.list and audit.list merge every node that is up, by time, and leave out a node that is gone', async () => {
+    const hook = await webhook();
+    const alertingA = alertingOf('ma', hook.url);
+    const alertingB = alertingOf('mb', hook.url);
+    const a = await makeNode('ma', undefined, alertingA);
+    const b = await makeNode('mb', undefined, alertingB);
+    await until(() => a.router.nodes().filter((n) => n.up).length === 2 && b.router.nodes().filter((n) => n.up).length === 2, 'both nodes seen');
+    alertingA.tap(a.router.api).publishStatus('api', { status: 'exited', exitCode: 1 });
+    await until(() => alertingA.engine.list().length === 1, "a's alert");
+    alertingB.tap(b.router.api).publishStatus('db', { status: 'failed', reason: 'no such file' });
+    await until(() => alertingB.engine.list().length === 1, "b's alert");
+    const onA = await open(a);
+    const onB = await open(b);
+    await onA.request('process.restart', { id: 'web@mb' }); // recorded by a, where it was asked
+    await new Promise((r) => setTimeout(r, 5)); // a later time for the entry of b
+    await onB.request('process.restart', { id: 'web@ma' });
+    for (const client of [onA, onB]) {
+      const alerts = (await client.request('alerts.list')).data as { alerts: AlertEvent[]; counters: { published: number } };
+      expect(alerts.alerts.map((x) => x.process)).toEqual(['api@ma', 'db@mb']);
+      expect(alerts.counters.published).toBe(2);
+      const audit = (await client.request('audit.list')).data as { entries: AuditEvent[] };
+      expect(audit.entries.map((e) => `${e.action} ${e.target}`)).toEqual(['process.restart web@mb', 'process.restart web@ma']);
+    }
+    await b.close();
+    nodes.splice(nodes.indexOf(b), 1);
+    await until(() => a.router.nodes().find((n) => n.name === 'mb')?.up === false, 'mb gone');
+    expect(((await onA.request('alerts.list')).data as { alerts: AlertEvent[] }).alerts.map((x) => x.process)).toEqual(['api@ma']);
+  });
+
+  it('a node whose heartbeat lapsed and came back (a stalled event loop) is announced gone again when it really goes', async () => {
+    const a = await makeNode('sa');
+    const b = await makeNode('sb');
+    await until(() => b.router.nodes().filter((n) => n.up).length === 2, 'both nodes seen');
+    const onB = await open(b);
+    await onB.subscribe('process:web@sa');
+    const unreachable = () => onB.on('process:web@sa', 'process_status').filter((m) => (m.data as { status: string }).status === 'unreachable').length;
+    // Stall a's heartbeats past the alive TTL, as a blocked event loop would, then let them go on.
+    const network = (a.router as unknown as { network: { beatOnce: () => Promise<void> } }).network;
+    const beat = network.beatOnce;
+    network.beatOnce = () => Promise.resolve();
+    await until(() => b.router.nodes().find((n) => n.name === 'sa')?.up === false, 'sa lapsed', 5000);
+    await until(() => unreachable() === 1, 'the first departure announced');
+    network.beatOnce = beat;
+    await until(() => b.router.nodes().find((n) => n.name === 'sa')?.up === true, 'sa back', 5000);
+    await a.close();
+    nodes.splice(nodes.indexOf(a), 1);
+    await until(() => b.router.nodes().find((n) => n.name === 'sa')?.up === false, 'sa gone');
+    await until(() => unreachable() === 2, 'the real departure announced too', 5000);
   });
 });

@@ -5,15 +5,16 @@
  *
  * - Out: output, terminal bytes, statuses and any event on `process:<id>` go to `process:<id>@<node>`; the `processes` channel
  *   (node-local) carries every node's processes, this node's as the supervisor says, the others'
- *   from their announcements, `unreachable` where a node is gone; alerts name qualified processes.
+ *   from their announcements, `unreachable` where a node is gone. Alerts are qualified where they
+ *   are made (the alert engine's `node`), not here.
  * - In: a `process.*` request whose `id` names another node travels there (node-network.ts) and
  *   its answer comes back through this node; `process.list` asks every node (falling back to the
  *   last announcement); `logs.read` and `logs.search` read every node's store and merge
- *   (merged-logs.ts). An id without its node is `not_found`, with the qualified form in the message.
+ *   (merged-logs.ts); `alerts.list` and `audit.list` gather every node's latest entries, as their
+ *   channels are shared (merged-events.ts). An id without its node is `not_found`, with the qualified form in the message.
  * - Everything else passes through unchanged. Without a shared engine the router is not used.
  */
 import {
-  ALERTS_CHANNEL,
   PROCESSES_CHANNEL,
   PROCESS_CHANNEL_PREFIX,
   METHODS,
@@ -26,10 +27,12 @@ import {
   type ProcessInfo,
   type ProcessListEvent,
   type ProcessStatusData,
+  type ResultOf,
 } from '../../shared/protocol';
 import type { HubApi, Publishable, PublishFailure } from '../hub/hub-api';
 import { MethodError, type MethodContext, type MethodHandler, type MethodOptions } from '../hub/methods';
 import type { OutputLine } from '../hub/wire-frame';
+import { alertsAcross, auditAcross } from './merged-events';
 import { readAcross, searchAcross } from './merged-logs';
 import { NodeCallError, type NodeNetwork, type NodeRequest, type PeerState } from './node-network';
 import { qualifyInfo, qualifyLine, qualifyRun, qualifyStatus, unreachableInfo, unreachableReason } from './qualify';
@@ -56,7 +59,8 @@ export interface EnginePressure {
   onRelief(listener: () => void): void;
 }
 
-const LOGS = new Set(['logs.read', 'logs.search']);
+/** Methods besides `process.*` that a node answers for another (they read its store or its lists). */
+const ACROSS = new Set(['logs.read', 'logs.search', 'alerts.list', 'audit.list']);
 const LIVE = new Set(['starting', 'running', 'waiting', 'restarting', 'stopping']);
 
 /** See the file comment. */
@@ -115,7 +119,8 @@ export class NodeRouter {
       publishStatus: (id: string, data: ProcessStatusData) => hub.publishStatus(q(id), qualifyStatus(data, node)),
       publishEvent: (channel: string, data: unknown) => {
         if (channel === PROCESSES_CHANNEL) return this.ownListChanged(data);
-        hub.publishEvent(qualifyChannel(channel, node), channel === ALERTS_CHANNEL ? qualifyProcessField(data, node) : data);
+        // Alerts come qualified from the alert engine (its `node`), the one place every delivery reads.
+        hub.publishEvent(qualifyChannel(channel, node), data);
       },
       publish: (channel: string, message: Publishable) => {
         const qualified = qualifyChannel(channel, node);
@@ -219,6 +224,8 @@ export class NodeRouter {
     if (name === 'process.list') return this.listEverywhere(ctx);
     if (name === 'logs.read') return readAcross(params as never, this.everyNode(), (node, p) => this.onNode(node, name, p, ctx) as Promise<LogsReadResult>);
     if (name === 'logs.search') return searchAcross(params as never, this.everyNode(), (node, p) => this.onNode(node, name, p, ctx) as Promise<LogsSearchResult>);
+    if (name === 'alerts.list') return alertsAcross(this.everyNode(), (node) => this.onNode(node, name, params, ctx) as Promise<ResultOf<'alerts.list'>>);
+    if (name === 'audit.list') return auditAcross(this.everyNode(), (node) => this.onNode(node, name, params, ctx) as Promise<ResultOf<'audit.list'>>);
     const id = (params as { id?: unknown } | null)?.id;
     if (!name.startsWith('process.') || typeof id !== 'string') return this.runLocal(name, params, ctx);
     const ref = parseProcessRef(id);
@@ -287,10 +294,6 @@ export class NodeRouter {
       const r = result as LogsSearchResult;
       return { ...r, matches: r.matches.map((l) => qualifyLine(l, node)) };
     }
-    if (method === 'alerts.list' && result && typeof result === 'object' && Array.isArray((result as { alerts?: unknown }).alerts)) {
-      const r = result as { alerts: unknown[] };
-      return { ...r, alerts: r.alerts.map((a) => qualifyProcessField(a, node)) };
-    }
     if (method.startsWith('process.') && result && typeof result === 'object' && typeof (result as { id?: unknown }).id === 'string') {
       const r = result as { id: string; status?: unknown };
       // A ProcessInfo (start, stop, restart, add) or `{id, removed}`.
@@ -299,12 +302,12 @@ export class NodeRouter {
     return result;
   }
 
-  // A request from another node: the method must be one this node registered, about processes or
-  // logs; its params and the caller's role are checked again here (Redis is the only way in, but
+  // A request from another node: the method must be one this node registered, about processes,
+  // logs, alerts or the audit; its params and the caller's role are checked again here (Redis is the only way in, but
   // this node decides what runs on it).
   private async serve(request: NodeRequest): Promise<unknown> {
     const { method, params, caller } = request;
-    if (!(method.startsWith('process.') || LOGS.has(method)) || !this.local.has(method)) {
+    if (!(method.startsWith('process.') || ACROSS.has(method)) || !this.local.has(method)) {
       throw new NodeCallError('unknown_method', `node ${this.node} does not run "${method.slice(0, 100)}" for other nodes`);
     }
     let checked = params;
@@ -329,11 +332,4 @@ function qualifyChannel(channel: string, node: string): string {
   if (!channel.startsWith(PROCESS_CHANNEL_PREFIX)) return channel;
   const ref = parseProcessRef(channel.slice(PROCESS_CHANNEL_PREFIX.length));
   return ref && !ref.node ? PROCESS_CHANNEL_PREFIX + qualifyProcessId(ref.id, node) : channel;
-}
-
-function qualifyProcessField(data: unknown, node: string): unknown {
-  if (!data || typeof data !== 'object') return data;
-  const process = (data as { process?: unknown }).process;
-  if (typeof process !== 'string' || parseProcessRef(process)?.node) return data;
-  return { ...(data as object), process: qualifyProcessId(process, node) };
 }

@@ -4,10 +4,12 @@
 // reason where redis-server is missing.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message, ProcessInfo } from '../../shared/protocol';
+import type { AlertEvent, AuditEvent, Message, ProcessInfo } from '../../shared/protocol';
 import { REDIS_MISSING, RedisTestServer } from '../engines/redis/test-support/redis-test-server';
 import { TestClient, until } from '../hub/test-helpers';
 import { REPO_ROOT, startServe, type ServeProcess } from './serve-process';
@@ -21,6 +23,8 @@ const CONFIGS: Record<string, object> = {
       tick: { command: 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.05; done' },
       burst: { command: 'for i in $(seq 1 500); do echo "burst $i"; done', autostart: false },
       flood: { command: 'seq 1 300000', autostart: false },
+      echo: { command: 'exec cat', stdin: true },
+      oops: { command: 'exit 3', autostart: false },
     },
   },
   B: { processes: { idle: { command: 'exec sleep 100000' } } },
@@ -64,7 +68,21 @@ describe.skipIf(REDIS_MISSING !== undefined)(`several machines through Redis${RE
     return client;
   };
 
+  // A's crash alerts go to this webhook (started first: its URL is in A's config).
+  let hookServer: Server | undefined;
+  const hooked: AlertEvent[] = [];
+
   beforeAll(async () => {
+    hookServer = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        hooked.push((JSON.parse(body) as { alert: AlertEvent }).alert);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => hookServer?.listen(0, '127.0.0.1', r));
+    (CONFIGS.A as { alerts?: unknown }).alerts = [{ on: 'crash', webhook: `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/hook` }];
     redis = await RedisTestServer.start();
     for (const name of ['A', 'B', 'C']) node[name] = await startNode(name, redis.url);
   }, 60_000);
@@ -78,6 +96,8 @@ describe.skipIf(REDIS_MISSING !== undefined)(`several machines through Redis${RE
       }
     }
     await redis?.stop();
+    hookServer?.closeAllConnections();
+    await new Promise((r) => hookServer?.close(r));
   }, 30_000);
 
   it("9. refuses an RDB-only Redis at start, saying why and what to change; a password never shows", async () => {
@@ -156,7 +176,7 @@ describe.skipIf(REDIS_MISSING !== undefined)(`several machines through Redis${RE
     }
     for (const client of [onB, onC]) {
       const ids = (await list(client)).map((p) => `${p.id}:${p.node}`);
-      expect(ids).toEqual(['tick@A:A', 'burst@A:A', 'flood@A:A', 'idle@B:B', 'idle@C:C']);
+      expect(ids).toEqual(['tick@A:A', 'burst@A:A', 'flood@A:A', 'echo@A:A', 'oops@A:A', 'idle@B:B', 'idle@C:C']);
     }
   }, 30_000);
 
@@ -232,6 +252,45 @@ describe.skipIf(REDIS_MISSING !== undefined)(`several machines through Redis${RE
     // A bare id on a shared engine is named back in its qualified form; a node that does not exist is not_found.
     expect(errorOf(await onC.request('process.restart', { id: 'tick' }))).toMatchObject({ code: 'not_found', message: expect.stringContaining('tick@C') });
     expect(errorOf(await onC.request('process.stop', { id: 'tick@Z' }))).toMatchObject({ code: 'not_found' });
+  }, 30_000);
+
+  it("input, add and remove sent to C for A's processes run on A and answer through C", async () => {
+    const onA = await open('A');
+    const onB = await open('B');
+    const onC = await open('C');
+    await onB.subscribe('process:echo@A');
+    const sent = await onC.request('process.input', { id: 'echo@A', data: 'typed on C\n' });
+    expect(errorOf(sent)).toBeUndefined();
+    expect(sent.data).toEqual({ written: 11 });
+    await until(() => onB.on('process:echo@A', 'process_output').some((m) => m.data === 'typed on C'), "A's cat prints the line, seen on B");
+    // A process added from C for node A is A's: in A's own list, its output on its qualified channel.
+    const added = await onC.request('process.add', { id: 'extra@A', command: 'echo "extra runs"; exec sleep 100000' });
+    expect(errorOf(added)).toBeUndefined();
+    expect(added.data).toMatchObject({ id: 'extra@A', node: 'A' });
+    const onAList = await poll(() => list(onA), (l) => l.some((p) => p.id === 'extra@A' && p.status === 'running'), 'extra@A running on A');
+    expect(onAList.find((p) => p.id === 'extra@A')).toMatchObject({ node: 'A', status: 'running' });
+    await onB.subscribe('process:extra@A', { since: 0 });
+    await until(() => onB.on('process:extra@A', 'process_output').some((m) => m.data === 'extra runs'), "extra@A's output on B");
+    const removed = await onC.request('process.remove', { id: 'extra@A' });
+    expect(errorOf(removed)).toBeUndefined();
+    expect(removed.data).toEqual({ id: 'extra@A', removed: true });
+    expect((await list(onA)).some((p) => p.id === 'extra@A')).toBe(false);
+    expect((await poll(() => list(onC), (l) => !l.some((p) => p.id === 'extra@A'), 'extra@A gone on C')).some((p) => p.id === 'extra@A')).toBe(false);
+  }, 30_000);
+
+  it("an alert of A's process names it oops@A on the alerts channel on B, in A's webhook post and in alerts.list on C; the audit of every node merges", async () => {
+    const onB = await open('B');
+    const onC = await open('C');
+    await onB.subscribe('alerts');
+    expect(errorOf(await onC.request('process.start', { id: 'oops@A' }))).toBeUndefined(); // exits 3: a crash
+    await until(() => onB.on('alerts', 'event').some((m) => (m.data as AlertEvent).process === 'oops@A'), "A's crash alert on B", 15_000);
+    await until(() => hooked.length > 0, "A's webhook post", 15_000);
+    expect(hooked[0]).toMatchObject({ rule: 'crash', process: 'oops@A', message: 'oops@A exited with code 3' });
+    const alerts = (await onC.request('alerts.list')).data as { alerts: AlertEvent[] };
+    expect(alerts.alerts.filter((a) => a.process === 'oops@A')).toEqual([expect.objectContaining({ rule: 'crash', message: 'oops@A exited with code 3' })]);
+    // The start was recorded by C, where it was asked; B lists it too.
+    const audit = (await onB.request('audit.list')).data as { entries: AuditEvent[] };
+    expect(audit.entries.some((e) => e.action === 'process.start' && e.target === 'oops@A' && e.ok)).toBe(true);
   }, 30_000);
 
   it('6. CLIENT KILL TYPE pubsub while publishing: every node still delivers every seq', async () => {

@@ -18,7 +18,7 @@ export const FRAME_HEADER = 12;
 /** A larger length field is damage, not a frame (the largest real frame is a few MiB). */
 export const MAX_FRAME_PAYLOAD = 64 * 1024 * 1024;
 
-/** The payload types. */
+/** The byte that says what a frame's payload is, on disk (never renumber one). */
 export const FrameType = {
   /** JSON: a segment's header (process, segment number, the run it continues). */
   header: 1,

@@ -4,7 +4,7 @@
  * hub's registry checks params with the map's schemas before a handler runs; the handlers check
  * them again (cheap), so that a registrar that does not still answers `bad_params` naming the field.
  */
-import { METHODS, type LogsReadParams, type LogsReadResult, type LogsSearchParams, type LogsSearchResult } from '../../shared/protocol';
+import { METHODS, type ErrorCode, type LogsReadParams, type LogsReadResult, type LogsSearchParams, type LogsSearchResult } from '../../shared/protocol';
 import type { MethodRegistrar } from '../hub/methods';
 import { LogQueryError } from './query-error';
 
@@ -21,7 +21,7 @@ export interface LogQueries {
  * Register `logs.read` and `logs.search`. `methodError(code, message)` makes the error the
  * registrar sends as a response's `error` (the hub's `new MethodError(code, message)`).
  */
-export function registerLogMethods(registrar: MethodRegistrar, store: LogQueries, methodError: (code: string, message: string) => Error): void {
+export function registerLogMethods(registrar: MethodRegistrar, store: LogQueries, methodError: (code: ErrorCode, message: string) => Error): void {
   const fail = (err: unknown): never => {
     throw err instanceof LogQueryError ? methodError(err.code, err.message) : err;
   };
@@ -29,7 +29,7 @@ export function registerLogMethods(registrar: MethodRegistrar, store: LogQueries
   registrar.registerMethod('logs.search', async (params) => store.search(check('logs.search', params, methodError) as LogsSearchParams).catch(fail));
 }
 
-function check(method: 'logs.read' | 'logs.search', params: unknown, methodError: (code: string, message: string) => Error): unknown {
+function check(method: 'logs.read' | 'logs.search', params: unknown, methodError: (code: ErrorCode, message: string) => Error): unknown {
   const result = METHODS[method].params.safeParse(params);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

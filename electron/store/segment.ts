@@ -246,7 +246,7 @@ export function headerFrame(header: SegmentHeader): Buffer {
   return jsonFrame(FrameType.header, header);
 }
 
-/** A run frame. */
+/** The frame that records a run starting or ending, so a read can tell runs apart without the lines. */
 export function runFrame(event: RunEvent): Buffer {
   return jsonFrame(FrameType.run, event);
 }

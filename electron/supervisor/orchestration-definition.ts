@@ -40,10 +40,10 @@ export interface WatchSpec {
   debounceMs: number;
 }
 
-/** The probe defaults. */
+/** What a probe gets for each timing it leaves out (ms), and the failures in a row that make it unhealthy. */
 export const PROBE_DEFAULTS = Object.freeze({ periodMs: 1000, timeoutMs: 1000, execTimeoutMs: 5000, initialDelayMs: 0, failureThreshold: 3 });
 
-/** The watch defaults. */
+/** What `watch` gets when it leaves them out: the quiet time before a restart (ms) and the paths never watched. */
 export const WATCH_DEFAULTS = Object.freeze({ debounceMs: 300, ignore: ['**/node_modules/**', '**/.git/**'] as readonly string[] });
 
 const CONDITIONS = new Set<string>(['started', 'healthy', 'completed']);

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcessInfo } from '../../shared/protocol';
 import { parseConfig } from './config-file';
 import { DefinitionError } from './definition-basics';
-import { NODE, fixture, freePort, runCleanups, setup, sleep } from './test-support';
+import { freePort } from '../platform/test-support/free-port';
+import { NODE, fixture, runCleanups, setup, sleep } from './test-support';
 
 afterEach(runCleanups);
 

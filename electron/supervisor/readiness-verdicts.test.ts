@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProcessInfoSchema, type ProcessInfo } from '../../shared/protocol';
 import type { ProbeSpec } from './orchestration-definition';
-import { freePort, runCleanups, setup, sleep } from './test-support';
+import { freePort } from '../platform/test-support/free-port';
+import { runCleanups, setup, sleep } from './test-support';
 
 afterEach(runCleanups);
 

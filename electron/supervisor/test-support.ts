@@ -3,7 +3,6 @@
  * closed after each test, temp folders that are removed, free ports, and polling.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { until } from '../../shared/test-support/until';
@@ -38,18 +37,6 @@ export function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-sup-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
-}
-
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Poll a condition (the shared until, with the supervisor's longer default: processes take time to start). */

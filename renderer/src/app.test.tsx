@@ -2,7 +2,7 @@
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_PROCESSES } from './logs/log-book';
-import { clientStats, hubStats, processInfo } from './test-support/fixtures';
+import { clientStatsFixture, hubStats, processInfo } from './test-support/fixtures';
 import { fakeLayout, renderDashboard } from './test-support/render-dashboard';
 
 beforeAll(() => fakeLayout());
@@ -14,8 +14,8 @@ const processes = [
 ];
 const stats = hubStats({
   clientList: [
-    clientStats({ id: 'c1', userId: 'launch', subscriptions: ['processes'], subscriptionCount: 1, sent: 10 }),
-    clientStats({ id: 'c2', userId: 'viewer-1', role: 'viewer', sent: 5, dropped: 3, queuedBytes: 2048 }),
+    clientStatsFixture({ id: 'c1', userId: 'launch', subscriptions: ['processes'], subscriptionCount: 1, sent: 10 }),
+    clientStatsFixture({ id: 'c2', userId: 'viewer-1', role: 'viewer', sent: 5, dropped: 3, queuedBytes: 2048 }),
   ],
   channelList: [{ name: 'process:web', subscribers: 2, seq: 99, epoch: 'e', retained: 99, retainedBytes: 0, ratePerSec: 12.5 }],
 });

@@ -5,7 +5,7 @@ import { ALL_PROCESSES, LogBook } from './logs/log-book';
 import { createDashboardStore } from './state/dashboard-store';
 import type { SubscribedInfo } from './connection/hub-connection';
 import { FakeHubConnection, manualScheduler } from './test-support/fake-hub-connection';
-import { clientStats, hubStats, processInfo } from './test-support/fixtures';
+import { clientStatsFixture, hubStats, processInfo } from './test-support/fixtures';
 
 /** A fake that also reports the hub's `subscribed` answers. */
 class AnsweringHub extends FakeHubConnection {
@@ -162,7 +162,7 @@ describe('DashboardController', () => {
     d.conn.answers.set('hub.whoami', { role: 'operator', clientId: 'c2' });
     d.conn.setStatus({ kind: 'connected' });
     await settle();
-    d.conn.emit('hub:stats', { type: 'event', data: hubStats({ clientList: [clientStats({ id: 'c1', role: 'viewer' }), clientStats({ id: 'c2' })] }) });
+    d.conn.emit('hub:stats', { type: 'event', data: hubStats({ clientList: [clientStatsFixture({ id: 'c1', role: 'viewer' }), clientStatsFixture({ id: 'c2' })] }) });
     expect(d.store.getState().stats?.clientList.map((c) => c.id)).toEqual(['c1', 'c2']);
     expect(d.store.getState().selfClientId).toBe('c2');
 

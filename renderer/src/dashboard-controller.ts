@@ -3,7 +3,18 @@
  * channels, feeds output through the batching buffer into the LogBook (outside React), keeps the
  * store's process list and role current, and carries out the operators' actions.
  */
-import { HUB_STATS_CHANNEL, PROCESSES_CHANNEL, PROCESS_CHANNEL_PREFIX, processChannel, type AlertEvent, type Message, type ProcessInfo } from '../../shared/protocol';
+import { requestArgs } from '../../shared/client/client-types';
+import {
+  HUB_STATS_CHANNEL,
+  PROCESSES_CHANNEL,
+  PROCESS_CHANNEL_PREFIX,
+  processChannel,
+  type AlertEvent,
+  type Message,
+  type MethodName,
+  type ParamsOf,
+  type ProcessInfo,
+} from '../../shared/protocol';
 import {
   LogsReadResultSchema,
   LogsSearchResultSchema,
@@ -180,9 +191,8 @@ export class DashboardController implements DashboardActions {
 
   async loginLink(role: Role): Promise<LoginLinkInfo | null> {
     try {
-      const res = (await this.conn.request('hub.loginLink', { role }, { timeoutMs: this.timeout })) as { url?: unknown; expiresAt?: unknown } | null;
-      if (typeof res?.url !== 'string') throw new Error('the hub sent no url');
-      return typeof res.expiresAt === 'string' ? { url: res.url, expiresAt: res.expiresAt } : { url: res.url };
+      const res = await this.conn.request('hub.loginLink', { role }, { timeoutMs: this.timeout });
+      return res.expiresAt !== undefined ? { url: res.url, expiresAt: res.expiresAt } : { url: res.url };
     } catch (e) {
       this.store.getState().setNotice(`Could not create a login link: ${errorText(e)}`);
       return null;
@@ -215,9 +225,9 @@ export class DashboardController implements DashboardActions {
     return this.options.timeoutMs ?? 10_000;
   }
 
-  private async run(method: string, params: unknown): Promise<boolean> {
+  private async run<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<boolean> {
     try {
-      await this.conn.request(method, params, { timeoutMs: this.timeout });
+      await this.conn.request(method, ...requestArgs<M>(params, { timeoutMs: this.timeout }));
       return true;
     } catch (e) {
       // The client's message is the cause alone; a hub message that already names the method is not prefixed twice.
@@ -271,9 +281,9 @@ export class DashboardController implements DashboardActions {
   /** Ask the hub who we are (`hub.whoami`): our client id marks our row in the hub panel, our role shows or hides controls. */
   private async detectRole(): Promise<void> {
     try {
-      const who = (await this.conn.request('hub.whoami', undefined, { timeoutMs: this.timeout })) as { role?: unknown; clientId?: unknown } | null;
-      if (typeof who?.clientId === 'string') this.store.getState().setSelfClientId(who.clientId);
-      if (!this.options.knownRole && (who?.role === 'operator' || who?.role === 'viewer')) this.store.getState().setRole(who.role);
+      const who = await this.conn.request('hub.whoami', undefined, { timeoutMs: this.timeout });
+      this.store.getState().setSelfClientId(who.clientId);
+      if (!this.options.knownRole) this.store.getState().setRole(who.role);
     } catch {
       // Refused or timed out: the role stays unknown and controls stay hidden; the hub enforces roles anyway.
     }

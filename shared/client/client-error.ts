@@ -1,4 +1,5 @@
 /** The error the reconnecting client rejects promises and emits `error` events with. */
+import type { ErrorCode } from '../protocol';
 
 /**
  * Machine-readable codes of {@link ClientError}:
@@ -8,7 +9,7 @@
  * - `timeout`: a request got no response in time;
  * - `max_retries`, `auth`, `forbidden`: why the client gave up;
  * - `bad_message`: the hub sent something that does not decode;
- * - any other string: the `code` of the hub's error response (`not_found`, `forbidden`, ...),
+ * - an {@link ErrorCode}: the `code` of the hub's error response (`not_found`, `forbidden`, ...),
  *   or `bad_request` when the hub answered a request with an `error` message.
  */
 export type ClientErrorCode =
@@ -20,8 +21,7 @@ export type ClientErrorCode =
   | 'auth'
   | 'forbidden'
   | 'bad_message'
-  | 'bad_request'
-  | (string & {});
+  | ErrorCode;
 
 /**
  * An error with a `code` a program can branch on and a message a user can act on. The message

@@ -3,7 +3,7 @@
  * defaults, the connection state a UI renders, and the events. Kept apart from the class so that
  * callers (the dashboard's store, scripts) can depend on the shapes alone.
  */
-import type { Message } from '../protocol';
+import type { Message, MethodName, ParamsOf, ResultOf } from '../protocol';
 import type { Timers as ClientTimers } from '../timers';
 
 /** `readyState` values of the standard WebSocket API (the browser's and ws's agree). */
@@ -267,3 +267,31 @@ export interface RequestOptions {
   /** Reject after this many ms without a response. Default the client's `requestTimeoutMs`. */
   timeoutMs?: number;
 }
+
+/**
+ * What follows the method name in a typed request: the params of the method map
+ * (shared/protocol/method-map.ts), optional where the method takes none, then the options.
+ */
+export type RequestArgs<M extends MethodName> = undefined extends ParamsOf<M> ? [params?: ParamsOf<M>, options?: RequestOptions] : [params: ParamsOf<M>, options?: RequestOptions];
+
+/**
+ * The arguments of a request in a generic wrapper of `request` (the method a type parameter `M`),
+ * where TypeScript cannot resolve {@link RequestArgs} of an open `M`: the one place that says so.
+ */
+export function requestArgs<M extends MethodName>(params: ParamsOf<M> | undefined, options: RequestOptions = {}): RequestArgs<M> {
+  return [params, options] as RequestArgs<M>;
+}
+
+/** A method name that is not in the map (a method a hub registered beside it); never for one that is. */
+export type UnmappedMethod<S extends string> = S extends MethodName ? never : S;
+
+/**
+ * `request` typed by the method map: a method of the map takes its params and answers its result;
+ * any other name (a method outside the map, a name only known at run time) takes anything and
+ * answers `unknown`, so that a known method can never be called with the wrong shape.
+ */
+export interface TypedRequest {
+  <M extends MethodName>(method: M, ...args: RequestArgs<M>): Promise<ResultOf<M>>;
+  <S extends string>(method: UnmappedMethod<S>, params?: unknown, options?: RequestOptions): Promise<unknown>;
+}
+

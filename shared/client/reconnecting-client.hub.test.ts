@@ -230,7 +230,7 @@ describe('ReconnectingClient with the real hub', () => {
     await client.whenConnected();
 
     await expect(client.request('test.echo', { a: 1 })).resolves.toEqual({ a: 1 });
-    const stats = await client.request<{ clients: number }>('hub.stats');
+    const stats = await client.request('hub.stats');
     expect(stats.clients).toBe(1);
     await expect(client.request('test.fail')).rejects.toMatchObject({ name: 'ClientError', code: 'not_found', message: expect.stringMatching(/no such thing/) });
     await expect(client.request('no.such.method')).rejects.toHaveProperty('code', expect.any(String));

@@ -18,7 +18,7 @@
  * backoff, a heartbeat that replaces half-open connections, `close()` that settles promptly in
  * every state, requests with timeouts, and credentials that work in browsers.
  */
-import { encodeMessage, type Message } from '../protocol';
+import { encodeMessage, type Message, type MethodName, type ResultOf } from '../protocol';
 import { ChannelTracker } from './channel-tracker';
 import { checkChannel, checkMessage, checkPublishChannel, checkSubscribe } from './client-arguments';
 import { ClientError } from './client-error';
@@ -33,8 +33,10 @@ import {
   type ConnectionInfo,
   type ConnectionState,
   type ReconnectingClientOptions,
+  type RequestArgs,
   type RequestOptions,
   type SubscribeOptions,
+  type UnmappedMethod,
   type WebSocketLike,
 } from './client-types';
 import { checkNonNegative, resolveOptions, type ResolvedOptions } from './client-options';
@@ -100,7 +102,7 @@ export class ReconnectingClient {
     return this.info;
   }
 
-  /** The current state name. */
+  /** The state alone, of {@link getInfo}'s snapshot. */
   get state(): ConnectionState {
     return this.info.state;
   }
@@ -211,8 +213,13 @@ export class ReconnectingClient {
   /**
    * Call a hub method. Resolves with the response's `data`; rejects with a {@link ClientError}
    * whose `code` is the hub's error code, or `timeout`, `disconnected`, `closed`, `not_connected`.
+   * Typed by the method map (params and result of each method); a name outside the map answers
+   * `unknown` (the answer is not checked at run time: a caller that must trust it parses it with
+   * the map's result schema).
    */
-  request<T = unknown>(method: string, params?: unknown, options: RequestOptions = {}): Promise<T> {
+  request<M extends MethodName>(method: M, ...args: RequestArgs<M>): Promise<ResultOf<M>>;
+  request<S extends string>(method: UnmappedMethod<S>, params?: unknown, options?: RequestOptions): Promise<unknown>;
+  request(method: string, params?: unknown, options: RequestOptions = {}): Promise<unknown> {
     if (typeof method !== 'string' || method.length === 0) throw new TypeError('method must be a non-empty string');
     const timeoutMs = options.timeoutMs ?? this.opts.requestTimeoutMs;
     checkNonNegative('timeoutMs', timeoutMs);
@@ -227,7 +234,7 @@ export class ReconnectingClient {
     } catch (err) {
       this.requests.fail(id, new ClientError('disconnected', `sending failed: ${errorText(err)}`, method));
     }
-    return promise as Promise<T>;
+    return promise;
   }
 
   // ---- connection lifecycle -------------------------------------------------------------------

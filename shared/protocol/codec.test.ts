@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeFrame, decodeMessage, encodeBatch, encodeMessage, validateFully, validateMessage, type DecodeResult } from './codec';
 import { isReservedChannel, isValidChannel, isValidProcessId, processChannel } from './channels';
 import { targetChannel, type Message, type SubscribeMessage } from './messages';
+import { ERROR_CODES } from './error-codes';
 
 const errorOf = (r: DecodeResult[]) => {
   expect(r).toHaveLength(1);
@@ -82,6 +83,17 @@ describe('decodeFrame', () => {
   it('echoes the id of a bad request so the reply can be matched', () => {
     const error = errorOf(decodeFrame('{"type":"request","id":"r7","data":{"method":3}}'));
     expect(error).toMatchObject({ code: 'wrong_type', id: 'r7' });
+  });
+
+  it("reads a response's error code as one of ERROR_CODES: an unknown one is `internal`, naming it", () => {
+    expect(decodeMessage('{"type":"response","id":1,"error":{"code":"not_found","message":"no process"}}')).toEqual({
+      ok: true,
+      message: { type: 'response', id: 1, error: { code: 'not_found', message: 'no process' } },
+    });
+    expect(decodeMessage('{"type":"response","id":2,"error":{"code":"quota","message":"too many"}}')).toEqual({
+      ok: true,
+      message: { type: 'response', id: 2, error: { code: 'internal', message: 'quota: too many' } },
+    });
   });
 
   it('never throws, for any string', () => {
@@ -172,7 +184,7 @@ const messageArb: fc.Arbitrary<Message> = fc.oneof(
   fc.record({ type: fc.constant('publish' as const), channel: channelArb, data: jsonData }, { requiredKeys: ['type', 'channel'] }),
   fc.record({ type: fc.constant('request' as const), id: idArb, data: fc.record({ method: fc.string({ minLength: 1, maxLength: 30 }), params: jsonData }, { requiredKeys: ['method'] }) }),
   fc.record(
-    { type: fc.constant('response' as const), id: idArb, data: jsonData, error: fc.record({ code: textArb, message: textArb }) },
+    { type: fc.constant('response' as const), id: idArb, data: jsonData, error: fc.record({ code: fc.constantFrom(...ERROR_CODES), message: textArb }) },
     { requiredKeys: ['type', 'id'] },
   ),
 );

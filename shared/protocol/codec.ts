@@ -4,22 +4,16 @@
  */
 import { channelNameError } from './channels';
 import { MESSAGE_TYPES, type Message, type MessageType } from './messages';
+import { ERROR_CODES, type DecodeErrorCode } from './error-codes';
 import { LEVELS } from './payloads/logs';
+
+const KNOWN_ERROR_CODES = new Set<string>(ERROR_CODES);
 
 /** The contract's default frame limit: 64 KiB. */
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
 
 /** What went wrong with one message of a frame. */
-export type DecodeErrorCode =
-  | 'empty'
-  | 'oversize'
-  | 'malformed_json'
-  | 'not_object'
-  | 'unknown_type'
-  | 'unknown_field'
-  | 'missing_field'
-  | 'wrong_type'
-  | 'bad_channel';
+export type { DecodeErrorCode } from './error-codes';
 
 /** A precise decoding error; `message` is fit to send back in an `error` message. */
 export interface DecodeError {
@@ -254,6 +248,9 @@ function checkType(type: MessageType, obj: Record<string, unknown>): Problem {
       if (obj.error !== undefined) {
         const e = obj.error as Record<string, unknown>;
         if (typeof e.code !== 'string' || typeof e.message !== 'string') return wrong('error', 'an object {code, message}');
+        // The caller may branch on every code it is typed with (ErrorCode); a code this side does
+        // not know (a newer hub's) still rejects the request, as `internal`, naming the code.
+        if (!KNOWN_ERROR_CODES.has(e.code)) obj.error = { code: 'internal', message: `${e.code.slice(0, 40)}: ${e.message}` };
       }
       return null;
     }

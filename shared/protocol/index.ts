@@ -9,4 +9,5 @@ export * from './payloads/hub';
 export * from './payloads/logs';
 export * from './payloads/events';
 export * from './payloads/terminal';
+export * from './error-codes';
 export * from './method-map';

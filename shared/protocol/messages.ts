@@ -3,6 +3,7 @@
  * `subscribed`, `publish`, `request`, `response` and `terminal_output`. One JSON object per
  * message. The payloads they carry are typed in `payloads/`, the methods in `method-map.ts`.
  */
+import type { ErrorCode } from './error-codes';
 import type { Level, OutputStream } from './payloads/logs';
 import type { ProcessStatusData } from './payloads/process';
 import type { RequestId } from './request-id';
@@ -29,7 +30,6 @@ export type MessageType = (typeof MESSAGE_TYPES)[number];
 
 /** Fields every message may carry (the seed's shape plus the contract's additions). */
 export interface MessageBase {
-  /** The message type. */
   type: MessageType;
   /** The channel the message belongs to. */
   channel?: string;
@@ -141,7 +141,7 @@ export interface RequestMessage extends MessageBase {
 
 /** The error half of a `response`. */
 export interface ResponseError {
-  code: string;
+  code: ErrorCode;
   message: string;
 }
 

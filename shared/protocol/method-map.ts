@@ -1,8 +1,9 @@
 /**
  * The typed method map: every request method, the least role that may call it, its params and
  * its result, written once. The hub's registry takes handlers typed by it and checks params with
- * it (a bad param is a `bad_params` naming the field); the reconnecting client's `call`, the
- * dashboard, the CLI and scripts take their types from it; a test checks every answer against it.
+ * it (a bad param is a `bad_params` naming the field); the reconnecting client's `request`
+ * (shared/client, so the dashboard's calls and scripts) and the CLI's `call` take their params and
+ * result types from it; electron/core/method-conformance.test.ts checks every answer against it.
  */
 import { z } from 'zod';
 import { AlertCountersSchema, AlertEventSchema, AuditEventSchema } from './payloads/events';
@@ -10,22 +11,6 @@ import { HubStatsSchema, RoleSchema, WhoAmISchema } from './payloads/hub';
 import { LogsReadParamsSchema, LogsReadResultSchema, LogsSearchParamsSchema, LogsSearchResultSchema } from './payloads/logs';
 import { ProcessInfoSchema } from './payloads/process';
 import { ScreenSnapshotSchema, TerminalColsSchema, TerminalRowsSchema } from './payloads/terminal';
-
-/** Error codes of a `response`'s `error.code`. */
-export const ERROR_CODES = [
-  'bad_request',
-  'bad_params',
-  'unknown_method',
-  'forbidden',
-  'not_found',
-  'conflict',
-  'rate_limited',
-  'unavailable',
-  'timeout',
-  'internal',
-] as const;
-export const ErrorCodeSchema = z.enum(ERROR_CODES);
-export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 
 const processId = z.strictObject({ id: z.string().min(1).max(200) });
 const noParams = z.optional(z.union([z.strictObject({}), z.null()]));
@@ -82,7 +67,7 @@ export const METHODS = {
   'audit.list': { role: 'viewer', params: noParams, result: z.strictObject({ entries: z.array(AuditEventSchema) }) },
 } as const satisfies Record<string, MethodSpec>;
 
-/** A method name. */
+/** A name of the map (a hub may register methods outside it; those are plain strings). */
 export type MethodName = keyof typeof METHODS;
 /** What a caller passes as `params` of a method. */
 export type ParamsOf<M extends MethodName> = z.input<(typeof METHODS)[M]['params']>;

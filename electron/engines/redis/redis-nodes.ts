@@ -12,7 +12,7 @@
  * TLS, and a Redis no one else uses). What comes from it is still parsed defensively.
  */
 import { randomBytes } from 'node:crypto';
-import { isValidNodeName } from '../../../shared/protocol';
+import { ErrorCodeSchema, isValidNodeName } from '../../../shared/protocol';
 import { NodeCallError, type NodeNetwork, type NodeRequest, type PeerState, type SelfState } from '../../nodes/node-network';
 import type { RedisLink } from './redis-link';
 import { parseInfo, parseList, parseRequest, type NodeRecordInfo } from './redis-node-records';
@@ -344,7 +344,7 @@ export class RedisNodes implements NodeNetwork {
       return;
     }
     if (typeof reply.id !== 'string') return;
-    if (reply.error) this.settle(reply.id, new NodeCallError(String(reply.error.code ?? 'internal').slice(0, 40), String(reply.error.message ?? '').slice(0, 1000)));
+    if (reply.error) this.settle(reply.id, new NodeCallError(ErrorCodeSchema.catch('internal').parse(reply.error.code), String(reply.error.message ?? '').slice(0, 1000)));
     else this.settle(reply.id, undefined, reply.result);
   }
 

@@ -2,6 +2,7 @@
 // against the screen of a viewer that saw everything, resizes in order with the output.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../../shared/test-support/until';
 import { PtyRun } from './pty-run';
 import { renderScreen, type ScreenMessage } from './screen-replay';
 import { TerminalSession } from './terminal-session';
@@ -43,10 +44,6 @@ function start(command: string, options: ConstructorParameters<typeof TerminalSe
   return { session, run, messages, lines, exited };
 }
 
-const until = async (cond: () => boolean, what: string) => {
-  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
-  if (!cond()) throw new Error(`timed out waiting for ${what}`);
-};
 const text = (messages: ScreenMessage[]) => messages.filter((m) => m.type === 'terminal_output').map((m) => m.data).join('');
 
 describe('TerminalSession', () => {

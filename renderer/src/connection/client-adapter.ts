@@ -1,7 +1,7 @@
 /** Adapts shared/client's ReconnectingClient to the dashboard's {@link HubConnection}. */
-import type { Message } from '../../../shared/protocol';
+import type { Message, MethodName, ResultOf } from '../../../shared/protocol';
 import type { ConnectionInfo, GapEvent, ReconnectingClient } from '../../../shared/client/reconnecting-client';
-import type { ConnectionStatus, GapInfo, HubConnection, RequestOptions, SubscribedInfo } from './hub-connection';
+import type { ConnectionStatus, GapInfo, HubConnection, RequestArgs, SubscribedInfo } from './hub-connection';
 
 /** How a client's connection snapshot reads as a dashboard status. */
 export function statusFromInfo(info: ConnectionInfo): ConnectionStatus {
@@ -64,8 +64,8 @@ export class ReconnectingHubConnection implements HubConnection {
     };
   }
 
-  request(method: string, params?: unknown, options?: RequestOptions): Promise<unknown> {
-    return this.client.request(method, params, options ?? {});
+  request<M extends MethodName>(method: M, ...args: RequestArgs<M>): Promise<ResultOf<M>> {
+    return this.client.request(method, ...args);
   }
 
   onStatus(listener: (status: ConnectionStatus) => void): () => void {

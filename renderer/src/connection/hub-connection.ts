@@ -2,8 +2,8 @@
  * The few things the dashboard needs from a hub connection. The reconnecting client in
  * shared/client is adapted to it (client-adapter.ts), and tests drive a fake through it.
  */
-import type { RequestOptions } from '../../../shared/client/client-types';
-import type { Message } from '../../../shared/protocol';
+import type { RequestArgs } from '../../../shared/client/client-types';
+import type { Message, MethodName, ResultOf } from '../../../shared/protocol';
 
 /** Where the connection stands, as the top bar shows it. */
 export type ConnectionStatus =
@@ -41,8 +41,8 @@ export interface SubscribedInfo {
   seq: number;
 }
 
-/** Options of a request (the reconnecting client's). */
-export type { RequestOptions } from '../../../shared/client/client-types';
+/** Options of a request and what follows a method's name (the reconnecting client's). */
+export type { RequestArgs, RequestOptions } from '../../../shared/client/client-types';
 
 /** A live, reconnecting connection to the hub. */
 export interface HubConnection {
@@ -50,8 +50,8 @@ export interface HubConnection {
   start(): void;
   /** Receive every message of a channel, across reconnects; returns an unsubscribe function. */
   subscribe(channel: string, listener: (message: Message) => void): () => void;
-  /** Call a hub method; rejects with the hub's error message. */
-  request(method: string, params?: unknown, options?: RequestOptions): Promise<unknown>;
+  /** Call a hub method of the method map, typed by it; rejects with the hub's error message. */
+  request<M extends MethodName>(method: M, ...args: RequestArgs<M>): Promise<ResultOf<M>>;
   /** Follow the connection status; the listener gets the current one at once. */
   onStatus(listener: (status: ConnectionStatus) => void): () => void;
   /**

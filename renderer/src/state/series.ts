@@ -10,7 +10,7 @@ export interface Series {
   values: Record<string, (number | null)[]>;
 }
 
-/** An empty series. */
+/** A series with no samples and no keys yet (a new one per caller: series are appended in place). */
 export function emptySeries(): Series {
   return { t: [], values: {} };
 }

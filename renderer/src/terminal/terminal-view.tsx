@@ -16,7 +16,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
-import { processChannel, type ScreenSnapshot } from '../../../shared/protocol';
+import { processChannel } from '../../../shared/protocol';
 import type { HubConnection } from '../connection/hub-connection';
 import { TerminalFeed } from './terminal-feed';
 import { isTerminalReply } from './terminal-replies';
@@ -87,7 +87,7 @@ export default function TerminalView({ processId, operator, hub, onNotice }: Ter
         write: (data) => term.write(data),
       },
       async () => {
-        const snapshot = (await hub.request('process.screen', { id: processId })) as ScreenSnapshot;
+        const snapshot = await hub.request('process.screen', { id: processId });
         // The snapshot is drawn right after this resolves; then the pane decides the size.
         queueMicrotask(() => {
           setReady(true);

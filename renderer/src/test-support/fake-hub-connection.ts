@@ -2,8 +2,8 @@
  * A fake hub connection for renderer tests: the real client needs a hub, and these tests are
  * about what the dashboard does with messages, so the test plays the hub's part by hand.
  */
-import type { Message } from '../../../shared/protocol';
-import type { ConnectionStatus, GapInfo, HubConnection, RequestOptions } from '../connection/hub-connection';
+import type { Message, MethodName, ResultOf } from '../../../shared/protocol';
+import type { ConnectionStatus, GapInfo, HubConnection, RequestArgs } from '../connection/hub-connection';
 
 /** A recorded request. */
 export interface FakeRequest {
@@ -40,7 +40,9 @@ export class FakeHubConnection implements HubConnection {
     return [...this.channels].filter(([, s]) => s.size > 0).map(([c]) => c);
   }
 
-  async request(method: string, params?: unknown, _options?: RequestOptions): Promise<unknown> {
+  // The answers are the test's script, not checked against the map: a test may answer anything.
+  request<M extends MethodName>(method: M, ...args: RequestArgs<M>): Promise<ResultOf<M>>;
+  async request(method: string, params?: unknown): Promise<unknown> {
     this.requests.push({ method, params });
     if (!this.answers.has(method)) throw new Error(`unknown method ${method}`);
     const answer = this.answers.get(method);

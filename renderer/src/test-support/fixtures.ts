@@ -27,7 +27,7 @@ const COUNTERS: HubCounters = {
 };
 
 /** A client in a snapshot. */
-export function clientStats(fields: Partial<ClientStats> & Pick<ClientStats, 'id'>): ClientStats {
+export function clientStatsFixture(fields: Partial<ClientStats> & Pick<ClientStats, 'id'>): ClientStats {
   return { userId: 'launch', role: 'operator', remote: '127.0.0.1:5000', connectedAt: '2026-12-01T18:25:24.000Z', subscriptions: [], subscriptionCount: 0, sent: 0, dropped: 0, queuedBytes: 0, ...fields };
 }
 

@@ -29,6 +29,11 @@ export const AlertEventSchema = z.strictObject({
 });
 export type AlertEvent = z.infer<typeof AlertEventSchema>;
 
+/** Most alerts `alerts.list` answers (the latest), from one node or merged across nodes. */
+export const ALERTS_KEPT = 200;
+/** Most entries `audit.list` answers (the latest), from one node or merged across nodes. */
+export const AUDIT_KEPT = 500;
+
 /** What the alert engine counts (`alerts.list`): nothing it drops or fails to deliver is silent. */
 export const AlertCountersSchema = z.strictObject({
   /** Alerts published on `alerts`. */
