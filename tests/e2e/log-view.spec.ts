@@ -48,29 +48,6 @@ async function openView(page: Page, id: string): Promise<void> {
   await page.getByRole('button', { name: `Show logs of ${id}`, exact: true }).click();
 }
 
-/** Whether the hub answers a method (the store's methods come with the store). */
-async function hubHas(method: string, params: unknown): Promise<boolean> {
-  const client = await operator();
-  try {
-    const res = (await client.request(method, params)) as { error?: { code?: string } };
-    return res.error?.code !== 'unknown_method';
-  } finally {
-    await client.close();
-  }
-}
-
-/** Whether the server marks lines with a level (its detection comes with the stored-logs work). */
-async function serverDetectsLevels(): Promise<boolean> {
-  const client = await operator();
-  try {
-    await client.subscribe('process:levels', { since: 0 });
-    await new Promise((r) => setTimeout(r, 500));
-    return client.on('process:levels', 'process_output').some((m) => (m as { level?: string }).level !== undefined);
-  } finally {
-    await client.close();
-  }
-}
-
 test('a JSON line shows compactly and expands to its fields', async ({ page }) => {
   await openView(page, 'levels');
   const row = page.getByTestId('log-line').filter({ hasText: 'payment failed' });
@@ -98,7 +75,6 @@ test('a field filter keeps the matching JSON lines', async ({ page }) => {
 });
 
 test('level chips count and filter the lines', async ({ page }) => {
-  test.skip(!(await serverDetectsLevels()), 'the server does not mark lines with a level yet (level detection is part of the stored-logs work)');
   await openView(page, 'levels');
   await expect(page.getByTestId('log-line').filter({ hasText: 'disk almost full' })).toBeVisible({ timeout: 20_000 });
   await expect(page.getByTestId('level-chip-warn')).toContainText('1');
@@ -190,7 +166,6 @@ test('a million lines are held; jumping to the top, the middle and the end shows
 });
 
 test('"search all history" finds a line the page no longer holds', async ({ page }) => {
-  test.skip(!(await hubHas('logs.search', { query: 'x', limit: 1 })), 'the hub has no logs.search yet (the stored-logs work adds it)');
   await page.goto('about:blank');
   // A page that holds at most 5 lines of a process: the JSON error line, its first, is gone from it.
   const client = await operator();
@@ -214,7 +189,6 @@ test('"search all history" finds a line the page no longer holds', async ({ page
 });
 
 test('after a restart of serve, the earlier run is read back from the store above the new one, with its separator', async ({ page }) => {
-  test.skip(!(await hubHas('logs.read', { limit: 1 })), 'the hub has no logs.read yet (the stored-logs work adds it)');
   // The first run's lines are stored; a new serve's hub holds only the new run.
   await expect.poll(async () => {
     const c = await operator();
