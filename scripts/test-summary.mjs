@@ -13,4 +13,23 @@ const passed = vitest.numPassedTests + playwright.stats.expected + playwright.st
 const failed = vitest.numFailedTests + playwright.stats.unexpected;
 const skipped = vitest.numPendingTests + vitest.numTodoTests + playwright.stats.skipped;
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+// Never a silent skip: each skipped test with its reason (a suite title's "(skipped: …)", or the
+// Playwright annotation), grouped.
+const reasons = new Map();
+const note = (reason, name) => reasons.set(reason, [...(reasons.get(reason) ?? []), name]);
+for (const file of vitest.testResults ?? []) {
+  for (const t of file.assertionResults ?? []) {
+    if (t.status === 'passed' || t.status === 'failed') continue;
+    const titled = [...(t.ancestorTitles ?? [])].reverse().find((title) => /\(skipped: /.test(title));
+    note(titled ? titled.replace(/^.*\(skipped: (.*)\)$/, '$1') : 'skipped in the test file', t.fullName ?? t.title);
+  }
+}
+const walk = (suite) => {
+  for (const spec of suite.specs ?? [])
+    for (const t of spec.tests ?? [])
+      if (t.status === 'skipped') note(t.annotations?.find((a) => a.type === 'skip')?.description ?? 'skipped', spec.title);
+  for (const child of suite.suites ?? []) walk(child);
+};
+for (const suite of playwright.suites ?? []) walk(suite);
+for (const [reason, names] of reasons) console.log(`  skipped ${names.length}: ${reason} (${names.slice(0, 3).join('; ')}${names.length > 3 ? '; …' : ''})`);
 process.exit(failed > 0 ? 1 : 0);
