@@ -5,7 +5,7 @@
 // printed token file is real and the README's Node snippet works; after a SIGKILL the watchdog
 // removes the token file and the instance record; the token can stay off argv.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -186,6 +186,7 @@ describe('without XDG_RUNTIME_DIR', () => {
         await until(() => seen.includes('hello'), 'the snippet printed the line of web', 15_000);
       } finally {
         watch.kill();
+        rmSync(script, { force: true });
       }
     } finally {
       await serve.stop();
