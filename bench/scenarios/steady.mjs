@@ -1,7 +1,7 @@
 /**
  * Scenario 2, steady fan-out: messages paced at a fixed rate for a fixed time, and the highest
  * rate to 100 subscribers that a contender serves with p99 under 50 ms and nothing lost. Each
- * phase is measured after 1 s at the same rate (1-byte payloads the client does not count).
+ * phase is measured after 0.7 s at the same rate (1-byte payloads the client does not count).
  */
 import { Figures, goals } from '../lib/figures.mjs';
 import { inRounds } from '../lib/rounds.mjs';
@@ -25,7 +25,7 @@ const STEP_SECONDS = 2;
 const SOCKETIO_ONCE = { socketio: 1 };
 const MAX_P99_MS = 50;
 /** Each steady phase follows this long at the same rate, unmeasured (JIT, buffers, heap settle). */
-const WARMUP_MS = 1000;
+const WARMUP_MS = 700;
 
 /** Run the steady scenarios; `seconds` shortens them (quick mode). */
 export async function steady({ runs, contenders, log, seconds = 5, ladderRuns = 1, cases }) {
@@ -67,7 +67,9 @@ export async function steady({ runs, contenders, log, seconds = 5, ladderRuns = 
 
   if (ladderRuns === 0) return figures.summarize();
   log('steady: highest rate to 100 subscribers');
-  await inRounds({ runs: ladderRuns, contenders: withoutPlain(contenders), log, tag: 'steady-ladder' }, async (name, contender, run) => {
+  // Socket.IO fails the ladder's first step in every run so far (p99 near 1 s at 2,000/s): left out for the time budget.
+  const ladderContenders = Object.fromEntries(Object.entries(withoutPlain(contenders)).filter(([name]) => name !== 'socketio'));
+  await inRounds({ runs: ladderRuns, contenders: ladderContenders, log, tag: 'steady-ladder' }, async (name, contender, run) => {
     const session = await openSession(contender, 100);
     let best = 0;
     try {
