@@ -3,15 +3,12 @@
 // while the stop is under way.
 import { afterEach, expect, it } from 'vitest';
 import { validateMessage, type Message, type ProcessInfo, type ProcessStatusData } from '../../shared/protocol';
-import { startHub, TestClient, until } from '../hub/test-helpers';
+import { TestClient, until } from '../hub/test-helpers';
 import type { ProcessDefinition } from './process-definition';
-import { Supervisor } from './supervisor';
+import type { Supervisor } from './supervisor';
+import { cleanups, NODE, onRealHub, runCleanups } from './test-support';
 
-const NODE = JSON.stringify(process.execPath);
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+afterEach(runCleanups);
 
 /** A node child that says when it is up, and on SIGTERM says so and exits after `exitAfterMs` (never, when null). */
 function trapsTerm(exitAfterMs: number | null): string {
@@ -20,13 +17,7 @@ function trapsTerm(exitAfterMs: number | null): string {
 }
 
 async function setup(definitions: ProcessDefinition[]): Promise<{ client: TestClient; sup: Supervisor; url: string }> {
-  const { hub, url } = await startHub();
-  cleanups.push(() => hub.close());
-  const sup = new Supervisor({ hub, watchdog: false, definitions });
-  cleanups.push(() => sup.close());
-  const client = await TestClient.open(url);
-  cleanups.push(() => client.close());
-  for (const d of definitions) await client.subscribe(`process:${d.id}`);
+  const { client, sup, url } = await onRealHub(definitions);
   sup.start();
   for (const d of definitions) await client.waitFor((m) => m.channel === `process:${d.id}` && m.type === 'process_output' && m.data === 'up', 10_000);
   return { client, sup, url };

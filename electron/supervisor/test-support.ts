@@ -1,11 +1,13 @@
 /**
- * TEST SUPPORT shared by the supervisor's test files: a supervisor on a RecordingHub that is
- * closed after each test, temp folders that are removed, free ports, and polling.
+ * TEST SUPPORT shared by the supervisor's test files: a supervisor on a RecordingHub, or on a
+ * real hub with a client watching, closed after each test; temp folders that are removed, and polling.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { until } from '../../shared/test-support/until';
+import type { HubOptions } from '../hub/hub-options';
+import { startHub, TestClient } from '../hub/test-helpers';
 import type { ProcessDefinition } from './process-definition';
 import { RecordingHub } from './recording-hub';
 import { Supervisor, type SupervisorOptions } from './supervisor';
@@ -30,6 +32,21 @@ export function setup(definitions: ProcessDefinition[], options: Partial<Supervi
   const sup = new Supervisor({ hub, definitions, watchdog: false, log: () => {}, ...options });
   cleanups.push(() => sup.close());
   return { hub, sup };
+}
+
+/**
+ * A supervisor (no watchdog) on a real hub on port 0, and an operator client subscribed to each
+ * process's channel, all closed after the test. Not started: the caller starts it once it listens.
+ */
+export async function onRealHub(definitions: ProcessDefinition[], hubOptions: HubOptions = {}): Promise<{ hub: Awaited<ReturnType<typeof startHub>>['hub']; url: string; sup: Supervisor; client: TestClient }> {
+  const { hub, url } = await startHub(hubOptions);
+  cleanups.push(() => hub.close());
+  const sup = new Supervisor({ hub, watchdog: false, definitions });
+  cleanups.push(() => sup.close());
+  const client = await TestClient.open(url);
+  cleanups.push(() => client.close());
+  for (const d of definitions) await client.subscribe(`process:${d.id}`);
+  return { hub, url, sup, client };
 }
 
 /** A temp folder, removed after the test. */

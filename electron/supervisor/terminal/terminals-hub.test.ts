@@ -3,34 +3,25 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message, ProcessStatusData, ScreenSnapshot } from '../../../shared/protocol';
-import { startHub, TestClient, until, VIEWER_TOKEN } from '../../hub/test-helpers';
+import { TestClient, until, VIEWER_TOKEN } from '../../hub/test-helpers';
+import { cleanups, onRealHub, runCleanups } from '../test-support';
 import { isLive, listProcesses } from '../proc-reader';
-import { Supervisor } from '../supervisor';
 import type { ProcessDefinition } from '../process-definition';
 import { renderScreen } from './screen-replay';
 
 const FULL_SCREEN = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(__dirname, 'fixtures', 'full-screen.mjs'))}`;
 const BASH = { command: 'exec bash --norc --noprofile -i', tty: true, env: { PS1: '$ ', HISTFILE: '/dev/null' } };
 const ESC = '\x1b';
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+afterEach(runCleanups);
 
 async function setup(definitions: ProcessDefinition[]) {
   // The hub's registry hears every answered call: the audit trail's hook (who, what, which process).
   const audit: string[] = [];
-  const { hub, url } = await startHub({
+  const { hub, url, sup, client } = await onRealHub(definitions, {
     onMethodCall: ({ method, ctx, params, error }) => {
       if (method === 'process.input' || method === 'process.resize') audit.push(`${method} ${(params as { id: string }).id} ${ctx.userId}${error ? ` ${error}` : ''}`);
     },
   });
-  cleanups.push(() => hub.close());
-  const sup = new Supervisor({ hub, watchdog: false, definitions });
-  cleanups.push(() => sup.close());
-  const client = await TestClient.open(url);
-  cleanups.push(() => client.close());
-  for (const d of definitions) await client.subscribe(`process:${d.id}`);
   sup.start();
   const open = async (token?: string) => {
     const c = await TestClient.open(url, token ? { token } : {});
