@@ -12,24 +12,10 @@ import { createRedisNodes } from '../engines/redis';
 import { REDIS_MISSING, RedisTestServer } from '../engines/redis/test-support/redis-test-server';
 import type { Hub } from '../hub/hub';
 import { TestClient, startHub, until } from '../hub/test-helpers';
+import { processInfo } from '../../shared/test-support/process-info';
 import { NodeRouter } from './node-router';
 
-const info = (id: string): ProcessInfo => ({
-  id,
-  command: 'sleep 1',
-  cwd: '/',
-  status: 'running',
-  pid: 4242,
-  restarts: 0,
-  autostart: true,
-  restartMode: 'never',
-  linesOut: 0,
-  bytesOut: 0,
-  skipped: 0,
-  coalesced: 0,
-  pauses: 0,
-  paused: false,
-});
+const info = (id: string): ProcessInfo => processInfo({ id, command: 'sleep 1', cwd: '/', pid: 4242, restartMode: 'never' });
 
 interface TestNode {
   name: string;

@@ -1,24 +1,7 @@
 /** Whole wire shapes for renderer tests: a ProcessInfo or a HubStats with the given fields, the rest plain defaults. */
-import type { ClientStats, HubCounters, HubStats, ProcessInfo } from '../../../shared/protocol';
+import type { ClientStats, HubCounters, HubStats } from '../../../shared/protocol';
 
-/** A process as the supervisor lists it. */
-export function processInfo(fields: Partial<ProcessInfo> & Pick<ProcessInfo, 'id'>): ProcessInfo {
-  return {
-    command: `run-${fields.id}`,
-    cwd: '/srv',
-    status: 'running',
-    restarts: 0,
-    autostart: true,
-    restartMode: 'on-failure',
-    linesOut: 0,
-    bytesOut: 0,
-    skipped: 0,
-    coalesced: 0,
-    pauses: 0,
-    paused: false,
-    ...fields,
-  };
-}
+export { processInfo } from '../../../shared/test-support/process-info';
 
 const COUNTERS: HubCounters = {
   connections: 0, published: 0, publishFailures: 0, slowConsumers: 0, oversize: 0, rateLimited: 0, rateLimitClosed: 0, authFailures: 0, originRejected: 0,
