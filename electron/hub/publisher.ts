@@ -25,7 +25,7 @@ export interface PublisherDeps {
 /** See the file comment. */
 export class HubPublisher {
   private readonly latestRetention: RetentionLimits;
-  private readonly prefixes = new Map<string, string>();
+  private readonly prefixes = new Map<string, Buffer>();
   private readonly failureListeners: ((failure: PublishFailure) => void)[] = [];
 
   constructor(private readonly deps: PublisherDeps) {
@@ -72,7 +72,7 @@ export class HubPublisher {
   }
 
   // The JSON start of a process's output messages, built once per process (not per line).
-  private prefixOf(processId: string, channel: string): string {
+  private prefixOf(processId: string, channel: string): Buffer {
     let prefix = this.prefixes.get(processId);
     if (prefix === undefined) {
       if (this.prefixes.size >= 10_000) this.prefixes.clear();

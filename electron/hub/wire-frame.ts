@@ -51,32 +51,93 @@ const LEVEL_JSON: Record<Level, string> = {
 };
 
 /**
+ * Where output payloads are written before they are copied out, exactly sized, into the one
+ * Buffer a chunk's payloads share: grown to the largest chunk seen, never shrunk.
+ */
+let scratch = Buffer.allocUnsafeSlow(64 * 1024);
+
+/**
  * The payloads of a chunk of one process's output lines, in one allocation: process output is
  * nearly every message the hub carries, in one fixed shape where only the line, the stream, the
- * level and the time change, so it is written from a prefix cached per channel instead of going
- * through JSON.stringify per line (the ingest profile's largest self time). The bytes equal
- * `JSON.stringify({type, channel, processId, data, stream, level?, timestamp})`.
+ * level and the time change, so each payload is written straight into bytes from a prefix cached
+ * per channel and a tail shared by the lines of one stream, level and time, rather than through
+ * JSON.stringify per message and a string of the whole chunk (the two largest costs of ingest).
+ * The bytes equal `JSON.stringify({type, channel, processId, data, stream, level?, timestamp})`.
  */
-export function encodeOutputPayloads(prefix: string, lines: readonly OutputLine[]): Buffer[] {
-  let text = '';
+export function encodeOutputPayloads(prefix: Buffer, lines: readonly OutputLine[]): Buffer[] {
   const ends = new Array<number>(lines.length);
-  let lastTime = '';
-  let lastTimeJson = '""';
+  let off = 0;
+  let time: string | undefined;
+  let timeJson = '';
+  let tailOf: string | undefined;
+  let tail = '';
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as OutputLine;
-    if (line.time !== lastTime) {
-      lastTime = line.time;
-      lastTimeJson = JSON.stringify(line.time);
+    if (line.time !== time) {
+      time = line.time;
+      timeJson = JSON.stringify(time);
+      tailOf = undefined;
     }
-    text += `${prefix}${JSON.stringify(line.data)}${STREAM_JSON[line.stream]}${line.level ? LEVEL_JSON[line.level] : ''},"timestamp":${lastTimeJson}}`;
-    ends[i] = text.length;
+    const tailKey = line.level === undefined ? line.stream : line.level + line.stream;
+    if (tailKey !== tailOf) {
+      tailOf = tailKey;
+      tail = `${STREAM_JSON[line.stream]}${line.level ? LEVEL_JSON[line.level] : ''},"timestamp":${timeJson}}`;
+    }
+    // A UTF-16 unit takes at most 3 bytes of UTF-8 (an escaped line makes room for itself).
+    room(off + prefix.length + 2 + line.data.length * 3);
+    scratch.set(prefix, off);
+    off += prefix.length;
+    off = writeJsonString(line.data, off);
+    room(off + tail.length * 3);
+    off += scratch.write(tail, off, 'utf8');
+    ends[i] = off;
   }
-  return splitText(text, ends);
+  const all = Buffer.allocUnsafe(off);
+  scratch.copy(all, 0, 0, off);
+  const out = new Array<Buffer>(lines.length);
+  let start = 0;
+  for (let i = 0; i < ends.length; i++) {
+    const end = ends[i] as number;
+    out[i] = all.subarray(start, end);
+    start = end;
+  }
+  return out;
+}
+
+/** Make the scratch hold at least `size` bytes, keeping what it holds. */
+function room(size: number): void {
+  if (size <= scratch.length) return;
+  const bigger = Buffer.allocUnsafeSlow(Math.max(size, scratch.length * 2));
+  scratch.copy(bigger, 0);
+  scratch = bigger;
+}
+
+/**
+ * `JSON.stringify(text)` written at `off`; returns where it ends. Most lines need no escape: the
+ * text is written as UTF-8 between quotes and its bytes checked, and only a line holding a quote,
+ * a backslash, a control character or a byte that may stand for a lone surrogate (which UTF-8
+ * writes as U+FFFD, EF BF BD, where JSON.stringify escapes it) is written again through
+ * JSON.stringify.
+ */
+function writeJsonString(text: string, off: number): number {
+  const from = off;
+  scratch[off++] = 34; // "
+  const end = off + scratch.write(text, off, 'utf8');
+  for (let j = off; j < end; j++) {
+    const c = scratch[j] as number;
+    if (c < 32 || c === 34 || c === 92 || c === 0xef) {
+      const json = JSON.stringify(text);
+      room(from + json.length * 3);
+      return from + scratch.write(json, from, 'utf8');
+    }
+  }
+  scratch[end] = 34;
+  return end + 1;
 }
 
 /** The cached start of every output payload of a channel: `{"type":"process_output","channel":…,"processId":…,"data":`. */
-export function outputPrefix(channel: string, processId: string): string {
-  return `{"type":"process_output","channel":${JSON.stringify(channel)},"processId":${JSON.stringify(processId)},"data":`;
+export function outputPrefix(channel: string, processId: string): Buffer {
+  return Buffer.from(`{"type":"process_output","channel":${JSON.stringify(channel)},"processId":${JSON.stringify(processId)},"data":`);
 }
 
 /** The payload of a `terminal_output` message. */
@@ -116,31 +177,6 @@ export function framesOf(pubs: readonly Publication[]): Buffer[] {
 // payload's length plus 7 plus the digits.
 function digits(n: number): number {
   return n < 10 ? 1 : Math.floor(Math.log10(n)) + 1;
-}
-
-// Output text is ASCII almost always: then one Buffer.from and views by string offsets.
-function splitText(text: string, ends: readonly number[]): Buffer[] {
-  const all = Buffer.from(text);
-  const out = new Array<Buffer>(ends.length);
-  if (all.length === text.length) {
-    let start = 0;
-    for (let i = 0; i < ends.length; i++) {
-      const end = ends[i] as number;
-      out[i] = all.subarray(start, end);
-      start = end;
-    }
-    return out;
-  }
-  let start = 0;
-  let byteStart = 0;
-  for (let i = 0; i < ends.length; i++) {
-    const end = ends[i] as number;
-    const bytes = Buffer.byteLength(text.slice(start, end));
-    out[i] = all.subarray(byteStart, byteStart + bytes);
-    byteStart += bytes;
-    start = end;
-  }
-  return out;
 }
 
 function depthOver(value: unknown, max: number): boolean {

@@ -1,10 +1,11 @@
 /**
- * The ASCII character classes the level scanners test a character against: one table lookup per
- * character instead of a chain of range comparisons, on the path every output line takes.
+ * The ASCII character classes the level scanners test a byte against: one table lookup per
+ * byte instead of a chain of range comparisons, on the path every output line takes. Bytes of
+ * 128 and above (any part of a non-ASCII character) are in no class.
  */
 
 /** Character classes of the ASCII range: bit 1 letter, 2 digit, 4 word (letter, digit, `_`), 8 logfmt key. */
-export const CLASS = new Uint8Array(128);
+export const CLASS = new Uint8Array(256);
 for (let c = 0; c < 128; c++) {
   const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
   const digit = c >= 48 && c <= 57;
@@ -17,18 +18,23 @@ export function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 10;
 }
 export function isLetter(c: number): boolean {
-  return c < 128 && ((CLASS[c] as number) & 1) !== 0;
+  return ((CLASS[c] as number) & 1) !== 0;
 }
 /** A letter, a digit or `_`. */
 export function isWordChar(c: number): boolean {
-  return c < 128 && ((CLASS[c] as number) & 4) !== 0;
+  return ((CLASS[c] as number) & 4) !== 0;
 }
 /** What a logfmt key is made of: word characters, `.`, `-` and `@`. */
 export function isKeyChar(c: number): boolean {
-  return c < 128 && ((CLASS[c] as number) & 8) !== 0;
+  return ((CLASS[c] as number) & 8) !== 0;
 }
-/** The index of the first character at or after `i` that is not {@link isSpace}. */
-export function skipSpace(s: string, i: number): number {
-  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+/** The index of the first byte at or after `i` (before `end`) that is not {@link isSpace}. */
+export function skipSpace(b: Uint8Array, i: number, end: number): number {
+  while (i < end && isSpace(b[i] as number)) i++;
   return i;
+}
+
+/** The bytes `b[a, e)` (ASCII) as a string, for a lookup by name. */
+export function asciiWord(b: Uint8Array, a: number, e: number): string {
+  return String.fromCharCode.apply(null, b.subarray(a, e) as unknown as number[]);
 }

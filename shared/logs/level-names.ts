@@ -3,7 +3,7 @@
  * in), the single letters of Rails, Android and glog, and the numbers of pino, bunyan and syslog.
  */
 import type { Level } from '../protocol/payloads/logs';
-import { isLetter } from './level-characters';
+import { asciiWord, isLetter } from './level-characters';
 
 /** Words that name a level (lower-cased), including the abbreviations of zerolog, .NET and glog-likes. */
 const WORDS: Array<[string, Level]> = [
@@ -59,21 +59,21 @@ export function levelFromSeverity(n: number): Level | undefined {
 }
 
 /**
- * The level word `s[a, b)`, or undefined. `first` admits `error`/`Error` besides `ERROR` (the
- * first word of a line); otherwise only capitals count.
+ * The level word of the bytes `b[a, e)`, or undefined. `first` admits `error`/`Error` besides
+ * `ERROR` (the first word of a line); otherwise only capitals count.
  */
-export function wordLevel(s: string, a: number, b: number, first: boolean): Level | undefined {
-  const n = b - a;
-  if (n < 3 || n > 13 || PAIRS[((s.charCodeAt(a) & 31) << 5) | (s.charCodeAt(a + 1) & 31)] === 0) return undefined;
-  const word = s.slice(a, b);
+export function wordLevel(b: Uint8Array, a: number, e: number, first: boolean): Level | undefined {
+  const n = e - a;
+  if (n < 3 || n > 13 || PAIRS[(((b[a] as number) & 31) << 5) | ((b[a + 1] as number) & 31)] === 0) return undefined;
+  const word = asciiWord(b, a, e);
   return CAPS.get(word) ?? (first ? FIRST.get(word) : undefined);
 }
 
 /** The level of a value's leading letters (`"INFO"`, `WARN+2`, `"Information"`), any usual case. */
-export function valueLevel(s: string, a: number, end: number): Level | undefined {
-  let b = a;
-  while (b < end && b - a <= 13 && isLetter(s.charCodeAt(b))) b++;
-  if (b === a || b - a > 13) return undefined;
-  const word = s.slice(a, b);
+export function valueLevel(b: Uint8Array, a: number, end: number): Level | undefined {
+  let e = a;
+  while (e < end && e - a <= 13 && isLetter(b[e] as number)) e++;
+  if (e === a || e - a > 13) return undefined;
+  const word = asciiWord(b, a, e);
   return VALUES.get(word) ?? VALUES.get(word.toLowerCase());
 }
