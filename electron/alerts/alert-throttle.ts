@@ -12,12 +12,6 @@ const NODE_TIMERS: Timers = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
-/** One event as the throttle sees it.
-export interface ThrottledEvent<T> {
-  key: string;
-  payload: T;
-}
-
 /** Options of {@link AlertThrottle}. */
 export interface AlertThrottleOptions {
   /** The window, ms. Default 60,000. */

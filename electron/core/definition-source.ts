@@ -7,8 +7,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { loadAlertRules, type AlertRule } from '../alerts';
-import { loadStoreLimits, type StoreLimits } from './store-limits';
+import { loadAlertRules, parseAlertRules, type AlertRule } from '../alerts';
+import { parseStoreLimits, type StoreLimits } from './store-limits';
 import { loadConfig, loadProcfile, type ProcessDefinition } from '../supervisor';
 import { demoConfigPath } from './demo-set';
 
@@ -41,10 +41,12 @@ export function resolveDefinitions(options: DefinitionChoice): ChosenDefinitions
   if (options.config) {
     const path = resolve(options.cwd, options.config);
     mustExist(path, `--config ${options.config}`);
-    const named = procfileNamedBy(path);
+    // Read once here for the sections the supervisor does not own (loadConfig validates the file).
+    const doc = configDoc(path);
+    const named = procfileNamedBy(doc, path);
     if (named) mustExist(named.path, `${path} names "procfile: ${named.value}"`);
     const definitions = loadConfig(path);
-    return { source: configSource(path, named?.path, options.appRoot), definitions, alerts: loadAlertRules(path), store: loadStoreLimits(path) };
+    return { source: configSource(path, named?.path, options.appRoot), definitions, alerts: parseAlertRules(doc?.alerts, path), store: parseStoreLimits(doc?.store, path) };
   }
   if (options.procfile) {
     const path = resolve(options.cwd, options.procfile);
@@ -65,15 +67,20 @@ function configSource(path: string, procfile: string | undefined, appRoot: strin
   return existsSync(beside) ? `${path} (not ${beside}: name it with "procfile:" to use it too)` : path;
 }
 
-/** The config file's `procfile:` value and its resolved path, when it has a usable one (loadConfig reports the rest). */
-function procfileNamedBy(configPath: string): { value: string; path: string } | undefined {
+/** The config file's top-level map, or undefined when it does not parse as one (loadConfig says why). */
+function configDoc(configPath: string): Record<string, unknown> | undefined {
   try {
-    const doc = parseYaml(readFileSync(configPath, 'utf8')) as { procfile?: unknown } | null;
-    const value = doc && typeof doc === 'object' ? doc.procfile : undefined;
-    return typeof value === 'string' && value !== '' ? { value, path: resolve(dirname(configPath), value) } : undefined;
+    const doc: unknown = parseYaml(readFileSync(configPath, 'utf8'));
+    return doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The config's `procfile:` value and its resolved path, when it has a usable one (loadConfig reports the rest). */
+function procfileNamedBy(doc: Record<string, unknown> | undefined, configPath: string): { value: string; path: string } | undefined {
+  const value = doc?.procfile;
+  return typeof value === 'string' && value !== '' ? { value, path: resolve(dirname(configPath), value) } : undefined;
 }
 
 function mustExist(path: string, who: string): void {

@@ -11,8 +11,6 @@
  * Sizes are whole numbers of bytes: nothing else in the config reads sizes, so there is no unit
  * syntax to share. A floor keeps a typo (`64` for 64 MiB) from turning every write into an eviction.
  */
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { DefinitionError, isRecord } from '../supervisor/definition-basics';
 
 /** The caps given in the config; a missing one keeps the store's default. */
@@ -41,15 +39,4 @@ export function parseStoreLimits(raw: unknown, file: string): StoreLimits {
     limits[key as (typeof KEYS)[number]] = value;
   }
   return limits;
-}
-
-/** Read the `store` section of a config file (YAML or JSON). Throws {@link DefinitionError}. */
-export function loadStoreLimits(configPath: string): StoreLimits {
-  let doc: unknown;
-  try {
-    doc = parseYaml(readFileSync(configPath, 'utf8'));
-  } catch (err) {
-    throw new DefinitionError(`${configPath}: not valid YAML or JSON: ${(err as Error).message}`);
-  }
-  return parseStoreLimits(isRecord(doc) ? doc.store : undefined, configPath);
 }

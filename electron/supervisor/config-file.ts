@@ -30,7 +30,7 @@ import { checkDependencies } from './dependency-graph';
 import { DefinitionError, validateDefinition, validateEnv, type ProcessDefinition } from './process-definition';
 import { loadProcfile } from './procfile';
 
-// `alerts` is read by electron/alerts (loadAlertRules), `store` by electron/core/store-limits.ts; here they are only allowed.
+// `alerts` and `store` are read by electron/core/definition-source.ts (parseAlertRules, parseStoreLimits); here they are only allowed.
 const TOP_KEYS = new Set(['procfile', 'env', 'processes', 'alerts', 'store']);
 
 /** Options of {@link loadConfig}. */
