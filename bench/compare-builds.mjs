@@ -12,6 +12,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { TOKEN } from './contenders.mjs';
+import { median } from './lib/figures.mjs';
 import { ROOT, startServer } from './lib/processes.mjs';
 import { openSession } from './lib/session.mjs';
 
@@ -40,10 +41,6 @@ for (const [side, root] of Object.entries(builds)) {
   }
 }
 const contender = (root) => ({ client: 'hub', gc: false, start: () => startServer(process.execPath, ['--expose-gc', resolve(root, 'out/main/bench.js'), '--token', TOKEN]) });
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const show = (x) => (x >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2));
 
 console.log(`this: ${ROOT}\nother: ${other}\n${rounds} rounds, alternating\n`);

@@ -33,7 +33,7 @@ export function logfmtLevel(b: Uint8Array, i: number, end: number): Level | unde
   return undefined;
 }
 
-/** The first `c` in `b[i, end)`, or -1. */
+/** The first `c` in `b[i, end)`, or -1. Not `b.indexOf`: past `end` the head holds older lines' bytes. */
 function indexOfByte(b: Uint8Array, c: number, i: number, end: number): number {
   for (; i < end; i++) if (b[i] === c) return i;
   return -1;
