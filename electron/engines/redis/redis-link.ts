@@ -102,7 +102,7 @@ export class RedisLink {
     return this.options.url.redact(text);
   }
 
-  /** Connect both connections and check the Redis; rejects with a message a user can act on (never the password). */
+  /** Connect the three connections and check the Redis; rejects with a message a user can act on (never the password). */
   async start(): Promise<void> {
     try {
       await Promise.all([this.command.connect(), this.control.connect(), this.subscriber.connect()]);
