@@ -12,6 +12,10 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      // zod is bundled (tree-shaken) rather than loaded whole from node_modules: the hub's heap at
+      // rest was 10.5 MB against round one's 4.7, every full collection walks it, and its pauses set
+      // the 10,000/s latency's p99 (bench/README.md, "What the profiles show").
+      externalizeDeps: { exclude: ['zod'] },
       sourcemap,
       rolldownOptions: {
         input: {

@@ -5,7 +5,6 @@
  * out/main/bench.js (the `bench` input); run with `node --expose-gc out/main/bench.js --token T`.
  * Prints "listening <port>".
  */
-import { createRedisNodes } from '../electron/engines/redis';
 import { serveHub } from '../electron/http/hub-server';
 import { Hub } from '../electron/hub/hub';
 import { handleBenchRequest } from './servers/publish-loop.mjs';
@@ -17,7 +16,8 @@ const arg = (name: string): string | undefined => {
 const token = arg('--token') ?? 'bench-token-0123456789abcdef0123';
 // `--engine redis://… --node NAME` (the nodes scenario): the hub on the Redis engine, one node of several.
 const engineUrl = arg('--engine');
-const engine = engineUrl ? createRedisNodes(engineUrl, arg('--node') ?? 'bench').engine : undefined;
+// Loaded only then, as serve does (core/switchyard-app.ts).
+const engine = engineUrl ? (await import('../electron/engines/redis')).createRedisNodes(engineUrl, arg('--node') ?? 'bench').engine : undefined;
 // The bench measures delivery, so inbound abuse limits (irrelevant here) stay at their defaults.
 const hub = new Hub({ tokens: { [token]: 'bench' }, ...(engine ? { engine } : {}) });
 await hub.ready();

@@ -7,7 +7,6 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { nodeNameFromHost, type AlertEvent, type Role } from '../../shared/protocol';
 import { Alerting, defaultAlertRules } from '../alerts';
-import { createRedisNodes } from '../engines/redis';
 import { secret } from '../hub/auth';
 import { checkHost } from '../hub/http-guard';
 import { Hub } from '../hub/hub';
@@ -116,7 +115,9 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
   // On a shared engine every process is `<id>@<node>` and methods about another node's process go
   // there: the router stands between the hub and everything that speaks of processes.
   const node = options.engine ? (options.node ?? nodeNameFromHost(hostname())) : undefined;
-  const parts = options.engine && node ? createRedisNodes(options.engine, node) : undefined;
+  // Loaded only for a shared engine: the Redis client is 2.4 MB of heap that a single node would
+  // carry for nothing, and that every full collection of the hub's old generation walks.
+  const parts = options.engine && node ? (await import('../engines/redis')).createRedisNodes(options.engine, node) : undefined;
   // Alerts name their process `<id>@<node>` from the start, so the channel, the native
   // notifications and the webhooks all carry the same alert.
   const alerting = new Alerting({ rules: alerts ?? defaultAlertRules(), webhook: { log: options.log }, ...(node !== undefined ? { node } : {}) });
