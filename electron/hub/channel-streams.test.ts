@@ -65,4 +65,26 @@ describe('ChannelStreams position check', () => {
       streams.close();
     }
   });
+
+  it('reads nothing from history while the intake is held: what the engine holds back arrives once, in order, after', async () => {
+    const heldBack: (() => void)[] = [];
+    const engine = lossyEngine(20, (hand) => heldBack.push(hand));
+    const streams = new ChannelStreams({ engine, pinned: () => false, positionCheckMs: engine.positionCheckMs, onEngineError: () => {} });
+    await engine.start({ publications: streams.intake });
+    const { seqs, subscriber } = collect();
+    await streams.join('x', subscriber).ready;
+    streams.holdIntake(true);
+    for (let i = 1; i <= 5; i++) await engine.publish('x', [msg(i)], { retention: TINY });
+    try {
+      // Ten checks' worth of silence: without the hold, the check fills all five from history.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(seqs).toEqual([]);
+      streams.holdIntake(false);
+      for (const hand of heldBack.splice(0)) hand();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(seqs).toEqual([1, 2, 3, 4, 5]);
+    } finally {
+      streams.close();
+    }
+  });
 });

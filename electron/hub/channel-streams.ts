@@ -64,6 +64,7 @@ const FILL_LIMIT = 1000;
 export class ChannelStreams {
   private readonly streams = new Map<string, StreamState>();
   private checkTimer: NodeJS.Timeout | undefined;
+  private intakeHeld = false;
 
   constructor(private readonly options: ChannelStreamsOptions) {}
 
@@ -113,6 +114,16 @@ export class ChannelStreams {
     if (stream.epoch === undefined || stream.filling) stream.waiting.push({ epoch, pubs });
     else this.process(stream, epoch, pubs);
   };
+
+  /**
+   * The engine holds back publications (the hub is congested, see ChannelEngine.holdIntake):
+   * their silence is no loss, so the position check waits, and starts over once they flow again.
+   */
+  holdIntake(held: boolean): void {
+    this.intakeHeld = held;
+    if (held) return;
+    for (const stream of this.streams.values()) stream.checkTarget = undefined;
+  }
 
   /** Stop the position check; the engine subscriptions go with the engine. */
   close(): void {
@@ -229,12 +240,13 @@ export class ChannelStreams {
         this.checkTimer = undefined;
         return;
       }
+      if (this.intakeHeld) return;
       for (const stream of this.streams.values()) {
         if (stream.epoch === undefined || stream.filling) continue;
         this.options.engine
           .history(stream.name, { since: 0, limit: 0 })
           .then((page) => {
-            if (stream.closed || stream.filling || stream.epoch === undefined) return;
+            if (stream.closed || stream.filling || stream.epoch === undefined || this.intakeHeld) return;
             if (page.position.epoch !== stream.epoch) return this.newLife(stream, page.position, []);
             // Lost is what was in the engine one check ago, has still not arrived, and nothing else
             // arrived meanwhile: publications that keep coming are on their way (a busy node reads

@@ -1,6 +1,7 @@
 // Outbound delivery: queues, batching, backpressure, slow consumers, and the seed's own Go client.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Message } from '../../shared/protocol';
 import { CloseCode, type Hub, type HubOptions } from './hub';
+import { MemoryEngine } from './memory-engine';
 import { startHub, TestClient, TOKEN, until } from './test-helpers';
 
 let hubs: Hub[] = [];
@@ -148,16 +150,21 @@ describe('ClientConnection delivery', () => {
     sockets.push(v1.ws, plain.ws);
   });
 
-  it('reports congestion while a lot is queued and fires onDrain once it is written', async () => {
-    // An operator past half its queue holds the producers until it is under a quarter.
-    const { hub, url } = await setup({ maxQueueBytes: 1024 * 1024 });
+  it('reports congestion while a lot is queued and fires onDrain once it is written; the engine holds its intake meanwhile', async () => {
+    // An operator past half its queue holds the producers until it is under a quarter, and the
+    // engine (a shared one: other nodes' producers are not held) stops taking their publications.
+    const holds: boolean[] = [];
+    const engine = Object.assign(new MemoryEngine(), { holdIntake: (held: boolean) => holds.push(held) });
+    const { hub, url } = await setup({ maxQueueBytes: 1024 * 1024, engine });
     const c = await TestClient.open(url);
     sockets.push(c.ws);
     await c.subscribe('process:big');
     for (let i = 0; i < 4000; i++) void hub.sendProcessOutput('big', 'z'.repeat(100), 'stdout');
     expect(hub.isCongested()).toBe(true);
+    expect(holds).toEqual([true]);
     await new Promise<void>((resolve) => hub.onDrain(resolve));
     expect(hub.isCongested()).toBe(false);
+    expect(holds).toEqual([true, false]);
   });
 });
 
@@ -172,6 +179,33 @@ const seedSkip =
       : !existsSync('/usr/share/gocode/src/github.com/gorilla/websocket')
         ? 'skipped: gorilla/websocket not installed (golang-github-gorilla-websocket-dev)'
         : '';
+
+describe('ClientConnection writes', () => {
+  it("writes a plain client's queued frames with one system call per flush, not one per frame", async () => {
+    const { hub, url } = await setup();
+    const plain = await TestClient.open(url);
+    sockets.push(plain.ws);
+    await plain.subscribe('many');
+    // The server's side of each connection is a net.Socket with a `server`; count its writes.
+    const proto = Socket.prototype as unknown as Record<'_write' | '_writev', (this: Socket & { server?: unknown }, ...args: unknown[]) => void>;
+    const original = { _write: proto._write, _writev: proto._writev };
+    let writes = 0;
+    for (const name of ['_write', '_writev'] as const) {
+      proto[name] = function (...args) {
+        if (this.server) writes++;
+        return original[name].apply(this, args);
+      };
+    }
+    try {
+      for (let i = 0; i < 500; i++) void hub.publish('many', { type: 'event', data: i });
+      await plain.waitFor((m) => m.data === 499);
+    } finally {
+      Object.assign(proto, original);
+    }
+    expect(plain.frames).toBeGreaterThanOrEqual(500); // one message per frame: a plain client
+    expect(writes).toBeLessThan(20);
+  });
+});
 
 describe('interop with the seed', () => {
   (seedSkip ? it.skip : it)(seedSkip || "the seed's Go client receives a burst of 1,000 messages complete", async () => {

@@ -36,6 +36,7 @@ export class Congestion {
   released = 0;
   private congested = false;
   private listeners: (() => void)[] = [];
+  private readonly changeListeners: ((congested: boolean) => void)[] = [];
   private readonly holders = new Set<PressureSource>();
   private readonly penalties = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
@@ -51,6 +52,11 @@ export class Congestion {
   onDrain(listener: () => void): void {
     if (this.congested) this.listeners.push(listener);
     else setImmediate(listener);
+  }
+
+  /** Hear of every change of {@link isCongested}, as it happens. */
+  onChange(listener: (congested: boolean) => void): void {
+    this.changeListeners.push(listener);
   }
 
   /** A client past half its queue asks to hold producers; refused for viewers and penalised identities. */
@@ -99,9 +105,12 @@ export class Congestion {
   }
 
   private update(): void {
-    if (!this.congested && this.holders.size > 0) this.congested = true;
-    else if (this.congested && this.holders.size === 0) {
+    if (!this.congested && this.holders.size > 0) {
+      this.congested = true;
+      for (const listener of this.changeListeners) listener(true);
+    } else if (this.congested && this.holders.size === 0) {
       this.congested = false;
+      for (const listener of this.changeListeners) listener(false);
       const listeners = this.listeners;
       this.listeners = [];
       if (listeners.length > 0) setImmediate(() => listeners.forEach((l) => l()));

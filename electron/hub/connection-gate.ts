@@ -121,7 +121,7 @@ export class ConnectionGate {
     const id = `${this.idPrefix}-${++this.nextId}`;
     const remote = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
     const identity = { userId: auth.userId ?? 'anonymous', role: auth.role ?? 'viewer', claims: auth.claims ?? {}, remote, sessionExpiresAt: auth.expiresAt };
-    const client = new ClientConnection(ws, id, identity, this.connectionLimits, owner, options.rateLimit);
+    const client = new ClientConnection(ws, req.socket, id, identity, this.connectionLimits, owner, options.rateLimit);
     this.clients.set(id, client);
     counters.connections++;
     ws.on('message', (data, isBinary) => {

@@ -127,6 +127,13 @@ export interface ChannelEngine {
    * ms: for engines whose publications may be lost in transit; 0 when they never are.
    */
   readonly positionCheckMs: number;
+  /**
+   * A local client that may hold the producers is catching up (congestion.ts): stop taking other
+   * nodes' publications until released, so that they wait in the engine (Redis's buffer for this
+   * node) rather than in that client's queue, which would pass its bound and cut it. Engines of
+   * one node leave it out: their producers are this node's, already held.
+   */
+  holdIntake?(held: boolean): void;
   /** The engine's health now. */
   health(): EngineHealth;
   /** What it dropped on purpose. */

@@ -82,6 +82,11 @@ export class Hub implements HubApi {
     this.started = this.engine.start({ publications: this.streams.intake });
     this.started.catch((err: unknown) => this.engineError(err));
     this.congestion = new Congestion({ stallMs: this.limits.holdStallMs, penaltyMs: this.limits.holdPenaltyMs });
+    // Other nodes' producers are not held by this node's clients: their publications wait in the engine instead.
+    this.congestion.onChange((held) => {
+      this.streams.holdIntake(held);
+      this.engine.holdIntake?.(held);
+    });
     this.methods = new MethodRegistry({ onInternalError: options.onMethodError, onCall: options.onMethodCall });
     const owner: ConnectionOwner = {
       queued: (delta) => this.queued(delta),

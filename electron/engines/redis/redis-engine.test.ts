@@ -153,6 +153,21 @@ describe.skipIf(REDIS_MISSING !== undefined)(`Redis engine${REDIS_MISSING ? ` (s
     expect((await listener.history(x, { since: 0, limit: 100 })).publications.map((p) => p.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });
 
+  it('holds its intake: publications of another node wait in Redis while held, then arrive in order, once', async () => {
+    const channel = fresh('held');
+    const got: number[] = [];
+    const writer = await started(engineOn(server.url));
+    const reader = await started(engineOn(server.url), { publications: (c, _e, pubs) => c === channel && got.push(...pubs.map((p) => p.seq)) });
+    await reader.subscribe(channel);
+    reader.holdIntake(true);
+    for (let i = 1; i <= 200; i++) await writer.publish(channel, [msg(`m${i}`)], { retention: BIG });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(got).toEqual([]);
+    reader.holdIntake(false);
+    await until(() => got.length >= 200, 'the held publications');
+    expect(got).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+  });
+
   it('applies a retried publish once: same writer, incarnation and counter change nothing', async () => {
     const redis = new Redis({ port: server.port, lazyConnect: true });
     await redis.connect();

@@ -235,6 +235,10 @@ export class RedisEngine implements ChannelEngine {
     this.queue.onRelief(listener);
   }
 
+  holdIntake(held: boolean): void {
+    this.link.holdSubscriber(held);
+  }
+
   health(): EngineHealth {
     const reason = this.link.reason();
     return {

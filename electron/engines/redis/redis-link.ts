@@ -12,6 +12,7 @@
  * publish queue retries; a publish retried after it was applied changes nothing, see the scripts).
  */
 import { Redis } from 'ioredis';
+import type { Socket as NetStream } from 'node:net';
 import { RedisKeys } from './redis-keys';
 import { checkRedisSafety } from './redis-safety';
 import type { EngineUrl } from './redis-url';
@@ -174,6 +175,19 @@ export class RedisLink {
     if (!this.handlers.delete(channel)) return;
     if (this.subscriber.status !== 'ready') return; // a reconnect subscribes only what is listened to
     await this.subscriber.unsubscribe(channel).catch(() => {});
+  }
+
+  /**
+   * Stop reading the pub/sub connection, or go on: what it carries waits in Redis's output buffer
+   * for this node (its pub/sub limit, 32 MB by default, cuts the connection past it, and the
+   * engine then catches up from history) and in the kernel's. Node requests and announcements
+   * wait too. Applies to the connection of the moment: a reconnect starts reading again, as its
+   * catch-up must.
+   */
+  holdSubscriber(held: boolean): void {
+    const stream = this.subscriber.stream as NetStream | undefined;
+    if (held) stream?.pause();
+    else stream?.resume();
   }
 
   /** Hear of every reconnect of the subscriber, once its channels are subscribed again. */
