@@ -305,7 +305,7 @@ export class Hub implements HubApi {
         onError: (err) => this.engineError(err),
       });
       sub.attach(this.streams.join(channel, sub));
-      client.subscriptions.set(channel, sub);
+      client.addSubscription(channel, sub);
       if (channel === HUB_STATS_CHANNEL) this.statsTimer ??= setInterval(this.publishStats, this.limits.statsIntervalMs).unref();
     }
     const subscription = sub;
@@ -321,7 +321,7 @@ export class Hub implements HubApi {
     const sub = client.subscriptions.get(channel);
     if (!sub) return;
     sub.cancel();
-    client.subscriptions.delete(channel);
+    client.removeSubscription(channel);
     this.streams.leave(channel, sub);
   }
 
