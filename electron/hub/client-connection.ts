@@ -13,6 +13,7 @@ import type { WebSocket } from 'ws';
 import type { Message, Role, SubscribedData } from '../../shared/protocol';
 import type { PressureSource } from './congestion';
 import { TokenBucket, type RateLimitOptions } from './rate-limit';
+import { TurnQueue } from './turn-queue';
 import type { Subscription, SubscriptionClient } from './subscription';
 
 /** The outbound limits of a connection. */
@@ -250,24 +251,13 @@ export class ClientConnection implements SubscriptionClient, PressureSource {
     }
     if (!this.scheduled && !this.waiting) {
       this.scheduled = true;
-      ClientConnection.schedule(this);
+      ClientConnection.flushes.add(this);
     }
   }
 
-  // Connections with something to write, flushed together in one immediate a turn for the whole
-  // process, rather than an immediate and a bound flush function for each connection (the
-  // function alone was 56 bytes of every idle connection).
-  private static dirty: ClientConnection[] = [];
-
-  private static schedule(client: ClientConnection): void {
-    if (ClientConnection.dirty.push(client) === 1) setImmediate(ClientConnection.flushDirty);
-  }
-
-  private static flushDirty(this: void): void {
-    const clients = ClientConnection.dirty;
-    ClientConnection.dirty = [];
-    for (const client of clients) client.flush();
-  }
+  // One immediate a turn flushes every connection with something to write, rather than an
+  // immediate and a bound flush function for each (the function alone was 56 bytes of every idle one).
+  private static readonly flushes = new TurnQueue<ClientConnection>((client) => client.flush());
 
   // Write what the socket will take now: one frame per message, or batched frames for
   // switchyard.v1 clients.
@@ -356,7 +346,7 @@ export class ClientConnection implements SubscriptionClient, PressureSource {
       this.writeTimer = undefined;
       if (!this.scheduled) {
         this.scheduled = true;
-        ClientConnection.schedule(this);
+        ClientConnection.flushes.add(this);
       }
     } else {
       this.writeTimer?.refresh();

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { AlertEvent, AuditEvent, LogLine, LogsReadParams, LogsSearchParams, ProcessInfo } from '../../shared/protocol';
 import { Alerting } from '../alerts/alerting';
 import { parseAlertRules } from '../alerts/alert-rules';
-import { createRedisNodes } from '../engines/redis';
+import { createRedisNodes, type RedisEngine } from '../engines/redis';
 import { REDIS_MISSING, RedisTestServer } from '../engines/redis/test-support/redis-test-server';
 import type { Hub } from '../hub/hub';
 import { TestClient, startHub, until } from '../hub/test-helpers';
@@ -22,6 +22,7 @@ interface TestNode {
   hub: Hub;
   url: string;
   router: NodeRouter;
+  engine: RedisEngine;
   /** Lines this node's "store" holds, oldest first (bare process ids). */
   lines: LogLine[];
   close(): Promise<void>;
@@ -57,6 +58,7 @@ describe.skipIf(REDIS_MISSING !== undefined)(`the node router${REDIS_MISSING ? `
       hub,
       url,
       router,
+      engine: parts.engine,
       lines: [],
       close: async () => {
         alerting?.close();
@@ -206,6 +208,19 @@ describe.skipIf(REDIS_MISSING !== undefined)(`the node router${REDIS_MISSING ? `
       ['eb', false, false],
     ]);
     expect(stats.clientList.every((c) => c.node === 'ea')).toBe(true);
+  });
+
+  it("a node holding its intake (an operator there catching up) still answers the other nodes' requests", async () => {
+    const a = await makeNode('ha');
+    const b = await makeNode('hb');
+    await until(() => a.router.nodes().filter((n) => n.up).length === 2, 'both nodes seen');
+    const client = await open(a);
+    b.engine.holdIntake(true); // its channels' pub/sub connection is not read now
+    try {
+      expect((await client.request('process.restart', { id: 'web@hb' })).data).toMatchObject({ id: 'web@hb', node: 'hb', pid: 4343 });
+    } finally {
+      b.engine.holdIntake(false);
+    }
   });
 
   it('refuses a second node with a name in use, and takes the name of one that was killed once its heartbeat lapsed', async () => {

@@ -1,11 +1,13 @@
 /**
- * A node's three connections to Redis: one for commands (publish scripts, history reads), one for
+ * A node's four connections to Redis: one for commands (publish scripts, history reads), one for
  * the nodes' control traffic (heartbeats, node records, RPC: on a connection of its own so that a
  * flood of publishes queued on the first cannot delay a heartbeat past its TTL and make a live
- * node look gone), and one in subscriber mode (pub/sub delivers every channel's publications,
- * node announcements and RPC through it). The connections must succeed at start, and the Redis
- * must pass the safety check (redis-safety.ts); after that all reconnect for ever, the subscriber resubscribes every
- * pub/sub channel, and listeners hear of each reconnect so that they can look for what was lost.
+ * node look gone), and two in subscriber mode: one for the channels' publications, which the hub
+ * may stop reading while a local client catches up (holdSubscriber), and one for the nodes'
+ * announcements and requests, which must not wait for it. The connections must succeed at start,
+ * and the Redis must pass the safety check (redis-safety.ts); after that all reconnect for ever,
+ * the subscribers subscribe their pub/sub channels again, and listeners hear of each reconnect so
+ * that they can look for what was lost.
  *
  * Commands never wait in ioredis's queues: with the connection down they fail at once, and an
  * answer lost with a connection fails too. Whoever sends decides what to retry (the engine's
@@ -39,15 +41,17 @@ export class RedisLink {
   readonly command: Redis;
   /** The nodes' heartbeats, records and RPC (see the file comment). */
   readonly control: Redis;
-  /** Pub/sub only. */
+  /** Pub/sub: the channels' publications. */
   readonly subscriber: Redis;
-  private readonly handlers = new Map<string, MessageHandler>();
+  /** Pub/sub: node announcements and requests. */
+  readonly nodeSubscriber: Redis;
+  private readonly handlers = new Map<Redis, Map<string, MessageHandler>>();
   private readonly reconnectListeners: (() => void)[] = [];
   private readonly statusListeners: (() => void)[] = [];
   private started = false;
   private closed = false;
   private lastError: string | undefined;
-  private subscriberReadyOnce = false;
+  private readonly readyOnce = new Set<Redis>();
   private commandReadyOnce = false;
 
   constructor(private readonly options: RedisLinkOptions) {
@@ -70,20 +74,25 @@ export class RedisLink {
     this.command = new Redis({ ...common, enableAutoPipelining: true, commandTimeout: options.commandTimeoutMs ?? 10_000, connectionName: 'switchyard-cmd' });
     this.control = new Redis({ ...common, commandTimeout: options.commandTimeoutMs ?? 10_000, connectionName: 'switchyard-ctl' });
     this.subscriber = new Redis({ ...common, connectionName: 'switchyard-sub' });
-    for (const connection of [this.command, this.control, this.subscriber]) {
+    this.nodeSubscriber = new Redis({ ...common, connectionName: 'switchyard-nodes' });
+    for (const connection of this.connections()) {
       connection.on('error', (err: Error) => {
         this.lastError = url.redact(err.message);
       });
       for (const status of ['ready', 'close', 'reconnecting', 'end']) connection.on(status, () => this.statusChanged());
     }
-    this.subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => this.handlers.get(channel.toString())?.(message));
-    this.subscriber.on('ready', () => {
-      if (!this.subscriberReadyOnce) {
-        this.subscriberReadyOnce = true;
-        return;
-      }
-      void this.resubscribe();
-    });
+    for (const pubsub of [this.subscriber, this.nodeSubscriber]) {
+      const handlers = new Map<string, MessageHandler>();
+      this.handlers.set(pubsub, handlers);
+      pubsub.on('messageBuffer', (channel: Buffer, message: Buffer) => handlers.get(channel.toString())?.(message));
+      pubsub.on('ready', () => {
+        if (!this.readyOnce.has(pubsub)) {
+          this.readyOnce.add(pubsub);
+          return;
+        }
+        void this.resubscribe(pubsub);
+      });
+    }
     this.command.on('ready', () => {
       if (!this.commandReadyOnce) {
         this.commandReadyOnce = true;
@@ -103,10 +112,10 @@ export class RedisLink {
     return this.options.url.redact(text);
   }
 
-  /** Connect the three connections and check the Redis; rejects with a message a user can act on (never the password). */
+  /** Connect the four connections and check the Redis; rejects with a message a user can act on (never the password). */
   async start(): Promise<void> {
     try {
-      await Promise.all([this.command.connect(), this.control.connect(), this.subscriber.connect()]);
+      await Promise.all(this.connections().map((c) => c.connect()));
     } catch (err) {
       this.closeNow();
       // ioredis rejects with "Connection is closed." where the socket's own error says why (a certificate, a refused port).
@@ -124,7 +133,7 @@ export class RedisLink {
     this.started = true;
   }
 
-  /** Both connections are ready. */
+  /** The command and channel connections are ready (the engine's health). */
   up(): boolean {
     return !this.closed && this.command.status === 'ready' && this.subscriber.status === 'ready';
   }
@@ -159,30 +168,36 @@ export class RedisLink {
     return this.reason() ?? `Redis at ${this.display} unreachable (commands: ${this.redact(message)}); reconnecting`;
   }
 
-  /** Receive a pub/sub channel's messages (one handler per channel). */
-  async listen(channel: string, handler: MessageHandler): Promise<void> {
-    this.handlers.set(channel, handler);
+  /**
+   * Receive a pub/sub channel's messages (one handler per channel), on the channels' connection
+   * or, for node traffic, on the nodes' one.
+   */
+  async listen(channel: string, handler: MessageHandler, on: 'channels' | 'nodes' = 'channels'): Promise<void> {
+    const pubsub = this.pubsubFor(on);
+    const handlers = this.handlers.get(pubsub) as Map<string, MessageHandler>;
+    handlers.set(channel, handler);
     try {
-      await this.subscriber.subscribe(channel);
+      await pubsub.subscribe(channel);
     } catch (err) {
-      this.handlers.delete(channel);
+      handlers.delete(channel);
       throw new Error(this.redact(`subscribe failed: ${(err as Error).message}`));
     }
   }
 
   /** Stop receiving a pub/sub channel. */
-  async unlisten(channel: string): Promise<void> {
-    if (!this.handlers.delete(channel)) return;
-    if (this.subscriber.status !== 'ready') return; // a reconnect subscribes only what is listened to
-    await this.subscriber.unsubscribe(channel).catch(() => {});
+  async unlisten(channel: string, on: 'channels' | 'nodes' = 'channels'): Promise<void> {
+    const pubsub = this.pubsubFor(on);
+    if (!this.handlers.get(pubsub)?.delete(channel)) return;
+    if (pubsub.status !== 'ready') return; // a reconnect subscribes only what is listened to
+    await pubsub.unsubscribe(channel).catch(() => {});
   }
 
   /**
    * Stop reading the pub/sub connection, or go on: what it carries waits in Redis's output buffer
    * for this node (its pub/sub limit, 32 MB by default, cuts the connection past it, and the
    * engine then catches up from history) and in the kernel's. Node requests and announcements
-   * wait too. Applies to the connection of the moment: a reconnect starts reading again, as its
-   * catch-up must.
+   * go on (their own connection). Applies to the connection of the moment: a reconnect starts
+   * reading again, as its catch-up must.
    */
   holdSubscriber(held: boolean): void {
     const stream = this.subscriber.stream as NetStream | undefined;
@@ -190,7 +205,7 @@ export class RedisLink {
     else stream?.resume();
   }
 
-  /** Hear of every reconnect of the subscriber, once its channels are subscribed again. */
+  /** Hear of every reconnect of a subscriber, once its channels are subscribed again. */
   onReconnect(listener: () => void): void {
     this.reconnectListeners.push(listener);
   }
@@ -200,28 +215,34 @@ export class RedisLink {
     this.statusListeners.push(listener);
   }
 
-  /** Close both connections; safe to call twice. */
+  /** Close every connection; safe to call twice. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([this.command, this.control, this.subscriber].map((c) => c.quit().catch(() => c.disconnect())));
+    await Promise.all(this.connections().map((c) => c.quit().catch(() => c.disconnect())));
     this.closeNow();
+  }
+
+  private connections(): Redis[] {
+    return [this.command, this.control, this.subscriber, this.nodeSubscriber];
+  }
+
+  private pubsubFor(on: 'channels' | 'nodes'): Redis {
+    return on === 'nodes' ? this.nodeSubscriber : this.subscriber;
   }
 
   private closeNow(): void {
     this.closed = true;
-    this.command.disconnect();
-    this.control.disconnect();
-    this.subscriber.disconnect();
+    for (const connection of this.connections()) connection.disconnect();
   }
 
-  private async resubscribe(): Promise<void> {
-    const channels = [...this.handlers.keys()];
+  private async resubscribe(pubsub: Redis): Promise<void> {
+    const channels = [...(this.handlers.get(pubsub)?.keys() ?? [])];
     try {
-      if (channels.length > 0) await this.subscriber.subscribe(...channels);
+      if (channels.length > 0) await pubsub.subscribe(...channels);
     } catch (err) {
       this.lastError = this.redact((err as Error).message);
-      this.subscriber.disconnect(true); // try again from a fresh connection
+      pubsub.disconnect(true); // try again from a fresh connection
       return;
     }
     this.statusChanged();

@@ -89,9 +89,9 @@ export class RedisNodes implements NodeNetwork {
     this.state = state;
     this.serveRequest = serve;
     const keys = this.link.keys;
-    await this.link.listen(keys.rpc(this.self), (m) => this.onRequest(m));
-    await this.link.listen(keys.rpcReply(this.self), (m) => this.onReply(m));
-    await this.link.listen(keys.nodesChanged(), (m) => this.onAnnounced(m.toString()));
+    await this.link.listen(keys.rpc(this.self), (m) => this.onRequest(m), 'nodes');
+    await this.link.listen(keys.rpcReply(this.self), (m) => this.onReply(m), 'nodes');
+    await this.link.listen(keys.nodesChanged(), (m) => this.onAnnounced(m.toString()), 'nodes');
     this.link.onReconnect(() => {
       this.forceList = true;
       this.changed();
@@ -150,7 +150,7 @@ export class RedisNodes implements NodeNetwork {
       await this.link.control.del(keys.alive(this.self)).catch(() => {});
       await this.link.control.publish(keys.nodesChanged(), this.self).catch(() => {});
     }
-    for (const name of [keys.rpc(this.self), keys.rpcReply(this.self), keys.nodesChanged()]) await this.link.unlisten(name).catch(() => {});
+    for (const name of [keys.rpc(this.self), keys.rpcReply(this.self), keys.nodesChanged()]) await this.link.unlisten(name, 'nodes').catch(() => {});
   }
 
   // Two nodes may not share a name. A node that was killed a moment ago still holds it until its
