@@ -197,7 +197,8 @@ export class RedisLink {
    * for this node (its pub/sub limit, 32 MB by default, cuts the connection past it, and the
    * engine then catches up from history) and in the kernel's. Node requests and announcements
    * go on (their own connection). Applies to the connection of the moment: a reconnect starts
-   * reading again, as its catch-up must.
+   * reading again, as its catch-up must. A paused socket does not read its own end either, so a
+   * connection Redis cut meanwhile is found, and replaced, when the hold ends.
    */
   holdSubscriber(held: boolean): void {
     const stream = this.subscriber.stream as NetStream | undefined;
