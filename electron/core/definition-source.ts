@@ -7,9 +7,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { loadAlertRules, parseAlertRules, type AlertRule } from '../alerts';
+import { parseAlertRules, type AlertRule } from '../alerts';
 import { parseStoreLimits, type StoreLimits } from './store-limits';
-import { loadConfig, loadProcfile, type ProcessDefinition } from '../supervisor';
+import { loadProcfile, parseConfig, type ProcessDefinition } from '../supervisor';
 import { demoConfigPath } from './demo-set';
 
 export { demoConfigPath };
@@ -41,12 +41,11 @@ export function resolveDefinitions(options: DefinitionChoice): ChosenDefinitions
   if (options.config) {
     const path = resolve(options.cwd, options.config);
     mustExist(path, `--config ${options.config}`);
-    // Read once here for the sections the supervisor does not own (loadConfig validates the file).
-    const doc = configDoc(path);
+    const text = readFileSync(path, 'utf8');
+    const doc = configDoc(text);
     const named = procfileNamedBy(doc, path);
     if (named) mustExist(named.path, `${path} names "procfile: ${named.value}"`);
-    const definitions = loadConfig(path);
-    return { source: configSource(path, named?.path, options.appRoot), definitions, alerts: parseAlertRules(doc?.alerts, path), store: parseStoreLimits(doc?.store, path) };
+    return { source: configSource(path, named?.path, options.appRoot), ...fromConfig(text, doc, path) };
   }
   if (options.procfile) {
     const path = resolve(options.cwd, options.procfile);
@@ -56,7 +55,13 @@ export function resolveDefinitions(options: DefinitionChoice): ChosenDefinitions
   const local = join(options.cwd, 'Procfile');
   if (existsSync(local)) return { source: local, definitions: loadProcfile(local) };
   const demo = demoConfigPath(options.appRoot);
-  return { source: `${demo} (demo)`, definitions: loadConfig(demo), alerts: loadAlertRules(demo) };
+  const text = readFileSync(demo, 'utf8');
+  return { source: `${demo} (demo)`, ...fromConfig(text, configDoc(text), demo) };
+}
+
+/** A config file's processes (parseConfig validates the whole file) and the sections the supervisor does not own. */
+function fromConfig(text: string, doc: Record<string, unknown> | undefined, path: string): Omit<ChosenDefinitions, 'source'> {
+  return { definitions: parseConfig(text, path), alerts: parseAlertRules(doc?.alerts, path), store: parseStoreLimits(doc?.store, path) };
 }
 
 /** What the `Processes:` line says about a config file: which Procfile it read too, or which one beside it it did not. */
@@ -67,17 +72,17 @@ function configSource(path: string, procfile: string | undefined, appRoot: strin
   return existsSync(beside) ? `${path} (not ${beside}: name it with "procfile:" to use it too)` : path;
 }
 
-/** The config file's top-level map, or undefined when it does not parse as one (loadConfig says why). */
-function configDoc(configPath: string): Record<string, unknown> | undefined {
+/** A config file's top-level map, or undefined when it does not parse as one (parseConfig says why). */
+function configDoc(text: string): Record<string, unknown> | undefined {
   try {
-    const doc: unknown = parseYaml(readFileSync(configPath, 'utf8'));
+    const doc: unknown = parseYaml(text);
     return doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** The config's `procfile:` value and its resolved path, when it has a usable one (loadConfig reports the rest). */
+/** The config's `procfile:` value and its resolved path, when it has a usable one (parseConfig reports the rest). */
 function procfileNamedBy(doc: Record<string, unknown> | undefined, configPath: string): { value: string; path: string } | undefined {
   const value = doc?.procfile;
   return typeof value === 'string' && value !== '' ? { value, path: resolve(dirname(configPath), value) } : undefined;
