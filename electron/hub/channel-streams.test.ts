@@ -22,19 +22,21 @@ function lossyEngine(positionCheckMs: number, transport: (hand: () => void, pubs
   });
 }
 
-function collect(): { seqs: number[]; subscriber: StreamSubscriber } {
+/** Streams over `engine`, one subscriber of channel `x` joined; `seqs`: what it was offered. */
+async function watch(engine: ChannelEngine): Promise<{ streams: ChannelStreams; seqs: number[] }> {
+  const streams = new ChannelStreams({ engine, pinned: () => false, positionCheckMs: engine.positionCheckMs, onEngineError: () => {} });
+  await engine.start({ publications: streams.intake });
   const seqs: number[] = [];
-  return { seqs, subscriber: { offer: (s) => seqs.push(...s), newLife: () => {} } };
+  const subscriber: StreamSubscriber = { offer: (s) => seqs.push(...s), newLife: () => {} };
+  await streams.join('x', subscriber).ready;
+  return { streams, seqs };
 }
 
 describe('ChannelStreams position check', () => {
   it('waits for publications that are late rather than skipping them when history moved on', async () => {
     const late: (() => void)[] = [];
     const engine = lossyEngine(20, (hand) => late.push(hand));
-    const streams = new ChannelStreams({ engine, pinned: () => false, positionCheckMs: engine.positionCheckMs, onEngineError: () => {} });
-    await engine.start({ publications: streams.intake });
-    const { seqs, subscriber } = collect();
-    await streams.join('x', subscriber).ready;
+    const { streams, seqs } = await watch(engine);
     // Forty publications, retention five: by the time the transport hands them on, history holds
     // only the last five. The transport keeps handing them on, one every 10 ms.
     for (let i = 1; i <= 40; i++) await engine.publish('x', [msg(i)], { retention: TINY });
@@ -53,10 +55,7 @@ describe('ChannelStreams position check', () => {
     const engine = lossyEngine(20, (hand, pubs) => {
       if ((pubs[0] as Publication).seq <= 3) hand(); // 4 and 5 are lost in transit
     });
-    const streams = new ChannelStreams({ engine, pinned: () => false, positionCheckMs: engine.positionCheckMs, onEngineError: () => {} });
-    await engine.start({ publications: streams.intake });
-    const { seqs, subscriber } = collect();
-    await streams.join('x', subscriber).ready;
+    const { streams, seqs } = await watch(engine);
     for (let i = 1; i <= 5; i++) await engine.publish('x', [msg(i)], { retention: TINY });
     try {
       await until(() => seqs.length === 5, 'the lost ones, from history');
@@ -69,10 +68,7 @@ describe('ChannelStreams position check', () => {
   it('reads nothing from history while the intake is held: what the engine holds back arrives once, in order, after', async () => {
     const heldBack: (() => void)[] = [];
     const engine = lossyEngine(20, (hand) => heldBack.push(hand));
-    const streams = new ChannelStreams({ engine, pinned: () => false, positionCheckMs: engine.positionCheckMs, onEngineError: () => {} });
-    await engine.start({ publications: streams.intake });
-    const { seqs, subscriber } = collect();
-    await streams.join('x', subscriber).ready;
+    const { streams, seqs } = await watch(engine);
     streams.holdIntake(true);
     for (let i = 1; i <= 5; i++) await engine.publish('x', [msg(i)], { retention: TINY });
     try {

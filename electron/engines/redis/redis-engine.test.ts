@@ -153,14 +153,20 @@ describe.skipIf(REDIS_MISSING !== undefined)(`Redis engine${REDIS_MISSING ? ` (s
     expect((await listener.history(x, { since: 0, limit: 100 })).publications.map((p) => p.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });
 
-  it('holds its intake: publications of another node wait in Redis while held, then arrive in order, once', async () => {
-    const channel = fresh('held');
+  /** A writer, and a reader subscribed to a fresh channel with its intake held, which has published `n` there; `got`: the seqs the reader was handed. */
+  async function heldReader(base: string, n: number) {
+    const channel = fresh(base);
     const got: number[] = [];
     const writer = await started(engineOn(server.url));
     const reader = await started(engineOn(server.url), { publications: (c, _e, pubs) => c === channel && got.push(...pubs.map((p) => p.seq)) });
     await reader.subscribe(channel);
     reader.holdIntake(true);
-    for (let i = 1; i <= 200; i++) await writer.publish(channel, [msg(`m${i}`)], { retention: BIG });
+    for (let i = 1; i <= n; i++) await writer.publish(channel, [msg(`m${i}`)], { retention: BIG });
+    return { channel, got, writer, reader };
+  }
+
+  it('holds its intake: publications of another node wait in Redis while held, then arrive in order, once', async () => {
+    const { got, reader } = await heldReader('held', 200);
     await new Promise((r) => setTimeout(r, 200));
     expect(got).toEqual([]);
     reader.holdIntake(false);
@@ -169,13 +175,7 @@ describe.skipIf(REDIS_MISSING !== undefined)(`Redis engine${REDIS_MISSING ? ` (s
   });
 
   it('a held intake whose connection Redis cuts (past its pub/sub output limit) reconnects once released, and misses nothing', async () => {
-    const channel = fresh('held-cut');
-    const got: number[] = [];
-    const writer = await started(engineOn(server.url));
-    const reader = await started(engineOn(server.url), { publications: (c, _e, pubs) => c === channel && got.push(...pubs.map((p) => p.seq)) });
-    await reader.subscribe(channel);
-    reader.holdIntake(true);
-    for (let i = 1; i <= 20; i++) await writer.publish(channel, [msg(`m${i}`)], { retention: BIG });
+    const { channel, got, writer, reader } = await heldReader('held-cut', 20);
     server.cli('CLIENT', 'KILL', 'TYPE', 'pubsub'); // as Redis does past client-output-buffer-limit pubsub
     // A paused socket reads nothing, its end included: the cut is found when the hold ends.
     await new Promise((r) => setTimeout(r, 200));
@@ -186,6 +186,7 @@ describe.skipIf(REDIS_MISSING !== undefined)(`Redis engine${REDIS_MISSING ? ` (s
     await until(() => got.includes(21), 'a live publication on the new connection');
     // What pub/sub dropped is the hub's to fill from history (channel-streams.ts); the engine hands the latest.
     expect(got.at(-1)).toBe(21);
+    expect((await reader.history(channel, { since: 0, limit: 100 })).publications.map((p) => p.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
   });
 
   it('applies a retried publish once: same writer, incarnation and counter change nothing', async () => {
