@@ -158,6 +158,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
       auth: hub.auth,
       handleUpgrade: (req, socket, head) => hub.handleUpgrade(req, socket, head),
       stats: () => hub.stats(),
+      history: (query) => hub.history(query),
       metrics: () => metrics.render(),
       staticDir,
       listenHost: host,

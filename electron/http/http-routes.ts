@@ -1,6 +1,6 @@
 /**
  * The hub port's HTTP paths (CONTRACT.md, "HTTP on the hub port"): the dashboard, `/healthz`,
- * `/login`, `/api/session`, `/api/stats`, `/metrics`, and `/ws` upgrades handed to the hub. The
+ * `/login`, `/api/session`, `/api/stats`, `/api/history`, `/metrics`, and `/ws` upgrades handed to the hub. The
  * Host check runs on every request before anything else (DNS rebinding); the hub checks Origin
  * and credentials on upgrades itself.
  */
@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { SESSION_COOKIE, type ExchangedSession } from '../hub/auth';
 import { checkOrigin, rejectUpgrade } from '../hub/http-guard';
 import type { HubAuthApi } from '../hub/hub-api';
+import { HistoryQueryError, parseHistoryQuery, type HistoryAnswer, type HistoryQuery } from '../hub/history-read';
 import { loginPage } from './login-page';
 import { refusedHostText } from './refused-host';
 import { SECURITY_HEADERS, serveStatic } from './static-files';
@@ -27,6 +28,8 @@ export interface HttpRouteDeps {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** The statistics snapshot of `/api/stats`. */
   stats(): unknown;
+  /** A channel's retained history for `/api/history` (history-read.ts); absent: 404. */
+  history?(query: HistoryQuery): Promise<HistoryAnswer>;
   /** Prometheus text for `/metrics`; absent: 404. */
   metrics?(): Promise<{ contentType: string; body: string }>;
   /** The built dashboard folder; absent: no dashboard (404). */
@@ -38,6 +41,11 @@ export interface HttpRouteDeps {
   /** Count a refused request (for the statistics). */
   onRefused?(reason: 'host' | 'auth' | 'ticket'): unknown;
 }
+
+/** History answers being written at once (each up to 8 MiB). */
+const MAX_HISTORY_IN_FLIGHT = 4;
+/** A history answer its client stops reading for this long is cut. */
+const HISTORY_WRITE_TIMEOUT_MS = 30_000;
 
 /** The `request` and `upgrade` listeners of the hub's HTTP server. */
 export function createHttpRoutes(deps: HttpRouteDeps) {
@@ -62,6 +70,10 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
       case '/api/stats':
         if (!authorized(req, res)) return;
         return sendJson(res, 200, deps.stats());
+      case '/api/history':
+        if (!deps.history) return sendText(res, 404, 'Not Found');
+        if (!authorized(req, res)) return;
+        return history(deps.history, url, res);
       case '/metrics': {
         const metrics = deps.metrics;
         if (!metrics) return sendText(res, 404, 'Not Found');
@@ -98,6 +110,33 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
     res.setHeader('WWW-Authenticate', 'Bearer realm="switchyard"');
     sendText(res, 401, 'Unauthorized');
     return false;
+  }
+
+  // Each answer is up to 8 MiB held until the client reads it: a few at once, so that clients
+  // that ask and never read cannot pile up memory (the dashboard asks for one at a time).
+  let historyInFlight = 0;
+  function history(read: NonNullable<HttpRouteDeps['history']>, url: URL, res: ServerResponse): void {
+    let query: HistoryQuery;
+    try {
+      query = parseHistoryQuery(url.searchParams);
+    } catch (err) {
+      if (err instanceof HistoryQueryError) return sendJson(res, 400, { error: err.message });
+      throw err;
+    }
+    if (historyInFlight >= MAX_HISTORY_IN_FLIGHT) {
+      res.setHeader('Retry-After', '1');
+      return sendJson(res, 503, { error: `busy: ${MAX_HISTORY_IN_FLIGHT} history reads in progress` });
+    }
+    historyInFlight++;
+    res.once('close', () => historyInFlight--);
+    res.setTimeout(HISTORY_WRITE_TIMEOUT_MS, () => res.destroy());
+    read(query).then(
+      ({ body }) => {
+        res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length, 'Cache-Control': 'no-store' });
+        res.end(body);
+      },
+      (err: unknown) => sendJson(res, 503, { error: `history unavailable: ${err instanceof Error ? err.message : String(err)}` }),
+    );
   }
 
   function login(url: URL, res: ServerResponse): void {

@@ -30,6 +30,7 @@ export async function serveHub(hub: Hub, options: ServeHubOptions = {}): Promise
       auth: hub.auth,
       handleUpgrade: (req, socket, head) => hub.handleUpgrade(req, socket, head),
       stats: () => hub.stats(),
+      history: (query) => hub.history(query),
       extraRoute: options.extraRoute,
       onSocketCut: () => hub.countRefusal('unauthenticatedCut'),
       onRefused: (reason) => reason === 'host' && hub.countRefusal('hostRejected'),

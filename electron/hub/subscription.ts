@@ -36,6 +36,18 @@ export interface SubscribeFrom {
   epoch?: string;
 }
 
+/**
+ * Where a replay from `from` starts (the last `seq` not to send) and whether it loses nothing:
+ * the same for a subscribe and a read of `/api/history`. A `since` of another epoch, or one
+ * history no longer reaches, starts at the oldest retained message with `recovered: false`.
+ */
+export function resumeFrom(from: SubscribeFrom, position: StreamPosition, firstSeq: number): { cursor: number; recovered: boolean } {
+  const sameLife = (from.epoch === undefined || from.epoch === position.epoch) && from.since <= position.seq;
+  const recovered = sameLife && (from.since >= position.seq || firstSeq <= from.since + 1);
+  const cursor = sameLife ? Math.max(from.since, recovered ? from.since : firstSeq - 1) : Math.max(0, firstSeq - 1);
+  return { cursor, recovered };
+}
+
 /** Most messages and bytes of one history page. */
 export const PAGE_MESSAGES = 1000;
 export const PAGE_BYTES = 256 * 1024;
@@ -95,15 +107,10 @@ export class Subscription implements StreamSubscriber {
     const head = await this.engine.history(this.channel, { since: 0, limit: 0 });
     if (this.cancelled(generation)) return;
     const { position, firstSeq } = head;
-    let cursor: number;
-    let recovered = true;
-    if (from === undefined) {
-      cursor = this.options.latestOnSubscribe ? Math.max(0, position.seq - 1) : position.seq;
-    } else {
-      const sameLife = (from.epoch === undefined || from.epoch === position.epoch) && from.since <= position.seq;
-      recovered = sameLife && (from.since >= position.seq || firstSeq <= from.since + 1);
-      cursor = sameLife ? Math.max(from.since, recovered ? from.since : firstSeq - 1) : Math.max(0, firstSeq - 1);
-    }
+    const { cursor, recovered } =
+      from === undefined
+        ? { cursor: this.options.latestOnSubscribe ? Math.max(0, position.seq - 1) : position.seq, recovered: true }
+        : resumeFrom(from, position, firstSeq);
     this.epoch = position.epoch;
     this.lastSeq = cursor;
     this.client.sendSubscribed(this.channel, { seq: position.seq, epoch: position.epoch, recovered, ...this.options.answerExtra() });
