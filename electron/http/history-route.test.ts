@@ -20,8 +20,10 @@ async function setup(retention?: { maxMessages: number; maxBytes: number }): Pro
   return { hub, served };
 }
 
+/** A parsed answer; the tests read its fields as the contract names them. */
 interface Answer {
   status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body of any shape, checked field by field
   body: any;
   headers: Record<string, string | string[] | undefined>;
 }

@@ -5,13 +5,11 @@
  * over HTTP (Chromium 156 here: 450–650 ms against 150–200), so the dashboard loads a process's
  * retained lines here and subscribes from the last `seq` it got (bench/README.md).
  */
-import { channelNameError } from '../../shared/protocol';
+import { channelNameError, HISTORY_MAX_MESSAGES, type HistoryHead } from '../../shared/protocol';
 import type { ChannelEngine, Publication } from './engine';
 import { resumeFrom, type SubscribeFrom } from './subscription';
 import { framesOf } from './wire-frame';
 
-/** Most messages of one answer, and the default. */
-export const HISTORY_MAX_MESSAGES = 10_000;
 /** Most payload bytes of one answer (past it, `more` is true and the caller reads on from the last `seq`). */
 export const HISTORY_MAX_BYTES = 8 * 1024 * 1024;
 
@@ -59,11 +57,7 @@ function wholeNumber(name: string, text: string, max: number): number {
   return value;
 }
 
-/**
- * `{"channel","epoch","seq","firstSeq","recovered","more","messages":[…]}`: `seq` is the channel's
- * latest, `messages` the retained ones after `since` (each the wire message, `seq` included),
- * oldest first; `more` says the limit cut the answer short.
- */
+/** The answer: a {@link HistoryHead} with `messages`, the wire messages after `since` (`seq` included), oldest first. */
 export async function readHistory(engine: ChannelEngine, query: HistoryQuery): Promise<HistoryAnswer> {
   const limit = query.limit ?? HISTORY_MAX_MESSAGES;
   const from: SubscribeFrom = { since: query.since ?? 0, epoch: query.epoch };
@@ -74,15 +68,15 @@ export async function readHistory(engine: ChannelEngine, query: HistoryQuery): P
   if (cursor !== from.since) page = await read(cursor);
   const { position, firstSeq, publications } = page;
   const last = publications.at(-1)?.seq;
-  const head = JSON.stringify({
+  const head: HistoryHead = {
     channel: query.channel,
     epoch: position.epoch,
     seq: position.seq,
     firstSeq,
     recovered,
     more: last !== undefined && last < position.seq,
-  });
-  return { body: messagesDocument(head, publications), count: publications.length };
+  };
+  return { body: messagesDocument(JSON.stringify(head), publications), count: publications.length };
 }
 
 /** `head` with a `messages` array of the publications' wire messages. */

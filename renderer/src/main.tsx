@@ -6,6 +6,7 @@ import type { DesktopBridge, HubConnectionInfo } from '../../shared/bridge';
 import { App } from './app';
 import { ReconnectingHubConnection } from './connection/client-adapter';
 import { browserSession, forgetSession } from './connection/browser-session';
+import { historyFetcher } from './connection/history-fetch';
 import { checkSession } from './connection/session-check';
 import { DashboardContext } from './dashboard-context';
 import { DashboardController } from './dashboard-controller';
@@ -44,7 +45,8 @@ async function boot(): Promise<void> {
   // The desktop window gets native notifications from its main process; a browser tab uses the
   // Notification API, once the user allowed it from the alert list.
   const notifier = bridge ? undefined : new BrowserNotifier(window, (id) => store.getState().select(id));
-  const connection = new ReconnectingHubConnection(client);
+  // A browser's page is the hub's own origin: it reads retained lines over HTTP (history-fetch.ts).
+  const connection = new ReconnectingHubConnection(client, hub ? undefined : historyFetcher(fetch, origin, token));
   const controller = new DashboardController(connection, store, book, {
     schedule: frameScheduler(),
     knownRole: hub ? 'operator' : undefined,

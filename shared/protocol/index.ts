@@ -11,3 +11,4 @@ export * from './payloads/events';
 export * from './payloads/terminal';
 export * from './error-codes';
 export * from './method-map';
+export * from './payloads/history';

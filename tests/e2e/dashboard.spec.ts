@@ -143,6 +143,31 @@ test('a dropped connection shows reconnecting, then the log goes on with no gap 
   await expect(page.getByTestId('log-gap')).toHaveCount(0);
 });
 
+test('retained lines are read over HTTP, one read per process, and the log joins the live lines with no gap and no duplicate', async ({ page }) => {
+  const reads: { channel: string | null; status: number }[] = [];
+  page.on('response', (res) => {
+    const url = new URL(res.url());
+    if (url.pathname === '/api/history') reads.push({ channel: url.searchParams.get('channel'), status: res.status() });
+  });
+  // Printed before the page opens: retained lines, all of them read over HTTP.
+  const operator = await operatorClient();
+  const counterSeq = async () => ((await operator.request('hub.stats')).data as { channelList: { name: string; seq: number }[] }).channelList.find((c) => c.name === 'process:counter')?.seq ?? 0;
+  await expect.poll(counterSeq, { timeout: 20_000 }).toBeGreaterThan(5);
+  await operator.close();
+  await openDashboard(page);
+  await page.getByRole('button', { name: 'Show logs of counter' }).click();
+  await expect.poll(() => reads.filter((r) => r.channel === 'process:counter').length, { timeout: 20_000 }).toBe(1);
+  expect(reads.every((r) => r.status === 200)).toBe(true);
+  const before = await downloadedCounts(page);
+  await expect.poll(async () => (await downloadedCounts(page)).at(-1) ?? 0, { timeout: 20_000 }).toBeGreaterThan((before.at(-1) ?? 0) + 10);
+  const counts = await downloadedCounts(page);
+  for (let i = 1; i < counts.length; i++) {
+    // A new life of the counter starts at 1 again; anything else is a gap or a duplicate.
+    if ((counts[i] as number) !== 1) expect(counts[i], `line ${i}`).toBe((counts[i - 1] as number) + 1);
+  }
+  await expect(page.getByTestId('log-gap')).toHaveCount(0);
+});
+
 test('a viewer link shows no controls; a login link works only once', async ({ page, browser }) => {
   const link = await loginLink('viewer');
   await page.goto(link);

@@ -1,7 +1,7 @@
 /** Adapts shared/client's ReconnectingClient to the dashboard's {@link HubConnection}. */
-import type { Message, MethodName, ResultOf } from '../../../shared/protocol';
+import type { HistoryAnswerData, Message, MethodName, ResultOf } from '../../../shared/protocol';
 import type { ConnectionInfo, GapEvent, ReconnectingClient } from '../../../shared/client/reconnecting-client';
-import type { ConnectionStatus, GapInfo, HubConnection, RequestArgs, SubscribedInfo } from './hub-connection';
+import type { ChannelFrom, ConnectionStatus, GapInfo, HubConnection, RequestArgs, SubscribedInfo } from './hub-connection';
 
 /** How a client's connection snapshot reads as a dashboard status. */
 export function statusFromInfo(info: ConnectionInfo): ConnectionStatus {
@@ -33,8 +33,12 @@ export class ReconnectingHubConnection implements HubConnection {
   private readonly handlers = new Map<string, number>();
   private readonly gapListeners = new Set<(gap: GapInfo) => void>();
 
-  constructor(client: ReconnectingClient) {
+  /** `history`: reads `GET /api/history` (history-fetch.ts); absent, the replays come over the WebSocket. */
+  readonly history?: (channel: string, from: ChannelFrom) => Promise<HistoryAnswerData>;
+
+  constructor(client: ReconnectingClient, history?: (channel: string, from: ChannelFrom) => Promise<HistoryAnswerData>) {
     this.client = client;
+    this.history = history;
     client.on('gap', (gap: GapEvent) => {
       const info: GapInfo = { channel: gap.channel, resumed: gap.resumed, reason: gap.reason };
       for (const l of this.gapListeners) l(info);
@@ -45,9 +49,9 @@ export class ReconnectingHubConnection implements HubConnection {
     this.client.start();
   }
 
-  subscribe(channel: string, listener: (message: Message) => void): () => void {
+  subscribe(channel: string, listener: (message: Message) => void, from?: ChannelFrom): () => void {
     const handler = (m: Message) => listener(m);
-    const off = this.client.subscribe(channel, handler);
+    const off = this.client.subscribe(channel, handler, from ? { since: from.since, epoch: from.epoch } : {});
     this.handlers.set(channel, (this.handlers.get(channel) ?? 0) + 1);
     let done = false;
     return () => {

@@ -3,7 +3,7 @@
  * shared/client is adapted to it (client-adapter.ts), and tests drive a fake through it.
  */
 import type { RequestArgs } from '../../../shared/client/client-types';
-import type { Message, MethodName, ResultOf } from '../../../shared/protocol';
+import type { HistoryAnswerData, Message, MethodName, ResultOf } from '../../../shared/protocol';
 
 /** Where the connection stands, as the top bar shows it. */
 export type ConnectionStatus =
@@ -41,6 +41,12 @@ export interface SubscribedInfo {
   seq: number;
 }
 
+/** Where a subscription (or a history read) starts: after `since`, in `epoch`. */
+export interface ChannelFrom {
+  since: number;
+  epoch?: string;
+}
+
 /** Options of a request and what follows a method's name (the reconnecting client's). */
 export type { RequestArgs, RequestOptions } from '../../../shared/client/client-types';
 
@@ -48,8 +54,17 @@ export type { RequestArgs, RequestOptions } from '../../../shared/client/client-
 export interface HubConnection {
   /** Start connecting. */
   start(): void;
-  /** Receive every message of a channel, across reconnects; returns an unsubscribe function. */
-  subscribe(channel: string, listener: (message: Message) => void): () => void;
+  /**
+   * Receive every message of a channel, across reconnects; returns an unsubscribe function.
+   * `from`: the messages up to `from.since` are had already (default: replay all retained).
+   */
+  subscribe(channel: string, listener: (message: Message) => void, from?: ChannelFrom): () => void;
+  /**
+   * Read a channel's retained history in one answer (`GET /api/history`), far faster for a
+   * browser than the same replay over the WebSocket. Optional: absent where the page cannot
+   * reach the hub over HTTP (the desktop window's page is not the hub's origin).
+   */
+  history?(channel: string, from: ChannelFrom): Promise<HistoryAnswerData>;
   /** Call a hub method of the method map, typed by it; rejects with the hub's error message. */
   request<M extends MethodName>(method: M, ...args: RequestArgs<M>): Promise<ResultOf<M>>;
   /** Follow the connection status; the listener gets the current one at once. */

@@ -3,13 +3,19 @@
  * subscribed (one at a time through the pacer, when the connection reports `subscribed`), removed
  * ones let go, and each message becomes a {@link ProcessChannelItem} queued for the next frame.
  */
-import { processChannel } from '../../../shared/protocol';
+import { processChannel, type Message } from '../../../shared/protocol';
 import { LEVELS, type Level } from '../../../shared/protocol/payloads/logs';
 import type { ReplayTracker } from '../logs/replay-tracker';
-import type { HubConnection } from './hub-connection';
+import type { ChannelFrom, HubConnection } from './hub-connection';
 import type { SubscriptionPacer } from './subscription-pacer';
 
 const LEVEL_SET: ReadonlySet<string> = new Set(LEVELS);
+/**
+ * History reads under way at once: two keep the hub and the page both busy (one answer is read
+ * while the next is prepared), and stay under the hub's cap of four (http-routes.ts) with a
+ * second tab open.
+ */
+const READS_IN_FLIGHT = 2;
 
 /** What arrives on a `process:<id>` channel, queued for the next frame. */
 export type ProcessChannelItem =
@@ -32,6 +38,9 @@ export interface ProcessSubscriptionsOptions {
 /** One subscription per process of the list. */
 export class ProcessSubscriptions {
   private readonly subs = new Map<string, () => void>();
+  /** History reads waiting for their turn, and how many are under way. */
+  private readonly reads: (() => Promise<void>)[] = [];
+  private readsInFlight = 0;
 
   constructor(
     private readonly conn: HubConnection,
@@ -71,27 +80,83 @@ export class ProcessSubscriptions {
     const channel = processChannel(id);
     if (this.options.connected()) replay?.expect(channel);
     let off: (() => void) | null = null;
-    const start = () => {
-      off = this.conn.subscribe(channel, (m) => {
-        replay?.arrived(channel, m.seq);
-        if (m.type === 'process_output' && typeof m.data === 'string') {
-          // A set lookup, not a schema parse: this runs for every line, and most carry no level.
-          const level = m.level !== undefined && LEVEL_SET.has(m.level) ? m.level : undefined;
-          push({ kind: 'output', processId: id, data: m.data, stream: m.stream, timestamp: m.timestamp, level });
-        } else if (m.type === 'process_status' && typeof m.data === 'object' && m.data !== null) {
-          push({ kind: 'status', processId: id, data: m.data as Record<string, unknown>, timestamp: m.timestamp });
-        }
-      });
+    let dropped = false;
+    const handle = (m: Message) => {
+      replay?.arrived(channel, m.seq);
+      if (m.type === 'process_output' && typeof m.data === 'string') {
+        // A set lookup, not a schema parse: this runs for every line, and most carry no level.
+        const level = m.level !== undefined && LEVEL_SET.has(m.level) ? m.level : undefined;
+        push({ kind: 'output', processId: id, data: m.data, stream: m.stream, timestamp: m.timestamp, level });
+      } else if (m.type === 'process_status' && typeof m.data === 'object' && m.data !== null) {
+        push({ kind: 'status', processId: id, data: m.data as Record<string, unknown>, timestamp: m.timestamp });
+      }
     };
-    if (!pacer) {
-      start();
-      this.subs.set(id, () => off?.());
-      return;
+    const subscribe = (from?: ChannelFrom) => {
+      if (!dropped) off = this.conn.subscribe(channel, handle, from);
+    };
+    let drop = () => {};
+    const read = this.conn.history?.bind(this.conn);
+    if (read) {
+      // Read over HTTP a few at a time, then subscribe from the last line read: such a subscribe
+      // has nothing to replay, so it needs no pacing. A channel whose read failed outright gets
+      // its replay over the WebSocket, paced like any.
+      const run = () =>
+        this.readRetained(id, channel, read, handle, () => dropped).then((from) => {
+          if (dropped) return;
+          if (from || !pacer) return subscribe(from);
+          drop = pacer.enqueue(channel, () => subscribe());
+        });
+      this.reads.push(run);
+      this.nextRead();
+    } else if (pacer) {
+      drop = pacer.enqueue(channel, () => subscribe());
+    } else {
+      subscribe();
     }
-    const drop = pacer.enqueue(channel, start);
     this.subs.set(id, () => {
+      dropped = true;
       drop();
       off?.();
     });
+  }
+
+  private nextRead(): void {
+    while (this.readsInFlight < READS_IN_FLIGHT && this.reads.length > 0) {
+      const run = this.reads.shift() as () => Promise<void>;
+      this.readsInFlight++;
+      void run().finally(() => {
+        this.readsInFlight--;
+        this.nextRead();
+      });
+    }
+  }
+
+  /**
+   * Hand over the channel's retained messages read over HTTP, answer after answer; resolves with
+   * where the subscribe then starts. A failed read (an older hub, too many readers at once)
+   * leaves the rest to the subscribe's own replay, which loses nothing either.
+   */
+  private async readRetained(
+    id: string,
+    channel: string,
+    read: NonNullable<HubConnection['history']>,
+    handle: (m: Message) => void,
+    dropped: () => boolean,
+  ): Promise<ChannelFrom | undefined> {
+    let from: ChannelFrom = { since: 0 };
+    if (dropped()) return undefined;
+    try {
+      for (;;) {
+        const answer = await read(channel, from);
+        if (dropped()) return from;
+        // As the subscribe's own replay would report it: lines no longer retained before these.
+        if (!answer.recovered) this.options.push({ kind: 'gap', processId: id, resumed: from.since > 0 });
+        for (const m of answer.messages) handle(m);
+        from = { since: answer.messages.at(-1)?.seq ?? from.since, epoch: answer.epoch };
+        if (!answer.more) return from;
+      }
+    } catch {
+      return from.since > 0 ? from : undefined;
+    }
   }
 }

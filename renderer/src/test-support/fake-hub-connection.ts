@@ -3,7 +3,7 @@
  * about what the dashboard does with messages, so the test plays the hub's part by hand.
  */
 import type { Message, MethodName, ResultOf } from '../../../shared/protocol';
-import type { ConnectionStatus, GapInfo, HubConnection, RequestArgs } from '../connection/hub-connection';
+import type { ChannelFrom, ConnectionStatus, GapInfo, HubConnection, RequestArgs } from '../connection/hub-connection';
 
 /** A recorded request. */
 export interface FakeRequest {
@@ -28,7 +28,11 @@ export class FakeHubConnection implements HubConnection {
     this.started = true;
   }
 
-  subscribe(channel: string, listener: (message: Message) => void): () => void {
+  /** Every subscribe, with where it starts. */
+  readonly subscribes: { channel: string; from?: ChannelFrom }[] = [];
+
+  subscribe(channel: string, listener: (message: Message) => void, from?: ChannelFrom): () => void {
+    this.subscribes.push({ channel, from });
     let set = this.channels.get(channel);
     if (!set) this.channels.set(channel, (set = new Set()));
     set.add(listener);
