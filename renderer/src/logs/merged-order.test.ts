@@ -30,6 +30,45 @@ describe('the merged view', () => {
     expect(texts(byProcess, 100)).toEqual(expected);
   });
 
+  it('orders batches of many runs (answers of several processes, shuffled live lines) as one sort would', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 20; round++) {
+      const processes = ['p0', 'p1', 'p2', 'p3', 'p4', 'p5'];
+      // Each process's own lines in order (as a process prints them), times often equal across processes.
+      const perProcess = processes.map((id) => {
+        let t = 0;
+        return Array.from({ length: 40 + Math.floor(random() * 60) }, (_, i) => ({ processId: id, data: `${id} ${i}`, timestamp: at((t += Math.floor(random() * 3))) }));
+      });
+      // Arrival: whole answers one after another in a random order, or the lines interleaved at random.
+      const arrival: { processId: string; data: string; timestamp: string }[] = [];
+      if (round % 2 === 0) {
+        for (const j of processes.map((_, j) => j).sort(() => random() - 0.5)) arrival.push(...(perProcess[j] ?? []));
+      } else {
+        const cursors = perProcess.map(() => 0);
+        while (cursors.some((c, j) => c < (perProcess[j]?.length ?? 0))) {
+          const j = Math.floor(random() * processes.length);
+          const line = perProcess[j]?.[cursors[j] as number];
+          if (line) arrival.push(line);
+          cursors[j] = (cursors[j] as number) + 1;
+        }
+      }
+      const expected = perProcess
+        .flat()
+        .map((l, order) => ({ ...l, order }))
+        .sort((x, y) => (x.timestamp < y.timestamp ? -1 : x.timestamp > y.timestamp ? 1 : x.processId < y.processId ? -1 : x.processId > y.processId ? 1 : x.order - y.order))
+        .map((l) => l.data);
+      const book = new LogBook();
+      const batch = 1 + Math.floor(random() * 300);
+      arrival.forEach((l, i) => {
+        book.addOutput(l);
+        if ((i + 1) % batch === 0) book.commit();
+      });
+      book.commit();
+      expect(book.lines(ALL_PROCESSES).map((l) => l.text), `round ${round}, batches of ${batch}`).toEqual(expected);
+    }
+  });
+
   it('tells indexes where it rewrote positions, so a filter over it stays right', () => {
     const book = new LogBook();
     const merged = book.source(ALL_PROCESSES);

@@ -212,17 +212,49 @@ export class MergedOrder {
     return lo;
   }
 
-  /** The queued lines in order; most batches already are (one process, or live lines), and are not sorted again. */
+  /**
+   * The queued lines in order. A batch is a few ordered runs (a history answer per process, a
+   * frame's live lines of a few processes): the runs are merged pairwise, n·log(runs) compares
+   * (a sort of 100,000 lines took a good part of the first draw), and one run is returned as is.
+   */
   private sortedPending(): Batch {
     const refs = this.pendingRefs;
     const times = this.pendingTimes;
     this.pendingRefs = [];
     this.pendingTimes = [];
-    let sorted = true;
-    for (let i = 1; i < refs.length && sorted; i++) sorted = this.compare(refs[i - 1] as number, times[i - 1] as number, refs[i] as number, times[i] as number) <= 0;
-    if (sorted) return { refs, times };
-    const order = refs.map((_, i) => i).sort((a, b) => this.compare(refs[a] as number, times[a] as number, refs[b] as number, times[b] as number));
-    return { refs: order.map((i) => refs[i] as number), times: order.map((i) => times[i] as number) };
+    const starts = [0];
+    for (let i = 1; i < refs.length; i++) if (this.compare(refs[i - 1] as number, times[i - 1] as number, refs[i] as number, times[i] as number) > 0) starts.push(i);
+    if (starts.length === 1) return { refs, times };
+    let runs: Batch[] = starts.map((from, j) => {
+      const to = starts[j + 1] ?? refs.length;
+      return { refs: refs.slice(from, to), times: times.slice(from, to) };
+    });
+    while (runs.length > 1) {
+      const merged: Batch[] = [];
+      for (let j = 0; j < runs.length; j += 2) merged.push(j + 1 < runs.length ? this.mergeRuns(runs[j] as Batch, runs[j + 1] as Batch) : (runs[j] as Batch));
+      runs = merged;
+    }
+    return runs[0] as Batch;
+  }
+
+  /** Two ordered runs as one. */
+  private mergeRuns(a: Batch, b: Batch): Batch {
+    const n = a.refs.length + b.refs.length;
+    const refs = new Array<number>(n);
+    const times = new Array<number>(n);
+    let i = 0;
+    let k = 0;
+    for (let w = 0; w < n; w++) {
+      const takeA = k >= b.refs.length || (i < a.refs.length && this.compare(a.refs[i] as number, a.times[i] as number, b.refs[k] as number, b.times[k] as number) <= 0);
+      if (takeA) {
+        refs[w] = a.refs[i] as number;
+        times[w] = a.times[i++] as number;
+      } else {
+        refs[w] = b.refs[k] as number;
+        times[w] = b.times[k++] as number;
+      }
+    }
+    return { refs, times };
   }
 
   private appendAll(batch: Batch): void {
