@@ -3,6 +3,7 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { readHistoryAnswer } from '../../shared/protocol';
 import { Hub } from '../hub/hub';
 import { serveHub, type ServedHub } from './hub-server';
 
@@ -95,6 +96,36 @@ describe('GET /api/history', () => {
     expect(later.body.recovered).toBe(true);
   });
 
+  it('with form=rows: the output as compact rows, anything else whole, read back as the same messages', async () => {
+    const { hub, served } = await setup();
+    const time = new Date().toISOString();
+    hub.publishOutput('web', [
+      { data: 'plain', stream: 'stdout', time },
+      { data: 'ERROR "quoted", \\ back ✓ \u0001', stream: 'stderr', level: 'error', time },
+      { data: '","stream":"stdout","timestamp":"x"}', stream: 'stdout', level: 'warn', time },
+    ]);
+    await hub.sendProcessStatus('web', { status: 'exited', exitCode: 0 });
+    await hub.sendProcessOutput('web', 'after');
+    const messages = await get(served.port, '/api/history?channel=process:web');
+    const rows = await get(served.port, '/api/history?channel=process:web&form=rows');
+    expect(rows.status).toBe(200);
+    const { rows: list, ...head } = rows.body;
+    const { messages: _, ...plainHead } = messages.body;
+    expect(head).toEqual(plainHead);
+    expect(list[0]).toEqual([1, time, 'stdout', 'plain']);
+    expect(list[1]).toEqual([2, time, 'stderr', 'ERROR "quoted", \\ back ✓ \u0001', 'error']);
+    expect(list[3]).toMatchObject({ type: 'process_status', seq: 4 });
+    expect(list[4]).toEqual([5, expect.any(String), 'stdout', 'after']);
+    // Read back, both forms are the same messages (what the dashboard hands on).
+    expect(readHistoryAnswer(rows.body).messages).toEqual(readHistoryAnswer(messages.body).messages);
+    expect(readHistoryAnswer(rows.body).bad).toBe(0);
+    const raw = await new Promise<number>((resolve) => {
+      const req = request({ host: '127.0.0.1', port: served.port, path: '/api/history?channel=process:web&form=rows', headers: { Host: `127.0.0.1:${served.port}`, Authorization: `Bearer ${TOKEN}` } }, (res) => resolve(Number(res.headers['content-length'])));
+      req.end();
+    });
+    expect(raw).toBeLessThan(Buffer.byteLength(JSON.stringify(messages.body)));
+  });
+
   it('pages with limit and more; a since of another epoch, or one history no longer holds, starts at the oldest retained with recovered false', async () => {
     const { hub, served } = await setup({ maxMessages: 30, maxBytes: 1 << 20 });
     await print(hub, 'api', 100);
@@ -130,6 +161,7 @@ describe('GET /api/history', () => {
       ['?channel=process:web&since=1e3', /"since" must be a whole number/],
       ['?channel=process:web&limit=100001', /"limit" must be at most 10000/],
       ['?channel=process:web&epoch=', /"epoch"/],
+      ['?channel=process:web&form=ndjson', /"form" must be "messages" or "rows"/],
     ] as const) {
       const a = await get(served.port, `/api/history${query}`);
       expect(a.status, query).toBe(400);

@@ -1,26 +1,36 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LEVELS } from '../../shared/protocol';
-import { encodeOutputPayloads, framesOf, outputPrefix, type OutputLine } from './wire-frame';
+import type { Publication } from './engine';
+import { encodeOutputPayloads, framesOf, outputPrefix, outputRowRoom, writeOutputRow, type OutputLine } from './wire-frame';
+
+/** The row of a publication, or null. */
+function outputRow(pub: Publication, prefix: Buffer): Buffer | null {
+  const out = Buffer.alloc(outputRowRoom(pub));
+  const end = writeOutputRow(pub, prefix, out, 0);
+  return end < 0 ? null : out.subarray(0, end);
+}
 
 const asJson = (channel: string, processId: string, line: OutputLine): string =>
   JSON.stringify({ type: 'process_output', channel, processId, data: line.data, stream: line.stream, ...(line.level ? { level: line.level } : {}), timestamp: line.time });
 
-describe('encodeOutputPayloads', () => {
-  const anyText = fc.oneof(
-    fc.string({ maxLength: 200 }),
-    // every UTF-16 unit, lone surrogates and control characters included
-    fc.string({ unit: 'binary', maxLength: 200 }),
-    fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((n) => String.fromCharCode(n)), maxLength: 100 }),
-    fc.constantFrom('', '"', '\\', '\u2028', '\ufffd', '\ud800', 'a\udc00b', '😀', 'tab\there', '\x1b[31mred\x1b[0m'),
-  );
-  const line = fc.record({
-    data: anyText,
-    stream: fc.constantFrom('stdout' as const, 'stderr' as const),
-    level: fc.option(fc.constantFrom(...LEVELS), { nil: undefined }),
-    time: fc.constantFrom('2026-12-02T03:00:00.000Z', '2026-12-02T03:00:00.001Z'),
-  });
+const anyText = fc.oneof(
+  // what the row reader must not be fooled by: the keys of the tail, inside the line
+  fc.constantFrom('","stream":"stdout"', ',"timestamp":"x"}', ',"level":"warn"', '"]', '\\"'),
+  fc.string({ maxLength: 200 }),
+  // every UTF-16 unit, lone surrogates and control characters included
+  fc.string({ unit: 'binary', maxLength: 200 }),
+  fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((n) => String.fromCharCode(n)), maxLength: 100 }),
+  fc.constantFrom('', '"', '\\', '\u2028', '\ufffd', '\ud800', 'a\udc00b', '😀', 'tab\there', '\x1b[31mred\x1b[0m'),
+);
+const line = fc.record({
+  data: anyText,
+  stream: fc.constantFrom('stdout' as const, 'stderr' as const),
+  level: fc.option(fc.constantFrom(...LEVELS), { nil: undefined }),
+  time: fc.constantFrom('2026-12-02T03:00:00.000Z', '2026-12-02T03:00:00.001Z'),
+});
 
+describe('encodeOutputPayloads', () => {
   it('writes exactly the bytes JSON.stringify writes, line by line, whatever the text', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 20 }), fc.array(line, { minLength: 1, maxLength: 30 }), (id, lines) => {
@@ -53,5 +63,40 @@ describe('encodeOutputPayloads', () => {
       { type: 'process_output', channel: 'process:w', processId: 'w', data: 'one', stream: 'stdout', timestamp: 't', seq: 9 },
       { type: 'process_output', channel: 'process:w', processId: 'w', data: 'two', stream: 'stderr', level: 'warn', timestamp: 't', seq: 10 },
     ]);
+  });
+});
+
+describe('writeOutputRow', () => {
+  it('is the row [seq, time, stream, data, level?] of any output payload, its bytes copied', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 20 }), fc.array(line, { minLength: 1, maxLength: 20 }), (id, lines) => {
+        const channel = `process:${id}`;
+        const prefix = outputPrefix(channel, id);
+        encodeOutputPayloads(prefix, lines).forEach((data, i) => {
+          const l = lines[i] as OutputLine;
+          const row = outputRow({ seq: i + 1, data }, prefix);
+          expect(row).not.toBeNull();
+          expect(JSON.parse((row as Buffer).toString('utf8'))).toEqual([i + 1, l.time, l.stream, l.data, ...(l.level ? [l.level] : [])]);
+        });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('is null for any payload of another shape: another process, other keys, a status', () => {
+    const prefix = outputPrefix('process:web', 'web');
+    const [own] = encodeOutputPayloads(prefix, [{ data: 'x', stream: 'stdout', level: undefined, time: 't' }]) as [Buffer];
+    const other = encodeOutputPayloads(outputPrefix('process:web', 'api'), [{ data: 'x', stream: 'stdout', level: undefined, time: 't' }])[0] as Buffer;
+    const shapes = [
+      other,
+      Buffer.from(JSON.stringify({ type: 'process_output', channel: 'process:web', processId: 'web', data: 'x', timestamp: 't', stream: 'stdout' })),
+      Buffer.from(JSON.stringify({ type: 'process_output', channel: 'process:web', processId: 'web', data: 'x', stream: 'stdout', level: 'loud', timestamp: 't' })),
+      Buffer.from(JSON.stringify({ type: 'process_output', channel: 'process:web', processId: 'web', data: 'x', stream: 'stdout', timestamp: 't"x' })),
+      Buffer.from(JSON.stringify({ type: 'process_output', channel: 'process:web', processId: 'web', data: 1, stream: 'stdout', timestamp: 't' })),
+      Buffer.from(JSON.stringify({ type: 'process_status', channel: 'process:web', processId: 'web', data: { status: 'running' }, timestamp: 't' })),
+      own.subarray(0, own.length - 1),
+    ];
+    expect(outputRow({ seq: 1, data: own }, prefix)?.toString()).toBe('[1,"t","stdout","x"]');
+    for (const data of shapes) expect(outputRow({ seq: 1, data }, prefix), data.toString()).toBeNull();
   });
 });

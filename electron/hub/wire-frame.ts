@@ -145,6 +145,66 @@ export function encodeTerminalPayload(channel: string, processId: string, data: 
   return Buffer.from(`{"type":"terminal_output","channel":${JSON.stringify(channel)},"processId":${JSON.stringify(processId)},"data":${JSON.stringify(data)},"timestamp":${JSON.stringify(time)}}`);
 }
 
+const TIMESTAMP_KEY = Buffer.from(',"timestamp":"');
+const STREAM_TAILS = [Buffer.from(STREAM_JSON.stdout), Buffer.from(STREAM_JSON.stderr)] as const;
+const STREAM_ROW = [Buffer.from(',"stdout",'), Buffer.from(',"stderr",')] as const;
+const LEVEL_TAILS = Object.entries(LEVEL_JSON).map(([level, json]) => ({ tail: Buffer.from(json), row: Buffer.from(`,"${level}"`) }));
+
+/** Most bytes the row or the frame of a publication takes: its payload, its seq and a few more. */
+export function outputRowRoom(pub: Publication): number {
+  return pub.data.length + 24;
+}
+
+/**
+ * A process_output payload as the compact row of `/api/history?form=rows`,
+ * `[seq,"timestamp","stream",data]` or `[seq,"timestamp","stream",data,"level"]`, written into
+ * `out` at `at` (room: {@link outputRowRoom}); returns where it ends, or -1 when the payload is
+ * not one (then nothing counts as written and it is sent whole). Its bytes are copied, none
+ * parsed: only a payload in exactly the layout above, starting with `prefix` (the channel's
+ * process's, {@link outputPrefix}), becomes a row. The tail is read from the end: the data is a
+ * JSON string, so no unescaped quote in it can imitate the keys that follow it.
+ */
+export function writeOutputRow(pub: Publication, prefix: Buffer, out: Buffer, at: number): number {
+  const p = pub.data;
+  const n = p.length;
+  if (n < prefix.length + 2 || p[n - 1] !== 125 || p[n - 2] !== 34 || !bytesAt(p, 0, prefix)) return -1;
+  const timeAt = p.lastIndexOf(TIMESTAMP_KEY);
+  if (timeAt < prefix.length) return -1;
+  // The time, quotes kept: one string with no quote or backslash inside.
+  const timeFrom = timeAt + TIMESTAMP_KEY.length - 1;
+  for (let i = timeFrom + 1; i < n - 2; i++) if (p[i] === 34 || p[i] === 92) return -1;
+  let end = timeAt;
+  let level: Buffer | undefined;
+  for (const l of LEVEL_TAILS) {
+    if (end - l.tail.length > prefix.length && bytesAt(p, end - l.tail.length, l.tail)) {
+      level = l.row;
+      end -= l.tail.length;
+      break;
+    }
+  }
+  const stream = bytesAt(p, end - STREAM_TAILS[0].length, STREAM_TAILS[0]) ? 0 : bytesAt(p, end - STREAM_TAILS[1].length, STREAM_TAILS[1]) ? 1 : null;
+  if (stream === null) return -1;
+  end -= STREAM_TAILS[stream].length;
+  if (end - prefix.length < 2 || p[prefix.length] !== 34 || p[end - 1] !== 34) return -1;
+  let w = at;
+  out[w++] = 91; // [
+  w += out.write(String(pub.seq), w, 'latin1');
+  out[w++] = 44; // ,
+  w += p.copy(out, w, timeFrom, n - 1);
+  w += STREAM_ROW[stream].copy(out, w);
+  w += p.copy(out, w, prefix.length, end);
+  if (level) w += level.copy(out, w);
+  out[w++] = 93; // ]
+  return w;
+}
+
+/** Whether `p` holds `bytes` at `at` (a loop: cheaper than a native compare for a few bytes). */
+function bytesAt(p: Buffer, at: number, bytes: Buffer): boolean {
+  if (at < 0 || at + bytes.length > p.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (p[at + i] !== bytes[i]) return false;
+  return true;
+}
+
 /** The wire frame of one publication. */
 export function frameOf(pub: Publication): Buffer {
   const tail = `,"seq":${pub.seq}}`;

@@ -11,6 +11,7 @@ export function historyFetcher(fetchImpl: typeof fetch, origin: string, token: s
   return async (channel, from) => {
     const url = new URL('/api/history', origin);
     url.searchParams.set('channel', channel);
+    url.searchParams.set('form', 'rows');
     if (from.since > 0) url.searchParams.set('since', String(from.since));
     if (from.epoch !== undefined) url.searchParams.set('epoch', from.epoch);
     const res = await fetchImpl(url.toString(), { headers: { Authorization: `Bearer ${token}` }, cache: 'no-store', credentials: 'omit' });

@@ -1,11 +1,15 @@
 /**
  * `GET /api/history` (CONTRACT.md, "HTTP on the hub port"): a channel's retained messages in one
- * answer, what a subscribe with the same `since` and `epoch` would replay. Read with
- * {@link readHistoryAnswer}, which checks each message as the WebSocket decoder does.
+ * answer, what a subscribe with the same `since` and `epoch` would replay; with `form=rows`, a
+ * process channel's output lines as compact rows `[seq,"timestamp","stream",data(,"level")]`
+ * (its process is the channel's). Read with {@link readHistoryAnswer}, which checks each message
+ * as the WebSocket decoder does.
  */
 import { z } from 'zod';
+import { PROCESS_CHANNEL_PREFIX } from '../channels';
 import { validateMessage } from '../codec';
 import type { Message } from '../messages';
+import { LEVELS, type Level } from './logs';
 
 /** Most messages of one answer (and the default `limit`). */
 export const HISTORY_MAX_MESSAGES = 10_000;
@@ -34,15 +38,40 @@ export interface HistoryAnswerData extends HistoryHead {
   bad: number;
 }
 
-/** Check a parsed answer; throws on a head that is not one, drops (and counts) a message that is not valid. */
+/**
+ * Check a parsed answer (`messages`, or `rows` for `form=rows`); throws on a head that is not
+ * one, drops (and counts) a message or row that is not valid. Rows come back as the messages
+ * they stand for, so a caller sees one shape whichever form it asked for.
+ */
 export function readHistoryAnswer(value: unknown): HistoryAnswerData {
-  const { messages, ...head } = (typeof value === 'object' && value !== null ? value : {}) as { messages?: unknown };
+  const { messages, rows, ...head } = (typeof value === 'object' && value !== null ? value : {}) as { messages?: unknown; rows?: unknown };
   const checked = HistoryHeadSchema.parse(head);
-  if (!Array.isArray(messages)) throw new TypeError('history answer without a messages array');
+  const items = rows ?? messages;
+  if (!Array.isArray(items)) throw new TypeError('history answer without a messages or rows array');
+  const processId = checked.channel.startsWith(PROCESS_CHANNEL_PREFIX) ? checked.channel.slice(PROCESS_CHANNEL_PREFIX.length) : null;
   const out: Message[] = [];
-  for (let i = 0; i < messages.length; i++) {
-    const result = validateMessage(messages[i], i);
+  for (let i = 0; i < items.length; i++) {
+    const item: unknown = items[i];
+    if (Array.isArray(item)) {
+      const message = rows !== undefined && processId !== null ? rowMessage(item, checked.channel, processId) : null;
+      if (message) out.push(message);
+      continue;
+    }
+    const result = validateMessage(item, i);
     if (result.ok) out.push(result.message);
   }
-  return { ...checked, messages: out, bad: messages.length - out.length };
+  return { ...checked, messages: out, bad: items.length - out.length };
 }
+
+/** A row `[seq,"timestamp","stream",data(,"level")]` as its process_output message; null when it is not one. */
+function rowMessage(row: unknown[], channel: string, processId: string): Message | null {
+  const [seq, timestamp, stream, data, level] = row;
+  if (row.length < 4 || row.length > 5 || !Number.isSafeInteger(seq) || typeof timestamp !== 'string' || typeof data !== 'string') return null;
+  if (stream !== 'stdout' && stream !== 'stderr') return null;
+  if (level !== undefined && !LEVEL_SET.has(level as string)) return null;
+  const message = { type: 'process_output', channel, processId, data, stream, timestamp, seq: seq as number } as Message & { level?: Level };
+  if (level !== undefined) message.level = level as Level;
+  return message;
+}
+
+const LEVEL_SET: ReadonlySet<string> = new Set(LEVELS);
