@@ -100,13 +100,16 @@ describe('DashboardController', () => {
     clock.tick();
     expect(store.getState().logVersion).toBe(before + 1); // process:worker has not answered yet
     conn.answer('process:worker', 0);
+    // Nothing of process:worker's to replay: the replay ends with the answer, and draws.
+    expect(store.getState().logVersion).toBe(before + 2);
+    expect(book.lines('web').length).toBe(3);
     conn.emit('process:web', { type: 'process_output', data: 'four', seq: 4 });
     clock.tick();
-    expect(store.getState().logVersion).toBe(before + 2);
+    expect(store.getState().logVersion).toBe(before + 3); // live output: every batch
     expect(book.lines('web').length).toBe(4);
     conn.emit('process:web', { type: 'process_output', data: 'five', seq: 5 });
     clock.tick();
-    expect(store.getState().logVersion).toBe(before + 3); // live output: every batch
+    expect(store.getState().logVersion).toBe(before + 4);
     controller.close();
   });
 

@@ -129,6 +129,7 @@ export class DashboardController implements DashboardActions {
         if (!s.channel.startsWith(PROCESS_CHANNEL_PREFIX)) return;
         this.replay?.answered(s.channel, s.seq);
         this.pacer?.answered(s.channel);
+        this.replayAnswered();
       }) ?? (() => {}),
       this.conn.subscribe(PROCESSES_CHANNEL, (m) => this.onProcesses(m)),
       this.conn.subscribe(HUB_STATS_CHANNEL, (m) => this.onStats(m.data)),
@@ -320,6 +321,17 @@ export class DashboardController implements DashboardActions {
       this.pendingStatus.clear();
     }
     state.bumpLogs();
+  }
+
+  /**
+   * A channel whose history was read over HTTP is caught up by the hub's answer itself, with no
+   * message after it: when nothing waits to be applied, the end of the replay is drawn here (and
+   * stored history may load); otherwise the next batch does it.
+   */
+  private replayAnswered(): void {
+    if (!this.book.replaying || (this.replay?.replaying ?? false) || this.batcher.pending > 0) return;
+    this.book.replaying = false;
+    this.gate.applied(0, false);
   }
 
   /**

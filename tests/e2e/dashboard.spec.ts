@@ -168,6 +168,22 @@ test('retained lines are read over HTTP, one read per process, and the log joins
   await expect(page.getByTestId('log-gap')).toHaveCount(0);
 });
 
+test('when the history reads fail, the subscribe replays the retained lines instead: nothing missing', async ({ page }) => {
+  let refused = 0;
+  await page.route('**/api/history**', (route) => {
+    refused++;
+    return route.fulfill({ status: 503, body: '{"error":"busy"}', headers: { 'Retry-After': '1' } });
+  });
+  await openDashboard(page);
+  await page.getByRole('button', { name: 'Show logs of counter' }).click();
+  await expect.poll(() => refused, { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect.poll(async () => (await downloadedCounts(page)).length, { timeout: 20_000 }).toBeGreaterThan(10);
+  const counts = await downloadedCounts(page);
+  // From the first line retained, every line once: a life of the counter starts at 1 again.
+  for (let i = 1; i < counts.length; i++) if ((counts[i] as number) !== 1) expect(counts[i], `line ${i}`).toBe((counts[i - 1] as number) + 1);
+  await expect(page.getByTestId('log-gap')).toHaveCount(0);
+});
+
 test('a viewer link shows no controls; a login link works only once', async ({ page, browser }) => {
   const link = await loginLink('viewer');
   await page.goto(link);

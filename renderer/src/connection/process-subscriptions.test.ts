@@ -7,7 +7,7 @@ import { LogBook } from '../logs/log-book';
 import { createDashboardStore } from '../state/dashboard-store';
 import { FakeHubConnection, manualScheduler } from '../test-support/fake-hub-connection';
 import { processInfo } from '../test-support/fixtures';
-import type { ChannelFrom } from './hub-connection';
+import type { ChannelFrom, SubscribedInfo } from './hub-connection';
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
@@ -18,9 +18,17 @@ interface Read {
   fail(): void;
 }
 
-/** A fake hub whose history reads the test answers one by one. */
+/** A fake hub whose history reads the test answers one by one, and which reports `subscribed`. */
 class HistoryHub extends FakeHubConnection {
   readonly reads: Read[] = [];
+  private readonly answered = new Set<(info: SubscribedInfo) => void>();
+  onSubscribed(listener: (info: SubscribedInfo) => void): () => void {
+    this.answered.add(listener);
+    return () => this.answered.delete(listener);
+  }
+  answer(channel: string, seq: number): void {
+    for (const l of this.answered) l({ channel, seq });
+  }
   history(channel: string, from: ChannelFrom): Promise<HistoryAnswerData> {
     return new Promise((resolve, reject) => {
       this.reads.push({
@@ -50,7 +58,7 @@ async function setup(ids: string[]) {
   conn.setStatus({ kind: 'connected' });
   await settle();
   const processSubscribes = () => conn.subscribes.filter((s) => s.channel.startsWith('process:'));
-  return { conn, book, clock, controller, processSubscribes };
+  return { conn, store, book, clock, controller, processSubscribes };
 }
 
 describe('process channels with history read over HTTP', () => {
@@ -112,5 +120,19 @@ describe('process channels with history read over HTTP', () => {
     conn.reads[0]?.answer({ messages: lines('process:web', 1, 1) });
     await settle();
     expect(processSubscribes().map((s) => s.channel)).not.toContain('process:gone');
+  });
+
+  it('ends the replay when the hub answers a subscribe made after the lines were read: the view draws, stored history may load', async () => {
+    const { conn, store, book, clock } = await setup(['web']);
+    conn.reads[0]?.answer({ seq: 3, messages: lines('process:web', 1, 3) });
+    await settle();
+    clock.tick();
+    expect(book.replaying).toBe(true); // the subscribe is not answered yet
+    expect(book.historyReady('web')).toBe(false);
+    const before = store.getState().logVersion;
+    conn.answer('process:web', 3); // nothing new since the read: no message will follow
+    expect(book.replaying).toBe(false);
+    expect(book.historyReady('web')).toBe(true);
+    expect(store.getState().logVersion).toBeGreaterThan(before);
   });
 });
