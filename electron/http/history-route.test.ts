@@ -160,6 +160,7 @@ describe('GET /api/history', () => {
       ['?channel=process:web&since=-1', /"since" must be a whole number/],
       ['?channel=process:web&since=1e3', /"since" must be a whole number/],
       ['?channel=process:web&limit=100001', /"limit" must be at most 10000/],
+      ['?channel=process:web&limit=0', /"limit" must be at least 1/],
       ['?channel=process:web&epoch=', /"epoch"/],
       ['?channel=process:web&form=ndjson', /"form" must be "messages" or "rows"/],
     ] as const) {

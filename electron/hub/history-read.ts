@@ -43,7 +43,10 @@ export function parseHistoryQuery(params: URLSearchParams): HistoryQuery {
   const since = params.get('since');
   if (since !== null) query.since = wholeNumber('since', since, Number.MAX_SAFE_INTEGER);
   const limit = params.get('limit');
-  if (limit !== null) query.limit = wholeNumber('limit', limit, HISTORY_MAX_MESSAGES);
+  if (limit !== null) {
+    query.limit = wholeNumber('limit', limit, HISTORY_MAX_MESSAGES);
+    if (query.limit === 0) throw new HistoryQueryError('"limit" must be at least 1');
+  }
   const form = params.get('form');
   if (form !== null) {
     if (form !== 'messages' && form !== 'rows') throw new HistoryQueryError('"form" must be "messages" or "rows"');

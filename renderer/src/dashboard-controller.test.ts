@@ -3,21 +3,8 @@ import { ClientError } from '../../shared/client/client-error';
 import { DashboardController } from './dashboard-controller';
 import { ALL_PROCESSES, LogBook } from './logs/log-book';
 import { createDashboardStore } from './state/dashboard-store';
-import type { SubscribedInfo } from './connection/hub-connection';
-import { FakeHubConnection, manualScheduler } from './test-support/fake-hub-connection';
+import { AnsweringHubConnection, FakeHubConnection, manualScheduler } from './test-support/fake-hub-connection';
 import { clientStatsFixture, hubStats, processInfo } from './test-support/fixtures';
-
-/** A fake that also reports the hub's `subscribed` answers. */
-class AnsweringHub extends FakeHubConnection {
-  private readonly answered = new Set<(info: SubscribedInfo) => void>();
-  onSubscribed(listener: (info: SubscribedInfo) => void): () => void {
-    this.answered.add(listener);
-    return () => this.answered.delete(listener);
-  }
-  answer(channel: string, seq: number): void {
-    for (const l of this.answered) l({ channel, seq });
-  }
-}
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
@@ -78,7 +65,7 @@ describe('DashboardController', () => {
   });
 
   it('draws a replay of history in large batches, and all of it once every channel has caught up', async () => {
-    const conn = new AnsweringHub();
+    const conn = new AnsweringHubConnection();
     conn.answers.set('process.list', [processInfo({ id: 'web' }), processInfo({ id: 'worker', status: 'exited' })]);
     const store = createDashboardStore();
     const book = new LogBook({ maxLines: 1000 });

@@ -5,9 +5,9 @@ import type { HistoryAnswerData, Message } from '../../../shared/protocol';
 import { DashboardController } from '../dashboard-controller';
 import { LogBook } from '../logs/log-book';
 import { createDashboardStore } from '../state/dashboard-store';
-import { FakeHubConnection, manualScheduler } from '../test-support/fake-hub-connection';
+import { AnsweringHubConnection, manualScheduler } from '../test-support/fake-hub-connection';
 import { processInfo } from '../test-support/fixtures';
-import type { ChannelFrom, SubscribedInfo } from './hub-connection';
+import type { ChannelFrom } from './hub-connection';
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
@@ -19,16 +19,8 @@ interface Read {
 }
 
 /** A fake hub whose history reads the test answers one by one, and which reports `subscribed`. */
-class HistoryHub extends FakeHubConnection {
+class HistoryHub extends AnsweringHubConnection {
   readonly reads: Read[] = [];
-  private readonly answered = new Set<(info: SubscribedInfo) => void>();
-  onSubscribed(listener: (info: SubscribedInfo) => void): () => void {
-    this.answered.add(listener);
-    return () => this.answered.delete(listener);
-  }
-  answer(channel: string, seq: number): void {
-    for (const l of this.answered) l({ channel, seq });
-  }
   history(channel: string, from: ChannelFrom): Promise<HistoryAnswerData> {
     return new Promise((resolve, reject) => {
       this.reads.push({

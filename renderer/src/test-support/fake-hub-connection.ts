@@ -3,7 +3,7 @@
  * about what the dashboard does with messages, so the test plays the hub's part by hand.
  */
 import type { Message, MethodName, ResultOf } from '../../../shared/protocol';
-import type { ChannelFrom, ConnectionStatus, GapInfo, HubConnection, RequestArgs } from '../connection/hub-connection';
+import type { ChannelFrom, ConnectionStatus, GapInfo, HubConnection, RequestArgs, SubscribedInfo } from '../connection/hub-connection';
 
 /** A recorded request. */
 export interface FakeRequest {
@@ -90,6 +90,21 @@ export class FakeHubConnection implements HubConnection {
   /** Play the client: report a gap. */
   gap(gap: GapInfo): void {
     for (const l of this.gapListeners) l(gap);
+  }
+}
+
+/** A fake that also reports the hub's `subscribed` answers, when the test plays them. */
+export class AnsweringHubConnection extends FakeHubConnection {
+  private readonly answered = new Set<(info: SubscribedInfo) => void>();
+
+  onSubscribed(listener: (info: SubscribedInfo) => void): () => void {
+    this.answered.add(listener);
+    return () => this.answered.delete(listener);
+  }
+
+  /** Play the hub: answer a subscribe with the channel's latest `seq`. */
+  answer(channel: string, seq: number): void {
+    for (const l of this.answered) l({ channel, seq });
   }
 }
 
