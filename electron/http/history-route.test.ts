@@ -174,14 +174,20 @@ describe('GET /api/history', () => {
     expect(hub.stats().channelList.map((c) => c.name)).not.toContain('never:used');
   });
 
-  it('holds at most four answers at once: clients that ask and never read cannot pile up memory', async () => {
+  it('answers at most 4 MiB, and holds at most eight answers at once: clients that ask and never read cannot pile up memory', async () => {
     const { hub, served } = await setup({ maxMessages: 10_000, maxBytes: 64 << 20 });
     await hub.publishOutput(
       'big',
       Array.from({ length: 10_000 }, (_, i) => ({ data: `${i} ${'x'.repeat(700)}`, stream: 'stdout' as const, time: new Date().toISOString() })),
     );
-    // Four requests whose answers (7 MB each) nobody reads: each stays in flight.
-    const stalled = Array.from({ length: 4 }, () => {
+    // 7 MB retained: one answer stops at 4 MiB, and says there is more.
+    const first = await get(served.port, '/api/history?channel=process:big');
+    expect(first.body.more).toBe(true);
+    const bytes = Buffer.byteLength(JSON.stringify(first.body.messages));
+    expect(bytes).toBeLessThanOrEqual(4.2 * 1024 * 1024);
+    expect(bytes).toBeGreaterThan(3.5 * 1024 * 1024);
+    // Eight requests whose answers nobody reads: each stays in flight.
+    const stalled = Array.from({ length: 8 }, () => {
       const req = request({ host: '127.0.0.1', port: served.port, path: '/api/history?channel=process:big', headers: { Host: `127.0.0.1:${served.port}`, Authorization: `Bearer ${TOKEN}` } }, (res) => res.pause());
       req.on('error', () => {});
       req.end();

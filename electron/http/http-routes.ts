@@ -42,8 +42,8 @@ export interface HttpRouteDeps {
   onRefused?(reason: 'host' | 'auth' | 'ticket'): unknown;
 }
 
-/** History answers being written at once (each up to 8 MiB). */
-const MAX_HISTORY_IN_FLIGHT = 4;
+/** History answers being written at once (each up to 4 MiB: 32 MiB held at most by clients that never read). */
+const MAX_HISTORY_IN_FLIGHT = 8;
 /** A history answer its client stops reading for this long is cut. */
 const HISTORY_WRITE_TIMEOUT_MS = 30_000;
 
@@ -112,8 +112,8 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
     return false;
   }
 
-  // Each answer is up to 8 MiB held until the client reads it: a few at once, so that clients
-  // that ask and never read cannot pile up memory (the dashboard asks for one at a time).
+  // Each answer is up to 4 MiB held until the client reads it: a few at once, so that clients
+  // that ask and never read cannot pile up memory (the dashboard asks for four at a time).
   let historyInFlight = 0;
   function history(read: NonNullable<HttpRouteDeps['history']>, url: URL, res: ServerResponse): void {
     let query: HistoryQuery;

@@ -11,7 +11,7 @@ import { resumeFrom, type SubscribeFrom } from './subscription';
 import { frameOf, framesOf, outputPrefix, outputRowRoom, writeOutputRow } from './wire-frame';
 
 /** Most payload bytes of one answer (past it, `more` is true and the caller reads on from the last `seq`). */
-export const HISTORY_MAX_BYTES = 8 * 1024 * 1024;
+export const HISTORY_MAX_BYTES = 4 * 1024 * 1024;
 
 /** A history read's parameters, as the query string gives them. */
 export interface HistoryQuery {
