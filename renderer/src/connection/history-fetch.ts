@@ -16,6 +16,9 @@ export function historyFetcher(fetchImpl: typeof fetch, origin: string, token: s
     if (from.epoch !== undefined) url.searchParams.set('epoch', from.epoch);
     const res = await fetchImpl(url.toString(), { headers: { Authorization: `Bearer ${token}` }, cache: 'no-store', credentials: 'omit' });
     if (!res.ok) throw new Error(`history of ${channel}: HTTP ${res.status}`);
-    return readHistoryAnswer(await res.json());
+    const answer = readHistoryAnswer(await res.json());
+    // Rows take their channel from the answer: one about another channel is not this one's history.
+    if (answer.channel !== channel) throw new Error(`history of ${channel}: the answer is about ${answer.channel}`);
+    return answer;
   };
 }
