@@ -1,5 +1,5 @@
 /**
- * `GET /api/history` (CONTRACT.md, "HTTP on the hub port"): a channel's retained messages in one
+ * `GET /api/history` (README, "What Switchyard adds to the contract"): a channel's retained messages in one
  * answer, what a subscribe with the same `since` and `epoch` would replay; with `form=rows`, a
  * process channel's output lines as compact rows `[seq,"timestamp","stream",data(,"level")]`
  * (its process is the channel's). Read with {@link readHistoryAnswer}, which checks each message
