@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { nodeNameFromHost, type AlertEvent, type Role } from '../../shared/protocol';
 import { Alerting, defaultAlertRules } from '../alerts';
 import { secret } from '../hub/auth';
+import { readHistory } from '../hub/history-read';
 import { checkHost } from '../hub/http-guard';
 import { Hub } from '../hub/hub';
 import type { HubApi } from '../hub/hub-api';
@@ -158,7 +159,7 @@ export async function startSwitchyard(options: SwitchyardOptions): Promise<Runni
       auth: hub.auth,
       handleUpgrade: (req, socket, head) => hub.handleUpgrade(req, socket, head),
       stats: () => hub.stats(),
-      history: (query) => hub.history(query),
+      history: (query) => readHistory(hub.engine, query),
       metrics: () => metrics.render(),
       staticDir,
       listenHost: host,

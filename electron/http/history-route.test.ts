@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { readHistoryAnswer } from '../../shared/protocol';
 import { Hub } from '../hub/hub';
 import { until } from '../../shared/test-support/until';
+import { readHistory } from '../hub/history-read';
 import { checkHost } from '../hub/http-guard';
 import { startHttpFront } from './http-front';
 import { serveHub, type ServedHub } from './hub-server';
@@ -207,7 +208,7 @@ describe('GET /api/history', () => {
         stats: () => hub.stats(),
         history: async (query) => {
           await new Promise<void>((release) => waiting.push(release));
-          return hub.history(query);
+          return readHistory(hub.engine, query);
         },
       },
       { host: '127.0.0.1', port: 0 },

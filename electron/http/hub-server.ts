@@ -3,6 +3,7 @@
  * benchmark and library users. The same front, limits and checks as core's.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readHistory } from '../hub/history-read';
 import { checkHost } from '../hub/http-guard';
 import type { Hub } from '../hub/hub';
 import { startHttpFront, type HttpFront, type HttpFrontOptions } from './http-front';
@@ -30,7 +31,7 @@ export async function serveHub(hub: Hub, options: ServeHubOptions = {}): Promise
       auth: hub.auth,
       handleUpgrade: (req, socket, head) => hub.handleUpgrade(req, socket, head),
       stats: () => hub.stats(),
-      history: (query) => hub.history(query),
+      history: (query) => readHistory(hub.engine, query),
       extraRoute: options.extraRoute,
       onSocketCut: () => hub.countRefusal('unauthenticatedCut'),
       onRefused: (reason) => reason === 'host' && hub.countRefusal('hostRejected'),

@@ -31,7 +31,6 @@ import { timestamp } from './clock';
 import { Congestion } from './congestion';
 import { ConnectionGate } from './connection-gate';
 import type { ChannelEngine, StreamPosition } from './engine';
-import { readHistory, type HistoryAnswer, type HistoryQuery } from './history-read';
 import type { HubApi, Publishable, PublishFailure } from './hub-api';
 import { CloseCode, resolveLimits, type HubOptions, type ResolvedLimits } from './hub-options';
 import { registerHubMethods } from './hub-methods';
@@ -251,11 +250,6 @@ export class Hub implements HubApi {
   /** One connected client, by id. */
   client(id: string): ClientConnection | undefined {
     return this.gate.clients.get(id);
-  }
-
-  /** A channel's retained history in one answer, as `/api/history` sends it (history-read.ts). */
-  history(query: HistoryQuery): Promise<HistoryAnswer> {
-    return readHistory(this.engine, query);
   }
 
   /** A statistics snapshot (CONTRACT.md "Statistics"), bounded whatever clients do (stats.ts). */
