@@ -5,7 +5,7 @@
 import { channelNameError } from './channels';
 import { MESSAGE_TYPES, type Message, type MessageType } from './messages';
 import { ERROR_CODES, type DecodeErrorCode } from './error-codes';
-import { LEVELS } from './payloads/logs';
+import { isLevel, LEVELS } from './payloads/logs';
 
 const KNOWN_ERROR_CODES = new Set<string>(ERROR_CODES);
 
@@ -55,7 +55,6 @@ const EXTRA_FIELDS: Partial<Record<MessageType, Record<string, FieldKind>>> = {
 };
 
 const KNOWN_TYPES = new Set<string>(MESSAGE_TYPES);
-const LEVEL_SET = new Set<string>(LEVELS);
 const encoder = new TextEncoder();
 
 /** UTF-8 length of a string without allocating when it is clearly small. */
@@ -183,7 +182,7 @@ function isPlainOutput(value: unknown): boolean {
         if (v !== 'stdout' && v !== 'stderr') return false;
         break;
       case 'level':
-        if (!LEVEL_SET.has(v as string)) return false;
+        if (!isLevel(v)) return false;
         break;
       default:
         return false;
@@ -270,7 +269,7 @@ function kindError(kind: FieldKind, v: unknown): string | null {
     case 'stream':
       return v === 'stdout' || v === 'stderr' ? null : '"stdout" or "stderr"';
     case 'level':
-      return LEVEL_SET.has(v as string) ? null : `one of ${LEVELS.join(', ')}`;
+      return isLevel(v) ? null : `one of ${LEVELS.join(', ')}`;
     case 'object':
       return isPlainObject(v) ? null : 'an object';
     case 'boolean':

@@ -4,12 +4,11 @@
  * ones let go, and each message becomes a {@link ProcessChannelItem} queued for the next frame.
  */
 import { processChannel, type Message } from '../../../shared/protocol';
-import { LEVELS, type Level } from '../../../shared/protocol/payloads/logs';
+import { isLevel, type Level } from '../../../shared/protocol/payloads/logs';
 import type { ReplayTracker } from '../logs/replay-tracker';
 import type { ChannelFrom, HubConnection } from './hub-connection';
 import type { SubscriptionPacer } from './subscription-pacer';
 
-const LEVEL_SET: ReadonlySet<string> = new Set(LEVELS);
 /**
  * History reads under way at once: several keep the hub and the page both busy (answers are read
  * while the next are prepared; four showed 100,000 lines 6% sooner than two, `bench/show-compare.mjs`),
@@ -85,7 +84,7 @@ export class ProcessSubscriptions {
       replay?.arrived(channel, m.seq);
       if (m.type === 'process_output' && typeof m.data === 'string') {
         // A set lookup, not a schema parse: this runs for every line, and most carry no level.
-        const level = m.level !== undefined && LEVEL_SET.has(m.level) ? m.level : undefined;
+        const level = isLevel(m.level) ? m.level : undefined;
         push({ kind: 'output', processId: id, data: m.data, stream: m.stream, timestamp: m.timestamp, level });
       } else if (m.type === 'process_status' && typeof m.data === 'object' && m.data !== null) {
         push({ kind: 'status', processId: id, data: m.data as Record<string, unknown>, timestamp: m.timestamp });

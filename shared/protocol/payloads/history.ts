@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { PROCESS_CHANNEL_PREFIX } from '../channels';
 import { validateMessage } from '../codec';
 import type { Message } from '../messages';
-import { LEVELS, type Level } from './logs';
+import { isLevel, type Level } from './logs';
 
 /** Most messages of one answer (and the default `limit`). */
 export const HISTORY_MAX_MESSAGES = 10_000;
@@ -68,10 +68,9 @@ function rowMessage(row: unknown[], channel: string, processId: string): Message
   const [seq, timestamp, stream, data, level] = row;
   if (row.length < 4 || row.length > 5 || !Number.isSafeInteger(seq) || typeof timestamp !== 'string' || typeof data !== 'string') return null;
   if (stream !== 'stdout' && stream !== 'stderr') return null;
-  if (level !== undefined && !LEVEL_SET.has(level as string)) return null;
+  if (level !== undefined && !isLevel(level)) return null;
   const message = { type: 'process_output', channel, processId, data, stream, timestamp, seq: seq as number } as Message & { level?: Level };
   if (level !== undefined) message.level = level as Level;
   return message;
 }
 
-const LEVEL_SET: ReadonlySet<string> = new Set(LEVELS);

@@ -9,6 +9,12 @@ export const LEVELS = ['error', 'warn', 'info', 'debug', 'trace'] as const;
 export const LevelSchema = z.enum(LEVELS);
 export type Level = z.infer<typeof LevelSchema>;
 
+const LEVEL_SET: ReadonlySet<unknown> = new Set(LEVELS);
+/** Whether a value is a level: a set lookup, cheap enough for every line (no schema parse). */
+export function isLevel(value: unknown): value is Level {
+  return LEVEL_SET.has(value);
+}
+
 export const OutputStreamSchema = z.enum(['stdout', 'stderr']);
 /** The output stream a line came from. */
 export type OutputStream = z.infer<typeof OutputStreamSchema>;
