@@ -144,10 +144,12 @@ test('a dropped connection shows reconnecting, then the log goes on with no gap 
 });
 
 test('retained lines are read over HTTP, one read per process, and the log joins the live lines with no gap and no duplicate', async ({ page }) => {
-  const reads: { channel: string | null; status: number }[] = [];
-  page.on('response', (res) => {
+  const reads: { channel: string | null; status: number; rows: unknown[] }[] = [];
+  page.on('response', async (res) => {
     const url = new URL(res.url());
-    if (url.pathname === '/api/history') reads.push({ channel: url.searchParams.get('channel'), status: res.status() });
+    if (url.pathname !== '/api/history') return;
+    const body = (await res.json().catch(() => ({}))) as { rows?: unknown[] };
+    reads.push({ channel: url.searchParams.get('channel'), status: res.status(), rows: body.rows ?? [] });
   });
   // Printed before the page opens: retained lines, all of them read over HTTP.
   const operator = await operatorClient();
@@ -158,6 +160,11 @@ test('retained lines are read over HTTP, one read per process, and the log joins
   await page.getByRole('button', { name: 'Show logs of counter' }).click();
   await expect.poll(() => reads.filter((r) => r.channel === 'process:counter').length, { timeout: 20_000 }).toBe(1);
   expect(reads.every((r) => r.status === 200)).toBe(true);
+  // The counter's retained lines came in that read, as rows the page took (not left to the replay).
+  const counterRows = reads.find((r) => r.channel === 'process:counter')?.rows ?? [];
+  expect(counterRows.filter((row) => Array.isArray(row)).length).toBeGreaterThan(5);
+  // Anything not a row is a whole message: the status changes.
+  expect(counterRows.filter((row) => !Array.isArray(row)).every((m) => (m as { type?: string }).type === 'process_status')).toBe(true);
   const before = await downloadedCounts(page);
   await expect.poll(async () => (await downloadedCounts(page)).at(-1) ?? 0, { timeout: 20_000 }).toBeGreaterThan((before.at(-1) ?? 0) + 10);
   const counts = await downloadedCounts(page);
