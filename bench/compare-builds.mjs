@@ -6,7 +6,8 @@
  * drift falls on both. Comparing two `npm run bench` reports compares two load clients and two
  * hours as well; this compares only the hubs. Each measurement is a fresh server, warmed up as in
  * the full run. Prints each case's figures and the median of each side.
- * usage: node bench/compare-builds.mjs OTHER_CHECKOUT [--rounds N] [--case b100,b1000,s100,s10]
+ * usage: node bench/compare-builds.mjs OTHER_CHECKOUT [--rounds N] [--case b100,b1000,s100,s10] [--plain]
+ * (`--plain`: subscribers that offer no `switchyard.v1`, one message per frame, as scripts are)
  * (both checkouts built: `npx electron-vite build` in each, or one `npm run bench` there).
  */
 import { existsSync } from 'node:fs';
@@ -20,7 +21,7 @@ const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const other = args[0] && !args[0].startsWith('--') ? resolve(args[0]) : undefined;
 if (!other) {
-  console.error('usage: node bench/compare-builds.mjs OTHER_CHECKOUT [--rounds N] [--case b100,b1000,s100,s10]');
+  console.error('usage: node bench/compare-builds.mjs OTHER_CHECKOUT [--rounds N] [--case b100,b1000,s100,s10] [--plain]');
   process.exit(2);
 }
 const rounds = Number(option('--rounds', 5));
@@ -40,10 +41,11 @@ for (const [side, root] of Object.entries(builds)) {
     process.exit(2);
   }
 }
-const contender = (root) => ({ client: 'hub', gc: false, start: () => startServer(process.execPath, ['--expose-gc', resolve(root, 'out/main/bench.js'), '--token', TOKEN]) });
+const client = args.includes('--plain') ? 'hubPlain' : 'hub';
+const contender = (root) => ({ client, gc: false, start: () => startServer(process.execPath, ['--expose-gc', resolve(root, 'out/main/bench.js'), '--token', TOKEN]) });
 const show = (x) => (x >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2));
 
-console.log(`this: ${ROOT}\nother: ${other}\n${rounds} rounds, alternating\n`);
+console.log(`this: ${ROOT}\nother: ${other}\n${rounds} rounds, alternating, ${client === 'hub' ? 'switchyard.v1' : 'plain'} subscribers\n`);
 for (const id of chosen) {
   const c = CASES[id];
   if (!c) throw new Error(`unknown case ${id}`);

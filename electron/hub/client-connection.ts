@@ -12,6 +12,7 @@
 import type { WebSocket } from 'ws';
 import type { Message, Role, SubscribedData } from '../../shared/protocol';
 import type { PressureSource } from './congestion';
+import { headerLength, writeFrames, type FramePlan, type FrameSocket } from './frame-writer';
 import { TokenBucket, type RateLimitOptions } from './rate-limit';
 import { TurnQueue } from './turn-queue';
 import type { Subscription, SubscriptionClient } from './subscription';
@@ -40,11 +41,6 @@ export interface ConnectionOwner {
   pressure(client: ClientConnection, on: boolean): void;
 }
 
-/** What a flush needs of the TCP socket under a WebSocket (a `net.Socket` is one). */
-export interface Corkable {
-  cork(): void;
-  uncork(): void;
-}
 
 /** Who a client is, as the upgrade established it. */
 export interface ClientIdentity {
@@ -60,9 +56,7 @@ export interface ClientIdentity {
   sessionExpiresAt?: string;
 }
 
-const NEWLINE = 0x0a;
 const NO_SUBSCRIPTIONS: ReadonlyMap<string, Subscription> = new Map();
-const TEXT_FRAME = { binary: false } as const;
 
 /** A connected client, as the hub and its callbacks see it. */
 export class ClientConnection implements SubscriptionClient, PressureSource {
@@ -109,7 +103,7 @@ export class ClientConnection implements SubscriptionClient, PressureSource {
   constructor(
     readonly ws: WebSocket,
     /** The TCP socket under `ws` (the upgrade's): corked while a flush writes, see flush. */
-    private readonly socket: Corkable,
+    private readonly socket: FrameSocket,
     id: string,
     identity: ClientIdentity,
     private readonly limits: ConnectionLimits,
@@ -260,13 +254,13 @@ export class ClientConnection implements SubscriptionClient, PressureSource {
   private static readonly flushes = new TurnQueue<ClientConnection>((client) => client.flush());
 
   // Write what the socket will take now: one frame per message, or batched frames for
-  // switchyard.v1 clients.
+  // switchyard.v1 clients, all in one write (frame-writer.ts says why).
   private flush(): void {
     this.scheduled = false;
     if (this.closing || this.waiting) return;
-    // Every `ws.send` uncorks the socket after its frame, which costs a writev system call per
-    // frame: 200,000 a second for 100 plain clients at 2,000/s, which took the main thread and
-    // let their queues grow to a second's delay. Corked around the loop, one flush is one writev.
+    // ws would refuse a send now (the peer's close arrived): the close releases the queue.
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    // Corked: a flush with a large message is a few writes, and still one writev system call.
     this.socket.cork();
     try {
       this.writeQueued();
@@ -276,10 +270,13 @@ export class ClientConnection implements SubscriptionClient, PressureSource {
   }
 
   private writeQueued(): void {
-    const { ws, queue } = this;
+    const { queue } = this;
     const before = this.bytes;
+    const plan: FramePlan = { head: this.head, ends: [], sizes: [] };
+    const room = this.limits.socketHighWaterBytes - this.ws.bufferedAmount;
+    let planned = 0;
     while (this.head < queue.length) {
-      if (ws.bufferedAmount >= this.limits.socketHighWaterBytes) {
+      if (planned >= room) {
         this.startWaiting();
         break;
       }
@@ -292,15 +289,17 @@ export class ClientConnection implements SubscriptionClient, PressureSource {
           end++;
         }
       }
-      const frame = end - start === 1 ? (queue[start] as Buffer) : joinLines(queue, start, end, size);
-      for (let i = start; i < end; i++) {
-        this.bytes -= (queue[i] as Buffer).length;
-        queue[i] = undefined;
-      }
+      plan.ends.push(end);
+      plan.sizes.push(size);
+      planned += headerLength(size) + size;
       this.head = end;
-      this.sent += end - start;
-      ws.send(frame, TEXT_FRAME, this.written);
     }
+    if (plan.ends.length > 0) writeFrames(this.socket, queue, plan, this.written);
+    for (let i = plan.head; i < this.head; i++) {
+      this.bytes -= (queue[i] as Buffer).length;
+      queue[i] = undefined;
+    }
+    this.sent += this.head - plan.head;
     if (this.head === queue.length) {
       this.queue = [];
       this.head = 0;
@@ -335,7 +334,7 @@ export class ClientConnection implements SubscriptionClient, PressureSource {
   }
 
   // Called by ws once a frame reached the kernel: progress, so resume or keep the timer fresh.
-  private readonly written = (err?: Error): void => {
+  private readonly written = (err?: Error | null): void => {
     if (err || this.closing) return;
     this.lastProgress = performance.now();
     this.afterProgress();
@@ -376,14 +375,4 @@ export class ClientConnection implements SubscriptionClient, PressureSource {
     this.bytes = 0;
     this.letThrough();
   }
-}
-
-function joinLines(queue: readonly (Buffer | undefined)[], start: number, end: number, size: number): Buffer {
-  const out = Buffer.allocUnsafe(size);
-  let offset = 0;
-  for (let i = start; i < end; i++) {
-    if (i > start) out[offset++] = NEWLINE;
-    offset += (queue[i] as Buffer).copy(out, offset);
-  }
-  return out;
 }
