@@ -6,7 +6,9 @@
  * the hub holds them, then opens the dashboard OPENS times in one browser, each in a new context
  * with a new login link. The first open of a browser is cold; the later ones are what a second
  * tab costs. `npm run bench` measures one cold open among other scenarios: this isolates it.
- * usage: node bench/show-compare.mjs OTHER_CHECKOUT [--rounds N] [--opens N]
+ * usage: node bench/show-compare.mjs OTHER_CHECKOUT [--rounds N] [--opens N] [--trace DIR]
+ * (`--trace DIR`: each open of this checkout's as DIR/show-<round>-<open>.trace.json, the main
+ * thread's tasks without V8's sampler, whose own cost distorts short functions)
  * (both checkouts built: `npx electron-vite build` in each).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +29,7 @@ if (!other) {
 }
 const rounds = Number(option('--rounds', 4));
 const opens = Number(option('--opens', 3));
+const traceDir = option('--trace', undefined);
 const PROCESSES = 20;
 const PER_PROCESS = 5000;
 const { chromium } = await import('@playwright/test');
@@ -51,7 +54,10 @@ for (let round = 0; round < rounds; round++) {
       for (let o = 0; o < opens; o++) {
         const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
         const page = await context.newPage();
-        await page.goto(await loginLink(server.port));
+        const link = await loginLink(server.port);
+        const tracing = traceDir && side === 'this';
+        if (tracing) await browser.startTracing(page, { path: join(traceDir, `show-${round + 1}-${o + 1}.trace.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'] });
+        await page.goto(link);
         const shown = await page.waitForFunction(
           (rows) => {
             const view = document.querySelector('[data-testid="log-view"]');
@@ -61,6 +67,7 @@ for (let round = 0; round < rounds; round++) {
           { timeout: 30_000, polling: 'raf' },
         );
         times[side].push(Math.round(await shown.jsonValue()));
+        if (tracing) await browser.stopTracing();
         await context.close();
         await sleep(300);
       }

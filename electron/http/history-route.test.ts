@@ -3,7 +3,7 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { readHistoryAnswer } from '../../shared/protocol';
+import { entryMessage, readHistoryAnswer } from '../../shared/protocol';
 import { Hub } from '../hub/hub';
 import { until } from '../../shared/test-support/until';
 import { readHistory } from '../hub/history-read';
@@ -121,7 +121,7 @@ describe('GET /api/history', () => {
     expect(list[3]).toMatchObject({ type: 'process_status', seq: 4 });
     expect(list[4]).toEqual([5, expect.any(String), 'stdout', 'after']);
     // Read back, both forms are the same messages (what the dashboard hands on).
-    expect(readHistoryAnswer(rows.body).messages).toEqual(readHistoryAnswer(messages.body).messages);
+    expect(readHistoryAnswer(rows.body).entries.map((e) => entryMessage(e, 'process:web'))).toEqual(readHistoryAnswer(messages.body).entries);
     expect(readHistoryAnswer(rows.body).bad).toBe(0);
     const raw = await new Promise<number>((resolve) => {
       const req = request({ host: '127.0.0.1', port: served.port, path: '/api/history?channel=process:web&form=rows', headers: { Host: `127.0.0.1:${served.port}`, Authorization: `Bearer ${TOKEN}` } }, (res) => resolve(Number(res.headers['content-length'])));

@@ -339,9 +339,14 @@ export class DashboardController implements DashboardActions {
    * statuses go with the lines, so a replay's status notes do not redraw the sidebar one by one.
    */
   private apply(batch: ProcessChannelItem[]): void {
+    let lines = 0;
     for (const item of batch) {
+      lines++;
       if (item.kind === 'output') {
         this.book.addOutput(item);
+      } else if (item.kind === 'rows') {
+        this.book.addRows(item.processId, item.rows);
+        lines += item.rows.length - 1;
       } else if (item.kind === 'gap') {
         this.book.addGap(item.processId, item.resumed);
       } else {
@@ -354,7 +359,7 @@ export class DashboardController implements DashboardActions {
     }
     this.book.commit();
     this.book.replaying = this.replay?.replaying ?? false;
-    this.gate.applied(batch.length, this.book.replaying);
+    this.gate.applied(lines, this.book.replaying);
   }
 }
 

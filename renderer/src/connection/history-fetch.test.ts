@@ -1,6 +1,7 @@
 // The page's history reads: the token in a header, never in the URL; rows asked for; an answer
 // that is not this channel's, or not a 200, refused (the caller then falls back to the replay).
 import { describe, expect, it } from 'vitest';
+import { entryMessage, type OutputRow } from '../../../shared/protocol';
 import { historyFetcher } from './history-fetch';
 
 function fakeFetch(answer: { status?: number; body: unknown }) {
@@ -19,7 +20,9 @@ describe('historyFetcher', () => {
     const { calls, impl } = fakeFetch({ body: { ...head, rows: [[2, '2026-12-02T12:00:00.000Z', 'stderr', 'two', 'warn']] } });
     const read = historyFetcher(impl, 'http://127.0.0.1:7420', 'page-token-0123456789');
     const answer = await read?.('process:web', { since: 1, epoch: 'e1' });
-    expect(answer?.messages).toEqual([{ type: 'process_output', channel: 'process:web', processId: 'web', data: 'two', stream: 'stderr', level: 'warn', timestamp: '2026-12-02T12:00:00.000Z', seq: 2 }]);
+    // Rows stay rows; each is the message it stands for.
+    expect(answer?.entries).toEqual([[2, '2026-12-02T12:00:00.000Z', 'stderr', 'two', 'warn']]);
+    expect(answer?.entries.map((e) => entryMessage(e, 'process:web'))).toEqual([{ type: 'process_output', channel: 'process:web', processId: 'web', data: 'two', stream: 'stderr', level: 'warn', timestamp: '2026-12-02T12:00:00.000Z', seq: 2 }]);
     const url = new URL(calls[0]?.url ?? '');
     expect(url.pathname).toBe('/api/history');
     expect(Object.fromEntries(url.searchParams)).toEqual({ channel: 'process:web', form: 'rows', since: '1', epoch: 'e1' });
@@ -37,7 +40,7 @@ describe('historyFetcher', () => {
     // A row that is not one (a number as data) is dropped and counted, not handed on.
     const odd = historyFetcher(fakeFetch({ body: { ...head, rows: [[1, 't', 'stdout', 5], [2, 't', 'stdout', 'ok']] } }).impl, 'http://127.0.0.1:7420', 'tok');
     const answer = await odd?.('process:web', { since: 0 });
-    expect(answer?.messages.map((m) => m.data)).toEqual(['ok']);
+    expect(answer?.entries.map((e) => (e as OutputRow)[3])).toEqual(['ok']);
     expect(answer?.bad).toBe(1);
   });
 });

@@ -1,7 +1,7 @@
 // Retained lines read over HTTP (`GET /api/history`) before each process channel is subscribed
 // from the last line read: nothing lost, nothing twice, and the WebSocket replay when a read fails.
 import { describe, expect, it } from 'vitest';
-import type { HistoryAnswerData, Message } from '../../../shared/protocol';
+import { entryMessage, type HistoryAnswerData, type HistoryEntry, type Message, type OutputRow } from '../../../shared/protocol';
 import { DashboardController } from '../dashboard-controller';
 import { LogBook } from '../logs/log-book';
 import { createDashboardStore } from '../state/dashboard-store';
@@ -14,7 +14,7 @@ const settle = () => new Promise((r) => setTimeout(r, 0));
 interface Read {
   channel: string;
   from: ChannelFrom;
-  answer(a: Partial<HistoryAnswerData> & { messages: Message[] }): void;
+  answer(a: Partial<HistoryAnswerData> & { messages: HistoryEntry[] }): void;
   fail(): void;
 }
 
@@ -26,16 +26,19 @@ class HistoryHub extends AnsweringHubConnection {
       this.reads.push({
         channel,
         from,
-        answer: (a) => resolve({ channel, epoch: 'e1', seq: 0, firstSeq: 1, recovered: true, more: false, bad: 0, ...a }),
+        answer: ({ messages, ...a }) => resolve({ channel, epoch: 'e1', seq: 0, firstSeq: 1, recovered: true, more: false, bad: 0, entries: messages, ...a }),
         fail: () => reject(new Error('HTTP 503')),
       });
     });
   }
 }
 
-function lines(channel: string, from: number, to: number): Message[] {
-  const out: Message[] = [];
-  for (let seq = from; seq <= to; seq++) out.push({ type: 'process_output', channel, processId: channel.slice(8), data: `${channel} ${seq}`, seq } as Message);
+const STAMP = '2026-12-02T12:00:00.000Z';
+
+/** Output lines as `form=rows` brings them. */
+function lines(channel: string, from: number, to: number): OutputRow[] {
+  const out: OutputRow[] = [];
+  for (let seq = from; seq <= to; seq++) out.push([seq, STAMP, 'stdout', `${channel} ${seq}`]);
   return out;
 }
 
@@ -127,5 +130,36 @@ describe('process channels with history read over HTTP', () => {
     expect(book.replaying).toBe(false);
     expect(book.historyReady('web')).toBe(true);
     expect(store.getState().logVersion).toBeGreaterThan(before);
+  });
+
+  it('takes rows as the messages they stand for: statuses between them, streams, levels, progress lines, merged view', async () => {
+    const status = (seq: number, data: Record<string, unknown>) => ({ type: 'process_status', channel: 'process:web', processId: 'web', data, timestamp: STAMP, seq }) as Message;
+    const entries: HistoryEntry[] = [
+      status(1, { status: 'running', run: 1, pid: 7 }),
+      [2, STAMP, 'stdout', 'one'],
+      [3, '2026-12-02T12:00:00.001Z', 'stderr', 'two', 'error'],
+      [4, '2026-12-02T12:00:00.001Z', 'stdout', 'loading 10%'],
+      [5, '2026-12-02T12:00:00.002Z', 'stdout', '\rloading 90%'],
+      status(6, { status: 'exited', run: 1, exitCode: 0 }),
+      [7, '2026-12-02T12:00:00.003Z', 'stdout', 'after', 'info'],
+    ];
+    const viaRows = await setup(['web']);
+    viaRows.conn.reads[0]?.answer({ seq: 7, messages: entries });
+    await settle();
+    viaRows.clock.tick();
+    // The same messages as a subscribe's replay over the WebSocket (a hub without HTTP reads).
+    const conn = new AnsweringHubConnection();
+    conn.answers.set('process.list', [processInfo({ id: 'web' })]);
+    const book = new LogBook({ maxLines: 1000 });
+    const clock = manualScheduler();
+    new DashboardController(conn, createDashboardStore(), book, { schedule: clock.schedule }).start();
+    conn.setStatus({ kind: 'connected' });
+    await settle();
+    for (const e of entries) conn.emit('process:web', { ...entryMessage(e, 'process:web') });
+    clock.tick();
+    const seen = (b: LogBook, view: string) => b.lines(view).map((l) => [l.text, l.stream, l.level, l.kind, l.time]);
+    expect(seen(viaRows.book, 'web')).toEqual(seen(book, 'web'));
+    expect(seen(viaRows.book, '*')).toEqual(seen(book, '*'));
+    expect(viaRows.book.lines('web').map((l) => l.text)).toEqual(['', 'web running (pid 7)', 'one', 'two', 'loading 90%', expect.stringMatching(/exited/), 'after']);
   });
 });

@@ -3,7 +3,8 @@
  * subscribed (one at a time through the pacer, when the connection reports `subscribed`), removed
  * ones let go, and each message becomes a {@link ProcessChannelItem} queued for the next frame.
  */
-import { processChannel, type Message } from '../../../shared/protocol';
+import { entrySeq, processChannel, type HistoryEntry, type Message } from '../../../shared/protocol';
+import type { OutputRow } from '../../../shared/protocol/payloads/history';
 import { isLevel, type Level } from '../../../shared/protocol/payloads/logs';
 import type { ReplayTracker } from '../logs/replay-tracker';
 import type { ChannelFrom, HubConnection } from './hub-connection';
@@ -20,6 +21,8 @@ const READS_IN_FLIGHT = 4;
 export type ProcessChannelItem =
   | { kind: 'output'; processId: string; data: string; stream?: 'stdout' | 'stderr'; timestamp?: string; level?: Level }
   | { kind: 'status'; processId: string; data: Record<string, unknown>; timestamp?: string }
+  /** Output lines read over HTTP, as their rows (one item for an answer's run of them). */
+  | { kind: 'rows'; processId: string; rows: readonly OutputRow[] }
   | { kind: 'gap'; processId: string; resumed: boolean };
 
 /** What {@link ProcessSubscriptions} works with. */
@@ -150,8 +153,24 @@ export class ProcessSubscriptions {
         if (dropped()) return from;
         // As the subscribe's own replay would report it: lines no longer retained before these.
         if (!answer.recovered) this.options.push({ kind: 'gap', processId: id, resumed: from.since > 0 });
-        for (const m of answer.messages) handle(m);
-        from = { since: answer.messages.at(-1)?.seq ?? from.since, epoch: answer.epoch };
+        const { entries } = answer;
+        // Runs of rows go as they are, one item each; other messages as the WebSocket's would.
+        let run = -1;
+        for (let i = 0; i <= entries.length; i++) {
+          const entry = entries[i];
+          if (entry !== undefined && Array.isArray(entry)) {
+            if (run < 0) run = i;
+            continue;
+          }
+          if (run >= 0) {
+            const rows = entries.slice(run, i) as OutputRow[];
+            this.options.replay?.arrived(channel, (rows[rows.length - 1] as OutputRow)[0]);
+            this.options.push({ kind: 'rows', processId: id, rows });
+            run = -1;
+          }
+          if (entry !== undefined) handle(entry as Message);
+        }
+        from = { since: entrySeq(entries[entries.length - 1] as HistoryEntry) ?? from.since, epoch: answer.epoch };
         if (!answer.more) return from;
       }
     } catch {

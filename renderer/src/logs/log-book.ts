@@ -4,8 +4,10 @@
  * Components read it when the store's `logVersion` changes.
  */
 import { replacesPrevious, visibleText } from '../../../shared/logs/progress-rule';
+import type { OutputRow } from '../../../shared/protocol/payloads/history';
 import type { Level, LogLine as StoredLine, RunInfo } from '../../../shared/protocol/payloads/logs';
 import { LineStore, type LineFields } from './line-store';
+import type { LineStream } from './line-meta';
 import { MergedSource, StoreSource, type LogSource } from './log-source';
 import type { ViewLine } from './log-line';
 import { MergedOrder } from './merged-order';
@@ -116,21 +118,29 @@ export class LogBook {
    * process's previous output line instead of appending, as a terminal would overwrite it.
    */
   addOutput(line: IncomingLine): void {
-    const stream = line.stream ?? 'stdout';
-    const time = this.time(line.timestamp);
-    if (replacesPrevious(line.data)) {
-      const text = visibleText(line.data);
-      const n = this.storeNumber(line.processId);
+    this.addLine(line.processId, line.data, line.stream, line.timestamp, line.level);
+  }
+
+  /** Add output lines read as rows (`GET /api/history`, `form=rows`), as {@link addOutput} would each. */
+  addRows(processId: string, rows: readonly OutputRow[]): void {
+    for (const row of rows) this.addLine(processId, row[3], row[2], row[1], row[4]);
+  }
+
+  private addLine(processId: string, data: string, stream: LineStream = 'stdout', timestamp: string | undefined, level: Level | undefined): void {
+    const time = this.time(timestamp);
+    if (replacesPrevious(data)) {
+      const text = visibleText(data);
+      const n = this.storeNumber(processId);
       const store = this.stores[n] as LineStore;
       const last = store.end - 1;
-      if (store.has(last) && store.kind(last) === 'out' && store.replaceLast(text, { stream, level: line.level })) {
+      if (store.has(last) && store.kind(last) === 'out' && store.replaceLast(text, { stream, level })) {
         this.order.noteReplaced(n, last, store.time(last));
         return;
       }
-      this.append(line.processId, text, { stream, kind: 'out', time, level: line.level });
+      this.append(processId, text, { stream, kind: 'out', time, level });
       return;
     }
-    this.append(line.processId, line.data, { stream, kind: 'out', time, level: line.level });
+    this.append(processId, data, { stream, kind: 'out', time, level });
   }
 
   /**
