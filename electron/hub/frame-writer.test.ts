@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { COPY_LIMIT, headerLength, writeFrames, type FramePlan } from './frame-writer';
+import { COPY_LIMIT, headerLength, WRITE_PIECE, writeFrames, type FramePlan } from './frame-writer';
 
 // A real ws server's upgraded socket written by writeFrames, read by a real ws client: what the
 // client parses is what RFC 6455 framing of the plan means, whatever ws's own sender would do.
@@ -53,19 +53,31 @@ describe('writeFrames', () => {
     ];
     const { queue, plan, expected } = planOf(groups);
     let done = 0;
+    const writes: number[] = [];
+    let reporting = 0;
+    const write = socket.write.bind(socket);
+    socket.write = ((chunk: Uint8Array, cb?: () => void) => {
+      writes.push(chunk.length);
+      if (cb) reporting++;
+      return write(chunk, cb);
+    }) as typeof socket.write;
     socket.cork();
     writeFrames(socket, queue, plan, (err) => {
       expect(err ?? null).toBeNull();
       done++;
     });
     socket.uncork();
+    socket.write = write as typeof socket.write;
+    // No write above the piece size, so that a slow reader's progress shows; each is reported.
+    expect(Math.max(...writes)).toBeLessThanOrEqual(WRITE_PIECE);
+    expect(reporting).toBeGreaterThan(2); // the pieces, and each large payload
     serverSide.send('from ws'); // ws's own sender between our flushes
     const second = planOf([['after'], ['x', 'y']]);
     writeFrames(socket, second.queue, second.plan, () => done++);
     const all = [...expected, 'from ws', ...second.expected];
     for (let i = 0; i < 200 && received.length < all.length; i++) await new Promise((r) => setTimeout(r, 10));
     expect(received).toEqual(all);
-    expect(done).toBe(2);
+    expect(done).toBe(reporting + 1);
     client.close();
   });
 

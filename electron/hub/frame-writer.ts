@@ -7,7 +7,7 @@
  * subscribers at 2,000/s are 200,000 of those a second, and their garbage is what the latency
  * tail waits on. Server frames are not masked (RFC 6455 §5.1), so a frame is a 2-, 4- or 10-byte
  * header and the payload as it is: a flush copies its frames' headers and payloads into one
- * buffer and writes that. A payload larger than {@link COPY_LIMIT} alone in its frame is written
+ * buffer and writes that, in pieces of at most {@link WRITE_PIECE} bytes. A payload larger than {@link COPY_LIMIT} alone in its frame is written
  * as its own chunk instead of copied.
  *
  * Writing beside `ws` is safe at frame boundaries: `ws` writes its own frames (pings, pongs,
@@ -27,6 +27,13 @@ const FIN_TEXT = 0x81;
 const NEWLINE = 0x0a;
 /** Payloads above this, alone in their frame, are written as their own chunk rather than copied. */
 export const COPY_LIMIT = 16 * 1024;
+/**
+ * The copied frames go to the socket in writes of at most this many bytes, each reporting when
+ * it reached the kernel: a slow reader's progress is seen as often as with a `ws.send` per frame
+ * of a `switchyard.v1` batch (64 KiB at most), which the write timeout and the producers' hold
+ * (congestion.ts, `lastProgress`) rely on.
+ */
+export const WRITE_PIECE = 64 * 1024;
 
 /** Bytes of a frame's header for a payload of `size` bytes. */
 export function headerLength(size: number): number {
@@ -60,7 +67,7 @@ export interface FramePlan {
   sizes: number[];
 }
 
-/** Write the planned frames; `done` is called once, when the last of them reached the kernel. */
+/** Write the planned frames; `done` is called as each write of them reaches the kernel. */
 export function writeFrames(socket: FrameSocket, queue: readonly (Buffer | undefined)[], plan: FramePlan, done: (err?: Error | null) => void): void {
   const { ends, sizes } = plan;
   let copied = 0;
@@ -78,10 +85,10 @@ export function writeFrames(socket: FrameSocket, queue: readonly (Buffer | undef
       // A large message: what is copied so far, then its header, then the payload as it is.
       const header = Buffer.allocUnsafe(headerLength(size));
       writeHeader(header, 0, size);
-      if (at > written) socket.write(out.subarray(written, at));
+      writePieces(socket, out, written, at, done);
       written = at;
       socket.write(header);
-      socket.write(queue[from] as Buffer, k === ends.length - 1 && at === copied ? done : undefined);
+      socket.write(queue[from] as Buffer, done);
       continue;
     }
     at = writeHeader(out, at, size);
@@ -93,5 +100,13 @@ export function writeFrames(socket: FrameSocket, queue: readonly (Buffer | undef
       at += message.length;
     }
   }
-  if (at > written) socket.write(written === 0 ? out : out.subarray(written, at), done);
+  writePieces(socket, out, written, at, done);
+}
+
+function writePieces(socket: FrameSocket, out: Buffer, from: number, to: number, done: (err?: Error | null) => void): void {
+  if (from === 0 && to === out.length && to <= WRITE_PIECE) {
+    if (to > 0) socket.write(out, done);
+    return;
+  }
+  for (let at = from; at < to; at += WRITE_PIECE) socket.write(out.subarray(at, Math.min(to, at + WRITE_PIECE)), done);
 }
