@@ -69,6 +69,13 @@ describe('process channels with history read over HTTP', () => {
     expect(book.lines('web').map((l) => l.text)).toEqual(['process:web 1', 'process:web 2', 'process:web 3', 'process:web 4']);
   });
 
+  it('subscribes from the epoch read when a process has nothing retained (an empty answer)', async () => {
+    const { conn, processSubscribes } = await setup(['quiet']);
+    conn.reads[0]?.answer({ seq: 0, messages: [] });
+    await settle();
+    expect(processSubscribes()).toEqual([{ channel: 'process:quiet', from: { since: 0, epoch: 'e1' } }]);
+  });
+
   it('reads on while an answer says more, and marks where the hub no longer held the oldest lines', async () => {
     const { conn, book, clock, processSubscribes } = await setup(['api']);
     conn.reads[0]?.answer({ seq: 9, firstSeq: 5, recovered: false, more: true, messages: lines('process:api', 5, 6) });

@@ -3,8 +3,7 @@
  * subscribed (one at a time through the pacer, when the connection reports `subscribed`), removed
  * ones let go, and each message becomes a {@link ProcessChannelItem} queued for the next frame.
  */
-import { entrySeq, processChannel, type HistoryEntry, type Message } from '../../../shared/protocol';
-import type { OutputRow } from '../../../shared/protocol/payloads/history';
+import { entrySeq, processChannel, type Message, type OutputRow } from '../../../shared/protocol';
 import { isLevel, type Level } from '../../../shared/protocol/payloads/logs';
 import type { ReplayTracker } from '../logs/replay-tracker';
 import type { ChannelFrom, HubConnection } from './hub-connection';
@@ -170,7 +169,8 @@ export class ProcessSubscriptions {
           }
           if (entry !== undefined) handle(entry as Message);
         }
-        from = { since: entrySeq(entries[entries.length - 1] as HistoryEntry) ?? from.since, epoch: answer.epoch };
+        const last = entries[entries.length - 1];
+        from = { since: (last && entrySeq(last)) ?? from.since, epoch: answer.epoch };
         if (!answer.more) return from;
       }
     } catch {
