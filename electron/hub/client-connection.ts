@@ -41,7 +41,6 @@ export interface ConnectionOwner {
   pressure(client: ClientConnection, on: boolean): void;
 }
 
-
 /** Who a client is, as the upgrade established it. */
 export interface ClientIdentity {
   /** The authenticated user. */
@@ -333,7 +332,7 @@ export class ClientConnection implements SubscriptionClient, PressureSource {
     (this.roomWaiters.shift() as () => void)();
   }
 
-  // Called by ws once a frame reached the kernel: progress, so resume or keep the timer fresh.
+  // Called by the socket as a flush's writes reach the kernel: progress, so resume or keep the timer fresh.
   private readonly written = (err?: Error | null): void => {
     if (err || this.closing) return;
     this.lastProgress = performance.now();
