@@ -60,7 +60,7 @@ export class History {
     }
     if (this.size === this.starts.length) this.growSlots();
     if (this.byteTail + length > this.data.length) this.makeRoom(length);
-    data.copy(this.data, this.byteTail);
+    this.data.set(data, this.byteTail); // set: Buffer#copy's wrapper costs more than a line's bytes
     const slot = (this.head + this.size) % this.starts.length;
     this.starts[slot] = this.byteTail;
     this.lengths[slot] = length;

@@ -64,6 +64,19 @@ describe('encodeOutputPayloads', () => {
       { type: 'process_output', channel: 'process:w', processId: 'w', data: 'two', stream: 'stderr', level: 'warn', timestamp: 't', seq: 10 },
     ]);
   });
+
+  it('writes any seq exactly, alone or among others: every digit count, powers of ten and their neighbours', () => {
+    const payload = Buffer.from(JSON.stringify({ type: 'event', channel: 'c', data: 'é' }));
+    const seqs = [1, 9, 10, 11, 99, 100, 999, 1000, 12345, 2 ** 31, 10 ** 15 - 1, 10 ** 15, Number.MAX_SAFE_INTEGER];
+    const expected = seqs.map((seq) => `{"type":"event","channel":"c","data":"é","seq":${seq}}`);
+    expect(framesOf(seqs.map((seq) => ({ seq, data: payload }))).map((f) => f.toString())).toEqual(expected);
+    expect(seqs.map((seq) => framesOf([{ seq, data: payload }])[0]?.toString())).toEqual(expected);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), { minLength: 1, maxLength: 8 }), (list) => {
+        expect(framesOf(list.map((seq) => ({ seq, data: payload }))).map((f) => JSON.parse(f.toString()).seq)).toEqual(list);
+      }),
+    );
+  });
 });
 
 describe('writeOutputRow', () => {

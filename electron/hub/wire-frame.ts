@@ -207,11 +207,8 @@ function bytesAt(p: Buffer, at: number, bytes: Buffer): boolean {
 
 /** The wire frame of one publication. */
 export function frameOf(pub: Publication): Buffer {
-  const tail = `,"seq":${pub.seq}}`;
-  const body = pub.data.length - 1; // the payload's closing brace is replaced by the tail
-  const out = Buffer.allocUnsafe(body + tail.length);
-  pub.data.copy(out, 0, 0, body);
-  out.write(tail, body, 'latin1');
+  const out = Buffer.allocUnsafe(pub.data.length + 7 + digits(pub.seq));
+  writeFrame(pub, out, 0);
   return out;
 }
 
@@ -224,19 +221,42 @@ export function framesOf(pubs: readonly Publication[]): Buffer[] {
   const frames = new Array<Buffer>(pubs.length);
   let offset = 0;
   for (let i = 0; i < pubs.length; i++) {
-    const pub = pubs[i] as Publication;
     const start = offset;
-    offset += pub.data.copy(out, offset, 0, pub.data.length - 1);
-    offset += out.write(`,"seq":${pub.seq}}`, offset, 'latin1');
+    offset = writeFrame(pubs[i] as Publication, out, offset);
     frames[i] = out.subarray(start, offset);
   }
   return frames;
 }
 
+const SEQ_KEY = Buffer.from(',"seq":');
+
+/**
+ * A publication's frame written at `at`: its payload with `,"seq":N}` in place of the closing
+ * brace; returns where it ends. Byte by byte, not `Buffer#copy` and `write` of a tail string:
+ * those wrappers cost more than the bytes of a 150-byte payload, and ingest frames every line
+ * (they were 7% of serve's CPU with the store on).
+ */
+function writeFrame(pub: Publication, out: Buffer, at: number): number {
+  out.set(pub.data, at);
+  let w = at + pub.data.length - 1; // over the closing brace
+  for (let i = 0; i < SEQ_KEY.length; i++) out[w++] = SEQ_KEY[i] as number;
+  const n = digits(pub.seq);
+  let seq = pub.seq;
+  for (let i = w + n - 1; i >= w; i--) {
+    out[i] = 48 + (seq % 10);
+    seq = Math.floor(seq / 10);
+  }
+  w += n;
+  out[w++] = 125; // }
+  return w;
+}
+
 // A frame is the payload less its closing brace, `,"seq":` (7 bytes), the digits and `}`: the
 // payload's length plus 7 plus the digits.
 function digits(n: number): number {
-  return n < 10 ? 1 : Math.floor(Math.log10(n)) + 1;
+  let d = 1;
+  for (let x = n; x >= 10; x = Math.floor(x / 10)) d++;
+  return d;
 }
 
 function depthOver(value: unknown, max: number): boolean {
