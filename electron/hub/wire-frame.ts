@@ -188,7 +188,7 @@ export function writeOutputRow(pub: Publication, prefix: Buffer, out: Buffer, at
   if (end - prefix.length < 2 || p[prefix.length] !== 34 || p[end - 1] !== 34) return -1;
   let w = at;
   out[w++] = 91; // [
-  w += out.write(String(pub.seq), w, 'latin1');
+  w = writeDigits(out, w, pub.seq);
   out[w++] = 44; // ,
   w += p.copy(out, w, timeFrom, n - 1);
   w += STREAM_ROW[stream].copy(out, w);
@@ -240,15 +240,20 @@ function writeFrame(pub: Publication, out: Buffer, at: number): number {
   out.set(pub.data, at);
   let w = at + pub.data.length - 1; // over the closing brace
   for (let i = 0; i < SEQ_KEY.length; i++) out[w++] = SEQ_KEY[i] as number;
-  const n = digits(pub.seq);
-  let seq = pub.seq;
-  for (let i = w + n - 1; i >= w; i--) {
-    out[i] = 48 + (seq % 10);
-    seq = Math.floor(seq / 10);
-  }
-  w += n;
+  w = writeDigits(out, w, pub.seq);
   out[w++] = 125; // }
   return w;
+}
+
+/** The decimal digits of a whole number written at `at`; returns where they end. */
+function writeDigits(out: Buffer, at: number, value: number): number {
+  const end = at + digits(value);
+  let rest = value;
+  for (let i = end - 1; i >= at; i--) {
+    out[i] = 48 + (rest % 10);
+    rest = Math.floor(rest / 10);
+  }
+  return end;
 }
 
 // A frame is the payload less its closing brace, `,"seq":` (7 bytes), the digits and `}`: the
