@@ -8,7 +8,7 @@
 import { channelNameError, HISTORY_MAX_MESSAGES, PROCESS_CHANNEL_PREFIX, type HistoryHead } from '../../shared/protocol';
 import type { ChannelEngine, Publication } from './engine';
 import { resumeFrom, type SubscribeFrom } from './subscription';
-import { frameOf, framesOf, outputPrefix, outputRowRoom, writeOutputRow } from './wire-frame';
+import { framesOf, outputPrefix, outputRowRoom, writeFrame, writeOutputRow } from './wire-frame';
 
 /** Most payload bytes of one answer (past it, `more` is true and the caller reads on from the last `seq`). */
 export const HISTORY_MAX_BYTES = 4 * 1024 * 1024;
@@ -119,7 +119,7 @@ function rowsDocument(head: string, channel: string, publications: readonly Publ
     const pub = publications[i] as Publication;
     if (i > 0) out[at++] = 0x2c; // ,
     const end = prefix ? writeOutputRow(pub, prefix, out, at) : -1;
-    at = end >= 0 ? end : at + frameOf(pub).copy(out, at);
+    at = end >= 0 ? end : writeFrame(pub, out, at);
   }
   at += out.write(']}', at, 'latin1');
   return out.subarray(0, at);

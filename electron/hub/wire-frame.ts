@@ -150,7 +150,7 @@ const STREAM_TAILS = [Buffer.from(STREAM_JSON.stdout), Buffer.from(STREAM_JSON.s
 const STREAM_ROW = [Buffer.from(',"stdout",'), Buffer.from(',"stderr",')] as const;
 const LEVEL_TAILS = Object.entries(LEVEL_JSON).map(([level, json]) => ({ tail: Buffer.from(json), row: Buffer.from(`,"${level}"`) }));
 
-/** Most bytes the row or the frame of a publication takes: its payload, its seq and a few more. */
+/** Most bytes the row or the frame ({@link writeFrame}) of a publication takes: its payload, its seq and a few more. */
 export function outputRowRoom(pub: Publication): number {
   return pub.data.length + 24;
 }
@@ -206,7 +206,7 @@ function bytesAt(p: Buffer, at: number, bytes: Buffer): boolean {
 }
 
 /** The wire frame of one publication. */
-export function frameOf(pub: Publication): Buffer {
+function frameOf(pub: Publication): Buffer {
   const out = Buffer.allocUnsafe(pub.data.length + 7 + digits(pub.seq));
   writeFrame(pub, out, 0);
   return out;
@@ -236,7 +236,7 @@ const SEQ_KEY = Buffer.from(',"seq":');
  * those wrappers cost more than the bytes of a 150-byte payload, and ingest frames every line
  * (they were 7% of serve's CPU with the store on).
  */
-function writeFrame(pub: Publication, out: Buffer, at: number): number {
+export function writeFrame(pub: Publication, out: Buffer, at: number): number {
   out.set(pub.data, at);
   let w = at + pub.data.length - 1; // over the closing brace
   for (let i = 0; i < SEQ_KEY.length; i++) out[w++] = SEQ_KEY[i] as number;
