@@ -341,12 +341,11 @@ export class DashboardController implements DashboardActions {
   private apply(batch: ProcessChannelItem[]): void {
     let lines = 0;
     for (const item of batch) {
-      lines++;
+      lines += item.kind === 'rows' ? item.rows.length : 1;
       if (item.kind === 'output') {
         this.book.addOutput(item);
       } else if (item.kind === 'rows') {
         this.book.addRows(item.processId, item.rows);
-        lines += item.rows.length - 1;
       } else if (item.kind === 'gap') {
         this.book.addGap(item.processId, item.resumed);
       } else {
