@@ -8,18 +8,26 @@
  * (the checkout built: `npx electron-vite build`)
  */
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { TOKEN } from './contenders.mjs';
 import { freePort, ROOT, startServer } from './lib/processes.mjs';
 import { openSession } from './lib/session.mjs';
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const subscribers = Number(option('--subscribers', 10));
-const rate = Number(option('--rate', 10_000));
-const n = Number(option('--n', 20_000));
-const top = Number(option('--top', 30));
-const root = resolve(option('--root', ROOT));
+const { values } = parseArgs({
+  options: {
+    subscribers: { type: 'string', default: '10' },
+    rate: { type: 'string', default: '10000' },
+    n: { type: 'string', default: '20000' },
+    top: { type: 'string', default: '30' },
+    root: { type: 'string', default: ROOT },
+  },
+});
+const subscribers = Number(values.subscribers);
+const rate = Number(values.rate);
+const n = Number(values.n);
+const top = Number(values.top);
+const root = resolve(values.root);
 const inspectPort = await freePort();
 
 const contender = { client: 'hub', gc: false, start: () => startServer(process.execPath, [`--inspect=127.0.0.1:${inspectPort}`, resolve(root, 'out/main/bench.js'), '--token', TOKEN]) };

@@ -12,20 +12,23 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { TOKEN } from './contenders.mjs';
 import { median } from './lib/figures.mjs';
 import { ROOT, startServer } from './lib/processes.mjs';
 import { openSession } from './lib/session.mjs';
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const other = args[0] && !args[0].startsWith('--') ? resolve(args[0]) : undefined;
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { rounds: { type: 'string', default: '5' }, case: { type: 'string', default: 'b100,b1000,s100,s10' }, plain: { type: 'boolean', default: false } },
+});
+const other = positionals[0] ? resolve(positionals[0]) : undefined;
 if (!other) {
   console.error('usage: node bench/compare-builds.mjs OTHER_CHECKOUT [--rounds N] [--case b100,b1000,s100,s10] [--plain]');
   process.exit(2);
 }
-const rounds = Number(option('--rounds', 5));
-const chosen = option('--case', 'b100,b1000,s100,s10').split(',');
+const rounds = Number(values.rounds);
+const chosen = values.case.split(',');
 
 const CASES = {
   b100: { name: 'burst, 100 subscribers × 2,000', subscribers: 100, run: { n: 2000, size: 100 }, figure: (r) => r.perSec, unit: 'delivered/s' },
@@ -41,7 +44,7 @@ for (const [side, root] of Object.entries(builds)) {
     process.exit(2);
   }
 }
-const client = args.includes('--plain') ? 'hubPlain' : 'hub';
+const client = values.plain ? 'hubPlain' : 'hub';
 const contender = (root) => ({ client, gc: false, start: () => startServer(process.execPath, ['--expose-gc', resolve(root, 'out/main/bench.js'), '--token', TOKEN]) });
 const show = (x) => (x >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2));
 

@@ -14,22 +14,25 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { TOKEN } from './contenders.mjs';
 import { launchQuiet } from './lib/chromium.mjs';
 import { median } from './lib/figures.mjs';
 import { ROOT, sleep, startServer } from './lib/processes.mjs';
 import WebSocket from 'ws';
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const other = args[0] && !args[0].startsWith('--') ? resolve(args[0]) : undefined;
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { rounds: { type: 'string', default: '4' }, opens: { type: 'string', default: '3' }, trace: { type: 'string' } },
+});
+const other = positionals[0] ? resolve(positionals[0]) : undefined;
 if (!other) {
-  console.error('usage: node bench/show-compare.mjs OTHER_CHECKOUT [--rounds N] [--opens N]');
+  console.error('usage: node bench/show-compare.mjs OTHER_CHECKOUT [--rounds N] [--opens N] [--trace DIR]');
   process.exit(2);
 }
-const rounds = Number(option('--rounds', 4));
-const opens = Number(option('--opens', 3));
-const traceDir = option('--trace', undefined);
+const rounds = Number(values.rounds);
+const opens = Number(values.opens);
+const traceDir = values.trace;
 const PROCESSES = 20;
 const PER_PROCESS = 5000;
 const { chromium } = await import('@playwright/test');
